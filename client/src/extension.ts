@@ -1,0 +1,273 @@
+// Entry point: wires VS Code events to the pure modules and to vscode-languageclient.
+// Decisions (settings precedence, Restricted Mode, interpreter order, command line, what a
+// settings change means) live in settings.ts / interpreter.ts / serverCommand.ts / status.ts.
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification, LanguageClient, RevealOutputChannelOn, State,
+} from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { configSource, pythonEnvironmentsApi, pythonExtensionInterpreter, StatusItem } from './host';
+import { resolutionKey, resolveServer } from './interpreter';
+import type { Resolution } from './interpreter';
+import { formatVersion, probePython, versionOk } from './probe';
+import { buildLaunch, describeLaunch, probeEnv } from './serverCommand';
+import type { LaunchPlan } from './serverCommand';
+import { RestartQueue } from './restartQueue';
+import {
+  actionForChange, buildInitializationOptions, ignoredWorkspaceValues, readLaunchSettings, SECTION,
+} from './settings';
+import type { ServerState } from './status';
+import { which } from './which';
+
+export const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'python' },
+  { scheme: 'untitled', language: 'python' },
+  { notebook: '*', language: 'python' },
+];
+/** Where the language status item shows (any Python editor, notebook cells included). */
+const STATUS_SELECTOR: vscode.DocumentSelector = [{ language: 'python' }];
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('mpguard');
+
+/** Returned by activate(): used by the extension-host tests, handy for debugging. */
+export interface MpguardApi {
+  readonly state: ServerState;
+  readonly launch: LaunchPlan | undefined;
+  readonly client: LanguageClient | undefined;
+  restart(reason?: string): Promise<void>;
+  fixAll(): Promise<number>;
+}
+
+let extension: Extension | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<MpguardApi> {
+  extension = new Extension(context);
+  context.subscriptions.push(extension);
+  void extension.queue.request('activation');
+  return extension.api();
+}
+
+export async function deactivate(): Promise<void> {
+  await extension?.shutdown();
+  extension = undefined;
+}
+
+class Extension implements vscode.Disposable {
+  readonly log = vscode.window.createOutputChannel('mpguard', { log: true });
+  readonly status = new StatusItem(STATUS_SELECTOR);
+  readonly queue = new RestartQueue(reasons => this.start(reasons));
+  private client: LanguageClient | undefined;
+  private launch: LaunchPlan | undefined;
+  private lastResolution = '';
+  private disposables: vscode.Disposable[] = [];
+  private stopping = false;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.disposables.push(
+      this.log,
+      this.status,
+      vscode.commands.registerCommand('mpguard.restart', () => this.queue.request('command: Restart Server')),
+      vscode.commands.registerCommand('mpguard.showLogs', () => this.log.show(true)),
+      vscode.commands.registerCommand('mpguard.fixAll', () => this.fixAll()),
+      vscode.workspace.onDidChangeConfiguration(e => this.onConfigChange(e)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.queue.request('workspace trusted')),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.queue.request('workspace folders changed')),
+    );
+    void this.watchPythonExtension();
+  }
+
+  api(): MpguardApi {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    return {
+      get state() { return self.status.state; },
+      get launch() { return self.launch; },
+      get client() { return self.client; },
+      restart: (reason = 'api') => self.queue.request(reason),
+      fixAll: () => self.fixAll(),
+    };
+  }
+
+  private onConfigChange(e: vscode.ConfigurationChangeEvent): void {
+    if (!e.affectsConfiguration(SECTION)) return;
+    const action = actionForChange(key => e.affectsConfiguration(`${SECTION}.${key}`), this.serverListensForConfig());
+    this.log.debug(`settings changed: ${action}`);
+    if (action === 'restart') void this.queue.request('settings changed');
+  }
+
+  /** Did the server register for workspace/didChangeConfiguration (so it takes settings live)? */
+  private serverListensForConfig(): boolean {
+    if (!this.client || !this.client.isRunning()) return false;
+    // getFeature has no typed overload for this method in vscode-languageclient 9.
+    const feature = (this.client as unknown as { getFeature(m: string): { getState(): { registrations?: boolean } } | undefined })
+      .getFeature(DidChangeConfigurationNotification.method);
+    return !!feature?.getState().registrations;
+  }
+
+  private async watchPythonExtension(): Promise<void> {
+    try {
+      const envs = await pythonEnvironmentsApi();
+      if (!envs?.onDidChangeActiveEnvironmentPath) return;
+      this.disposables.push(envs.onDidChangeActiveEnvironmentPath(async () => {
+        const r = await this.resolve();
+        if (resolutionKey(r) !== this.lastResolution) void this.queue.request('Python environment changed');
+      }));
+    } catch (e) {
+      this.log.debug(`Python extension API unavailable: ${String(e)}`);
+    }
+  }
+
+  private async resolve(): Promise<Resolution> {
+    const trusted = vscode.workspace.isTrusted;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const first = folders[0]?.uri;
+    const src = configSource(first);
+    const vars = { workspaceFolder: first?.fsPath, userHome: os.homedir(), env: process.env };
+    const launch = readLaunchSettings(src, { trusted }, vars);
+    return resolveServer({
+      pathSetting: launch.path,
+      interpreterSetting: launch.interpreter,
+      pythonExtensionInterpreter: () => pythonExtensionInterpreter(first),
+      which: name => which(name),
+      trusted,
+      workspaceFolders: folders.map(f => f.uri.fsPath),
+    });
+  }
+
+  private async start(reasons: string[]): Promise<void> {
+    await this.stopClient();
+    this.log.info(`starting the server (${reasons.join(', ')})`);
+    this.status.set({ kind: 'starting' });
+    const trusted = vscode.workspace.isTrusted;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const src = configSource(folders[0]?.uri);
+    for (const key of ignoredWorkspaceValues(src, { trusted })) {
+      this.log.warn(`Restricted Mode: ignoring the workspace value of "${SECTION}.${key}"; trust the workspace to use it.`);
+    }
+    const vars = { workspaceFolder: folders[0]?.uri.fsPath, userHome: os.homedir(), env: process.env };
+    const launchSettings = readLaunchSettings(src, { trusted }, vars);
+
+    const resolution = await this.resolve();
+    this.lastResolution = resolutionKey(resolution);
+    for (const note of resolution.notes) this.log.info(note);
+    if (!resolution.ok) {
+      this.log.error(`${resolution.message} ${resolution.fix}`);
+      this.status.set({ kind: 'error', message: resolution.message, fix: resolution.fix });
+      return;
+    }
+
+    let detail = resolution.source === 'path' ? `server command from "mpguard.path"` : '';
+    let importable: boolean | undefined;
+    if (resolution.kind === 'python') {
+      const probe = await probePython(resolution.argv, {
+        checkImport: launchSettings.importStrategy === 'fromEnvironment',
+        env: probeEnv(process.env),
+        cwd: this.context.extensionPath,
+      });
+      if (!probe.ok) {
+        const message = `Cannot run the Python interpreter ${resolution.argv[0]} (from ${resolution.source}): ${probe.error}.`;
+        const fix = 'Set "mpguard.interpreter" to a working Python 3.10+ executable.';
+        this.log.error(`${message} ${fix}`);
+        this.status.set({ kind: 'error', message, fix });
+        return;
+      }
+      if (!versionOk(probe.version)) {
+        const message = `${probe.executable} is Python ${formatVersion(probe.version)}; mpguard needs Python 3.10 or newer.`;
+        const fix = 'Set "mpguard.interpreter" to a Python 3.10+ executable.';
+        this.log.error(`${message} ${fix}`);
+        this.status.set({ kind: 'error', message, fix });
+        return;
+      }
+      importable = probe.mpguardImportable;
+      detail = `Python ${formatVersion(probe.version)} (${probe.executable}, from ${resolution.source})`;
+    }
+
+    const plan = buildLaunch({
+      resolved: resolution,
+      importStrategy: launchSettings.importStrategy,
+      extensionPath: this.context.extensionPath,
+      baseEnv: process.env,
+      mpguardImportable: importable,
+    });
+    for (const note of plan.notes) this.log.warn(note);
+    this.log.info(`launch: ${describeLaunch(plan)}`);
+    this.launch = plan;
+
+    const serverOptions: ServerOptions = { command: plan.command, args: plan.args, options: { cwd: plan.cwd, env: plan.env } };
+    const folderSources = folders.map(f => ({ uri: f.uri.toString(), source: configSource(f.uri) }));
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: DOCUMENT_SELECTOR,
+      diagnosticCollectionName: 'mpguard',
+      outputChannel: this.log,
+      traceOutputChannel: this.log,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      initializationOptions: buildInitializationOptions(folderSources, configSource(), { trusted }),
+    };
+    const client = new LanguageClient('mpguard', 'mpguard', serverOptions, clientOptions);
+    this.client = client;
+    client.onDidChangeState(e => {
+      if (e.newState === State.Stopped && this.client === client && !this.stopping) {
+        this.status.set({ kind: 'error', message: 'The mpguard server stopped.', fix: 'See "mpguard: Show Logs", then run "mpguard: Restart Server".' });
+      }
+    });
+    try {
+      await client.start();
+      const info = client.initializeResult?.serverInfo;
+      const server = plan.serverFrom === 'bundled' ? 'bundled server' : plan.serverFrom === 'environment' ? 'server from the environment' : 'server';
+      this.status.set({ kind: 'running', detail: `${info ? `${info.name} ${info.version ?? ''}`.trim() : 'mpguard'} · ${server} · ${detail}` });
+      this.log.info(`server running: ${detail}`);
+    } catch (e) {
+      const message = `The mpguard server failed to start: ${e instanceof Error ? e.message : String(e)}`;
+      this.log.error(message);
+      this.status.set({ kind: 'error', message, fix: 'See "mpguard: Show Logs".' });
+    }
+  }
+
+  private async stopClient(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.stopping = true;
+    try {
+      if (client.needsStop()) await client.stop(5000);
+    } catch (e) {
+      this.log.warn(`stopping the server: ${String(e)}`);
+    } finally {
+      this.stopping = false;
+      this.client = undefined;
+      await client.dispose().catch(() => undefined);
+    }
+  }
+
+  /** Apply the server's `source.fixAll.mpguard` action to the active editor. Returns edits applied. */
+  async fixAll(): Promise<number> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'python') {
+      void vscode.window.showInformationMessage('mpguard: open a Python file to fix.');
+      return 0;
+    }
+    const doc = editor.document;
+    const range = doc.validateRange(new vscode.Range(0, 0, doc.lineCount, 0));
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider', doc.uri, range, FIX_ALL_KIND.value, 10)) ?? [];
+    const action = actions.find(a => a.kind && FIX_ALL_KIND.contains(a.kind));
+    if (!action) {
+      this.log.info('Fix All: nothing to fix');
+      return 0;
+    }
+    let applied = 0;
+    if (action.edit && await vscode.workspace.applyEdit(action.edit)) applied++;
+    if (action.command) await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+    this.log.info(`Fix All: applied "${action.title}"`);
+    return applied;
+  }
+
+  async shutdown(): Promise<void> {
+    this.queue.dispose();
+    await this.stopClient();
+  }
+
+  dispose(): void {
+    this.queue.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

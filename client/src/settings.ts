@@ -1,0 +1,200 @@
+// Settings model of the mpguard extension. Pure: no `vscode` import, so plain Node tests it.
+//
+// The extension host hands us `ConfigSource`s (a thin wrapper around
+// `workspace.getConfiguration('mpguard', folder).inspect`), and everything that decides what a
+// setting means — precedence, Restricted Mode, validation, `${...}` substitution, the
+// `initializationOptions` sent to the server, which changes need a restart — lives here.
+
+export const SECTION = 'mpguard';
+
+export type ImportStrategy = 'useBundled' | 'fromEnvironment';
+export type RunMode = 'onType' | 'onSave';
+export type StartMethod = 'spawn' | 'fork' | 'forkserver';
+export type Notifications = 'off' | 'onError' | 'onWarning' | 'always';
+export type LogLevel = 'error' | 'warning' | 'info' | 'debug';
+export type SeverityLevel = 'error' | 'warning' | 'info' | 'hint';
+
+/** The subset of `WorkspaceConfiguration.inspect()` that we use (language overrides ignored). */
+export interface Inspected<T> {
+  defaultValue?: T;
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+export interface ConfigSource {
+  /** `key` is relative to the `mpguard` section, e.g. `interpreter`. */
+  inspect<T>(key: string): Inspected<T> | undefined;
+}
+
+/** Settings the server reads (sent per folder in `initializationOptions`, or pulled). */
+export interface ServerSettings {
+  enable: boolean;
+  run: RunMode;
+  select: string[];
+  ignore: string[];
+  severity: Record<string, SeverityLevel>;
+  startMethod: StartMethod;
+  showNotifications: Notifications;
+  logLevel: LogLevel;
+}
+
+export interface WorkspaceServerSettings extends ServerSettings {
+  /** The folder's URI as a string (`file:///...`). */
+  workspace: string;
+}
+
+export interface InitializationOptions {
+  settings: WorkspaceServerSettings[];
+  globalSettings: ServerSettings;
+}
+
+/** Settings that decide how the server process is started. */
+export interface LaunchSettings {
+  interpreter: string[];
+  path: string[];
+  importStrategy: ImportStrategy;
+}
+
+export const DEFAULTS: ServerSettings & LaunchSettings = {
+  enable: true,
+  run: 'onType',
+  select: [],
+  ignore: [],
+  severity: {},
+  startMethod: 'spawn',
+  showNotifications: 'off',
+  logLevel: 'warning',
+  interpreter: [],
+  path: [],
+  importStrategy: 'useBundled',
+};
+
+/** Settings a workspace must not be able to set in Restricted Mode (they run programs). */
+export const RESTRICTED_KEYS: readonly string[] = ['path', 'interpreter', 'importStrategy'];
+/** Settings that change the server's command line: a change always restarts the server. */
+export const LAUNCH_KEYS: readonly string[] = ['path', 'interpreter', 'importStrategy'];
+/** Settings the server reads itself; a change restarts only a server that cannot take it live. */
+export const SERVER_KEYS: readonly (keyof ServerSettings)[] = [
+  'enable', 'run', 'select', 'ignore', 'severity', 'startMethod', 'showNotifications', 'logLevel',
+];
+
+export interface ReadOptions {
+  /** Workspace trust. When false, workspace and folder values of RESTRICTED_KEYS are ignored. */
+  trusted: boolean;
+}
+
+/**
+ * The effective value of one setting: folder > workspace > user > default, except that in an
+ * untrusted workspace a restricted key only takes the user (global) value.
+ */
+export function effectiveValue<T>(inspected: Inspected<T> | undefined, key: string, opts: ReadOptions): T | undefined {
+  if (!inspected) return undefined;
+  const restricted = !opts.trusted && RESTRICTED_KEYS.includes(key);
+  const order: (T | undefined)[] = restricted
+    ? [inspected.globalValue, inspected.defaultValue]
+    : [inspected.workspaceFolderValue, inspected.workspaceValue, inspected.globalValue, inspected.defaultValue];
+  return order.find(v => v !== undefined);
+}
+
+/** True when a restricted key has a workspace/folder value that is being ignored. */
+export function ignoredWorkspaceValues(src: ConfigSource, opts: ReadOptions): string[] {
+  if (opts.trusted) return [];
+  return RESTRICTED_KEYS.filter(key => {
+    const i = src.inspect<unknown>(key);
+    return !!i && (i.workspaceValue !== undefined || i.workspaceFolderValue !== undefined);
+  });
+}
+
+function stringArray(value: unknown, fallback: string[]): string[] {
+  if (!Array.isArray(value)) return [...fallback];
+  return value.filter((v): v is string => typeof v === 'string').map(v => v.trim()).filter(v => v.length > 0);
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+const SEVERITIES: readonly SeverityLevel[] = ['error', 'warning', 'info', 'hint'];
+
+function severityMap(value: unknown): Record<string, SeverityLevel> {
+  const out: Record<string, SeverityLevel> = {};
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const [code, level] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof level !== 'string') continue;
+    const norm = level.trim().toLowerCase() === 'information' ? 'info' : level.trim().toLowerCase();
+    if ((SEVERITIES as readonly string[]).includes(norm) && code.trim()) out[code.trim()] = norm as SeverityLevel;
+  }
+  return out;
+}
+
+export function readServerSettings(src: ConfigSource, opts: ReadOptions): ServerSettings {
+  const get = (key: string): unknown => effectiveValue(src.inspect<unknown>(key), key, opts);
+  const enable = get('enable');
+  return {
+    enable: typeof enable === 'boolean' ? enable : DEFAULTS.enable,
+    run: oneOf(get('run'), ['onType', 'onSave'] as const, DEFAULTS.run),
+    select: stringArray(get('select'), DEFAULTS.select),
+    ignore: stringArray(get('ignore'), DEFAULTS.ignore),
+    severity: severityMap(get('severity')),
+    startMethod: oneOf(get('startMethod'), ['spawn', 'fork', 'forkserver'] as const, DEFAULTS.startMethod),
+    showNotifications: oneOf(get('showNotifications'), ['off', 'onError', 'onWarning', 'always'] as const, DEFAULTS.showNotifications),
+    logLevel: oneOf(get('logLevel'), ['error', 'warning', 'info', 'debug'] as const, DEFAULTS.logLevel),
+  };
+}
+
+export interface Variables {
+  workspaceFolder?: string;
+  userHome?: string;
+  env: Record<string, string | undefined>;
+}
+
+/** `${workspaceFolder}`, `${userHome}`, `${env:NAME}` and a leading `~/` in a path-like value. */
+export function substituteVariables(value: string, vars: Variables): string {
+  let out = value.replace(/\$\{(workspaceFolder|userHome|env:([A-Za-z_][A-Za-z0-9_]*))\}/g, (whole, name: string, envName?: string) => {
+    if (envName) return vars.env[envName] ?? '';
+    if (name === 'workspaceFolder') return vars.workspaceFolder ?? whole;
+    if (name === 'userHome') return vars.userHome ?? whole;
+    return whole;
+  });
+  if (vars.userHome && (out === '~' || out.startsWith('~/'))) out = vars.userHome + out.slice(1);
+  return out;
+}
+
+export function readLaunchSettings(src: ConfigSource, opts: ReadOptions, vars: Variables): LaunchSettings {
+  const get = (key: string): unknown => effectiveValue(src.inspect<unknown>(key), key, opts);
+  const sub = (xs: string[]): string[] => xs.map(x => substituteVariables(x, vars));
+  return {
+    interpreter: sub(stringArray(get('interpreter'), DEFAULTS.interpreter)),
+    path: sub(stringArray(get('path'), DEFAULTS.path)),
+    importStrategy: oneOf(get('importStrategy'), ['useBundled', 'fromEnvironment'] as const, DEFAULTS.importStrategy),
+  };
+}
+
+export interface FolderSource {
+  /** The folder's URI as a string. */
+  uri: string;
+  source: ConfigSource;
+}
+
+/** `{settings: [per folder], globalSettings}`, the shape the Microsoft tool extensions use. */
+export function buildInitializationOptions(folders: FolderSource[], global: ConfigSource, opts: ReadOptions): InitializationOptions {
+  return {
+    settings: folders.map(f => ({ workspace: f.uri, ...readServerSettings(f.source, opts) })),
+    globalSettings: readServerSettings(global, opts),
+  };
+}
+
+export type ChangeAction = 'none' | 'restart' | 'notify';
+
+/**
+ * What to do after a settings change. `affects(key)` answers `event.affectsConfiguration('mpguard.'+key)`
+ * (for any folder). Launch keys restart the server. Keys the server reads: if the server listens to
+ * `workspace/didChangeConfiguration` (vscode-languageclient forwards the change itself) nothing more
+ * is needed ('notify'); otherwise the server only sees them at start, so restart.
+ */
+export function actionForChange(affects: (key: string) => boolean, serverListensForConfig: boolean): ChangeAction {
+  if (LAUNCH_KEYS.some(k => affects(k))) return 'restart';
+  if (SERVER_KEYS.some(k => affects(k))) return serverListensForConfig ? 'notify' : 'restart';
+  return 'none';
+}

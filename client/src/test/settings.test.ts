@@ -1,0 +1,148 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import {
+  actionForChange, buildInitializationOptions, DEFAULTS, effectiveValue, ignoredWorkspaceValues,
+  readLaunchSettings, readServerSettings, substituteVariables,
+} from '../settings';
+import type { ConfigSource, Inspected } from '../settings';
+
+/** A ConfigSource from {key: {globalValue, workspaceValue, ...}}. */
+function source(values: Record<string, Inspected<unknown>>): ConfigSource {
+  return { inspect: <T>(key: string) => values[key] as Inspected<T> | undefined };
+}
+const vars = { workspaceFolder: '/ws', userHome: '/home/u', env: { VENV: '/opt/venv' } };
+
+describe('effectiveValue', () => {
+  it('prefers folder > workspace > user > default', () => {
+    const i = { defaultValue: 1, globalValue: 2, workspaceValue: 3, workspaceFolderValue: 4 };
+    assert.equal(effectiveValue(i, 'run', { trusted: true }), 4);
+    assert.equal(effectiveValue({ ...i, workspaceFolderValue: undefined }, 'run', { trusted: true }), 3);
+    assert.equal(effectiveValue({ defaultValue: 1, globalValue: 2 }, 'run', { trusted: true }), 2);
+    assert.equal(effectiveValue({ defaultValue: 1 }, 'run', { trusted: true }), 1);
+    assert.equal(effectiveValue(undefined, 'run', { trusted: true }), undefined);
+  });
+
+  it('ignores workspace values of restricted keys in Restricted Mode', () => {
+    const i = { defaultValue: [], globalValue: ['/usr/bin/python3'], workspaceValue: ['.venv/bin/python'] };
+    assert.deepEqual(effectiveValue(i, 'interpreter', { trusted: false }), ['/usr/bin/python3']);
+    assert.deepEqual(effectiveValue(i, 'interpreter', { trusted: true }), ['.venv/bin/python']);
+    for (const key of ['path', 'interpreter', 'importStrategy']) {
+      assert.equal(effectiveValue({ defaultValue: 'd', workspaceFolderValue: 'w' }, key, { trusted: false }), 'd', key);
+    }
+    // Other keys keep their workspace values when untrusted.
+    assert.deepEqual(effectiveValue({ defaultValue: [], workspaceValue: ['MP2'] }, 'select', { trusted: false }), ['MP2']);
+  });
+
+  it('names the workspace values it ignores', () => {
+    const src = source({ path: { workspaceValue: ['evil'] }, interpreter: { globalValue: ['/p'] }, importStrategy: { workspaceFolderValue: 'fromEnvironment' } });
+    assert.deepEqual(ignoredWorkspaceValues(src, { trusted: false }), ['path', 'importStrategy']);
+    assert.deepEqual(ignoredWorkspaceValues(src, { trusted: true }), []);
+  });
+});
+
+describe('readServerSettings', () => {
+  it('returns the defaults for an empty configuration', () => {
+    const s = readServerSettings(source({}), { trusted: true });
+    assert.deepEqual(s, {
+      enable: true, run: 'onType', select: [], ignore: [], severity: {}, startMethod: 'spawn',
+      showNotifications: 'off', logLevel: 'warning',
+    });
+  });
+
+  it('validates and normalises values', () => {
+    const s = readServerSettings(source({
+      enable: { globalValue: false },
+      run: { workspaceValue: 'onSave' },
+      select: { workspaceValue: ['MP1', 3, ' MP201 ', ''] },
+      ignore: { workspaceValue: 'MP302' },
+      severity: { globalValue: { MP302: 'Hint', MP6: 'Information', MP1: 'fatal', MP2: 7 } },
+      startMethod: { globalValue: 'threads' },
+      showNotifications: { globalValue: 'onError' },
+      logLevel: { globalValue: 'debug' },
+    }), { trusted: true });
+    assert.equal(s.enable, false);
+    assert.equal(s.run, 'onSave');
+    assert.deepEqual(s.select, ['MP1', 'MP201']);
+    assert.deepEqual(s.ignore, []);
+    assert.deepEqual(s.severity, { MP302: 'hint', MP6: 'info' });
+    assert.equal(s.startMethod, 'spawn');
+    assert.equal(s.showNotifications, 'onError');
+    assert.equal(s.logLevel, 'debug');
+  });
+});
+
+describe('substituteVariables', () => {
+  it('expands workspaceFolder, userHome, env and ~', () => {
+    assert.equal(substituteVariables('${workspaceFolder}/.venv/bin/python', vars), '/ws/.venv/bin/python');
+    assert.equal(substituteVariables('${userHome}/py', vars), '/home/u/py');
+    assert.equal(substituteVariables('${env:VENV}/bin/python', vars), '/opt/venv/bin/python');
+    assert.equal(substituteVariables('${env:MISSING}x', vars), 'x');
+    assert.equal(substituteVariables('~/bin/python', vars), '/home/u/bin/python');
+    assert.equal(substituteVariables('a~b', vars), 'a~b');
+    assert.equal(substituteVariables('${workspaceFolder}', { env: {} }), '${workspaceFolder}');
+  });
+});
+
+describe('readLaunchSettings', () => {
+  it('defaults to the bundled server and no explicit interpreter', () => {
+    assert.deepEqual(readLaunchSettings(source({}), { trusted: true }, vars), { interpreter: [], path: [], importStrategy: 'useBundled' });
+  });
+
+  it('substitutes variables in interpreter and path', () => {
+    const src = source({ interpreter: { workspaceValue: ['${workspaceFolder}/.venv/bin/python', '-X', 'utf8'] }, path: { globalValue: ['~/bin/mpguard', 'server'] } });
+    const l = readLaunchSettings(src, { trusted: true }, vars);
+    assert.deepEqual(l.interpreter, ['/ws/.venv/bin/python', '-X', 'utf8']);
+    assert.deepEqual(l.path, ['/home/u/bin/mpguard', 'server']);
+  });
+
+  it('uses only user-level values in Restricted Mode', () => {
+    const src = source({
+      interpreter: { workspaceValue: ['${workspaceFolder}/.venv/bin/python'] },
+      path: { workspaceFolderValue: ['./evil.sh'] },
+      importStrategy: { workspaceValue: 'fromEnvironment', globalValue: 'useBundled' },
+    });
+    assert.deepEqual(readLaunchSettings(src, { trusted: false }, vars), { interpreter: [], path: [], importStrategy: 'useBundled' });
+  });
+
+  it('rejects unknown import strategies', () => {
+    assert.equal(readLaunchSettings(source({ importStrategy: { globalValue: 'pip' } }), { trusted: true }, vars).importStrategy, DEFAULTS.importStrategy);
+  });
+});
+
+describe('buildInitializationOptions', () => {
+  it('sends one entry per folder plus the global settings', () => {
+    const folderA = source({ select: { workspaceFolderValue: ['MP2'] }, enable: { globalValue: true } });
+    const folderB = source({ enable: { workspaceFolderValue: false } });
+    const global = source({ logLevel: { globalValue: 'info' } });
+    const opts = buildInitializationOptions([{ uri: 'file:///a', source: folderA }, { uri: 'file:///b', source: folderB }], global, { trusted: true });
+    assert.equal(opts.settings.length, 2);
+    assert.equal(opts.settings[0].workspace, 'file:///a');
+    assert.deepEqual(opts.settings[0].select, ['MP2']);
+    assert.equal(opts.settings[1].enable, false);
+    assert.equal(opts.globalSettings.logLevel, 'info');
+    const keys = ['enable', 'run', 'select', 'ignore', 'severity', 'startMethod', 'showNotifications', 'logLevel'];
+    assert.deepEqual(Object.keys(opts.globalSettings).sort(), [...keys].sort());
+    assert.deepEqual(Object.keys(opts.settings[0]).sort(), [...keys, 'workspace'].sort());
+    // Launch settings never go to the server.
+    assert.ok(!('interpreter' in opts.globalSettings) && !('path' in opts.settings[0]));
+  });
+});
+
+describe('actionForChange', () => {
+  const only = (...keys: string[]) => (k: string) => keys.includes(k);
+  it('restarts on launch-affecting keys', () => {
+    for (const k of ['interpreter', 'path', 'importStrategy']) {
+      assert.equal(actionForChange(only(k), true), 'restart', k);
+    }
+  });
+  it('lets a listening server take the other keys live, restarts otherwise', () => {
+    for (const k of ['enable', 'select', 'ignore', 'severity', 'run', 'startMethod', 'showNotifications', 'logLevel']) {
+      assert.equal(actionForChange(only(k), true), 'notify', k);
+      assert.equal(actionForChange(only(k), false), 'restart', k);
+    }
+  });
+  it('ignores keys the server does not read', () => {
+    assert.equal(actionForChange(only('trace.server'), false), 'none');
+    assert.equal(actionForChange(only(), false), 'none');
+  });
+});

@@ -1,0 +1,96 @@
+"""The analysis pipeline behind :func:`mpguard.engine.analyze`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.config import Config
+from mpguard.engine import Analysis, mentions_process_api, syntax_error_finding
+from mpguard.findings import Finding, Range, Severity
+from mpguard.model import ModuleModel
+from mpguard.rules import RuleContext, all_rules
+from mpguard.suppression import apply_suppressions, parse_suppressions, unused_suppression_problems
+
+log = logging.getLogger("mpguard")
+
+# libcst's parser and our traversal recurse per nesting level; deeply nested generated code must
+# produce a clear diagnostic, not a RecursionError traceback.
+_RECURSION_LIMIT = 20000
+
+
+def parse(text: str) -> tuple[Optional[cst.Module], Optional[Finding]]:
+    try:
+        return cst.parse_module(text), None
+    except cst.ParserSyntaxError as exc:
+        return None, syntax_error_finding(exc.message, exc.raw_line, exc.raw_column)
+    except (RecursionError, MemoryError):
+        return None, syntax_error_finding("the file is too deeply nested to analyse", 1, 0)
+    except Exception as exc:  # noqa: BLE001 - libcst raises a few other types on odd input
+        return None, syntax_error_finding(f"{type(exc).__name__}: {exc}", 1, 0)
+
+
+def build_model(text: str, path: Optional[str], config: Config) -> tuple[Optional[ModuleModel], Optional[Finding]]:
+    module, error = parse(text)
+    if module is None:
+        return None, error
+    old_limit = sys.getrecursionlimit()
+    try:
+        if old_limit < _RECURSION_LIMIT:
+            sys.setrecursionlimit(_RECURSION_LIMIT)
+        return ModuleModel(module, text, path, config.start_method), None
+    except RecursionError:
+        return None, syntax_error_finding("the file is too deeply nested to analyse", 1, 0)
+    finally:
+        sys.setrecursionlimit(old_limit)
+
+
+def run_analysis(text: str, path: Optional[str], config: Config) -> Analysis:
+    result = Analysis(path=path, text=text)
+    if "\x00" in text:
+        result.syntax_error = syntax_error_finding("source contains a NUL byte", 1, 0)
+        result.findings = [result.syntax_error]
+        return result
+    if not mentions_process_api(text):
+        result.skipped = True
+        return result
+    model, error = build_model(text, path, config)
+    if model is None:
+        assert error is not None
+        result.syntax_error = error
+        result.findings = [error]
+        return result
+    result.model = model
+    enabled = config.enabled_codes(path)
+    findings: list[Finding] = []
+    for code, rule in all_rules().items():
+        if code not in enabled:
+            continue
+        ctx = RuleContext(model, config, rule)
+        try:
+            rule.check(ctx)
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not take the others down
+            log.exception("rule %s failed on %s", code, path or "<buffer>")
+            result.rule_errors.append(f"{code}: {type(exc).__name__}: {exc}")
+            continue
+        findings.extend(ctx.findings)
+    suppressions = parse_suppressions(text)
+    kept, _ = apply_suppressions(findings, suppressions)
+    if "MP900" in enabled and suppressions:
+        from mpguard.catalogue import CATALOGUE
+
+        name, default = CATALOGUE["MP900"]
+        for rng, message in unused_suppression_problems(suppressions, enabled & frozenset(all_rules())):
+            kept.append(
+                Finding("MP900", name, config.severity_of("MP900", default), message, rng)
+            )
+    kept.sort(key=lambda f: f.sort_key)
+    result.findings = kept
+    return result
+
+
+def internal_error_finding(message: str) -> Finding:
+    return Finding("MP000", "internal-error", Severity.ERROR, message, Range.of(1, 0, 1, 1))

@@ -1,0 +1,58 @@
+"""The one engine: text in, findings (with lazily computed fixes) out.
+
+The CLI and the language server both call :func:`analyze`; neither re-implements any part of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from mpguard.config import Config
+from mpguard.findings import Finding, Range, Severity
+
+log = logging.getLogger("mpguard")
+
+# Files that never mention a process API need no parse at all (96 % of the stdlib).
+_PREFILTER = re.compile(
+    r"multiprocessing|concurrent|ProcessPool|futures|set_start_method|get_context|Pool\b|Process\b"
+)
+
+
+def mentions_process_api(text: str) -> bool:
+    return _PREFILTER.search(text) is not None
+
+
+@dataclass
+class Analysis:
+    path: Optional[str]
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    syntax_error: Optional[Finding] = None  # also included in findings
+    rule_errors: list[str] = field(default_factory=list)  # "MP201: <exception>" for rules that raised
+    skipped: bool = False  # prefilter said: no process API here
+    model: object = None  # mpguard.model.ModuleModel when the text parsed
+
+    @property
+    def parsed(self) -> bool:
+        return self.syntax_error is None
+
+
+def analyze(text: str, path: Optional[str] = None, config: Optional[Config] = None) -> Analysis:
+    from mpguard.analysis import run_analysis
+
+    return run_analysis(text, path, config or Config())
+
+
+def syntax_error_finding(message: str, line: int, column: int) -> Finding:
+    line = max(line, 1)
+    column = max(column, 0)
+    return Finding(
+        code="MP000",
+        name="syntax-error",
+        severity=Severity.ERROR,
+        message=f"SyntaxError: {message} (mpguard cannot check this file until it parses)",
+        range=Range.of(line, column, line, column + 1),
+    )

@@ -1,0 +1,210 @@
+"""MP101 unguarded-process-start: processes start while the module is being imported."""
+
+from __future__ import annotations
+
+from mpguard.findings import Safety
+from mpguard.fixes.guard import stays_at_top_level, wrap_in_guard
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.starts import import_time_starts
+
+GUARD_TITLE = 'Wrap in `if __name__ == "__main__":` guard'
+
+
+def guard_fix(ctx: RuleContext, first_index: int):
+    """The shared guard fix (MP101, MP102): None when a guard cannot help."""
+    model = ctx.model
+    if stays_at_top_level(model.module.body[first_index]):
+        return None
+
+    def compute():
+        new = wrap_in_guard(model.module, first_index)
+        return None if new is None else new.code
+
+    return ctx.fix(GUARD_TITLE, Safety.SAFE, compute, preferred=True)
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    starts = [s for s in import_time_starts(model) if s.start.start_method != "fork"]
+    if not starts:
+        return
+    first_index = min(s.top_site.top_index for s in starts)
+    reported: set[int] = set()
+    for item in starts:
+        top = item.top_site
+        if id(top.node) in reported:
+            continue
+        reported.add(id(top.node))
+        method = item.start.start_method
+        if item.via is None:
+            message = (
+                f"{item.start.what} while the module is being imported. Under the `{method}` start "
+                "method every child re-imports the main module and runs this line again, failing with "
+                "'An attempt has been made to start a new process before the current process has "
+                "finished its bootstrapping phase' (a Pool keeps replacing its dying workers and can hang). "
+                'Move it under `if __name__ == "__main__":`.'
+            )
+            related = []
+        else:
+            message = (
+                f"This call runs `{item.via.name}()` at import time, and {item.start.what}. Under the "
+                f"`{method}` start method every child re-imports the main module, calls "
+                f"`{item.via.name}()` again and fails with 'An attempt has been made to start a new "
+                "process before the current process has finished its bootstrapping phase'. "
+                'Call it under `if __name__ == "__main__":`.'
+            )
+            related = [(item.start.site.node, "the process starts here")]
+        fix = guard_fix(ctx, first_index)
+        ctx.report(top.node, message, fixes=[fix] if fix else [], related=related)
+
+
+RULE = Rule(
+    code="MP101",
+    summary="Processes start at import time of the module, outside `if __name__ == \"__main__\":`.",
+    why="""
+Under the `spawn` start method (the default on Windows and macOS, and `forkserver` on Linux from
+Python 3.14 behaves the same way here), each child process starts a fresh interpreter and imports
+the main module as `__mp_main__`. Any top-level statement that creates a `Pool`, starts a
+`Process`, starts a `Manager` or submits work to a `ProcessPoolExecutor` runs again in every child,
+which raises `RuntimeError: An attempt has been made to start a new process before the current
+process has finished its bootstrapping phase`. A `Pool` keeps replacing its dying workers, so the
+parent often hangs instead. mpguard follows calls within the module: a bare `main()` at the bottom
+counts.
+""",
+    fix_doc="""
+**Wrap in `if __name__ == "__main__":` guard** (safe): the statements from the first process start
+to the end of the module move under the guard (merged into an existing one); imports, functions,
+classes and constants stay at top level so children can still import the workers.
+""",
+    check=check,
+    spawn_only=True,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+from multiprocessing import Pool
+
+def work(x):
+    return x * 2
+
+with Pool(2) as pool:  # expect
+    print(pool.map(work, range(4)))
+""",
+            True,
+            "a Pool at top level",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
+
+def work(x):
+    return x + 1
+
+def main():
+    with ProcessPoolExecutor(max_workers=2) as ex:
+        print(list(ex.map(work, range(3))))
+
+main()  # expect
+""",
+            True,
+            "main() called bare at the bottom",
+        ),
+        Example(
+            """
+import multiprocessing
+
+def job():
+    print("hi")
+
+p = multiprocessing.Process(target=job)
+p.start()  # expect
+p.join()
+""",
+            True,
+            "Process.start() at top level",
+        ),
+        Example(
+            """
+from multiprocessing import Manager
+manager = Manager()  # expect
+shared = manager.dict()
+""",
+            True,
+            "a Manager starts a server process",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def work(x):
+    return x * 2
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        print(pool.map(work, range(4)))
+""",
+            False,
+            "guarded",
+        ),
+        Example(
+            """
+from multiprocessing import Pool, freeze_support
+
+def work(x):
+    return x * 2
+
+def main():
+    with Pool(2) as pool:
+        return pool.map(work, range(4))
+
+if '__main__' == __name__:
+    freeze_support()
+    main()
+""",
+            False,
+            "reversed guard and a main() called only from it",
+        ),
+        Example(
+            """
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.dummy import Pool as ThreadPool
+
+EXECUTOR = ProcessPoolExecutor(max_workers=4)  # constructed, not used at import: no process yet
+
+def main():
+    pass
+
+with ThreadPool(4) as tp:
+    tp.map(print, range(3))
+""",
+            False,
+            "an unused executor and a thread pool",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def work(x):
+    return x
+
+ctx = mp.get_context("fork")
+with ctx.Pool(2) as pool:
+    pool.map(work, range(3))
+""",
+            False,
+            "explicit fork context",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def main():
+    with Pool() as p:
+        p.map(abs, [-1, 2])
+""",
+            False,
+            "library module: a function nobody calls at import",
+        ),
+    ),
+)
