@@ -70,6 +70,8 @@ def test_runtime_proof(case: Path, tmp_path: Path) -> None:
     broken.parent.mkdir()
     shutil.copy(case, broken)
     output, rc = run_spawn(broken)
+    if rc is None:
+        output += "\nTIMEOUT"
     if meta["fails-with"] == "TIMEOUT":
         assert rc is None, f"expected a hang, got rc={rc}: {output[-2000:]}"
     else:

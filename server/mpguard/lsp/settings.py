@@ -1,0 +1,199 @@
+"""Editor settings: parsing, validation and layering.
+
+Sources, lowest to highest priority:
+
+1. defaults (zero configuration works),
+2. ``initializationOptions.globalSettings`` (or a flat ``initializationOptions`` object),
+3. ``workspace/configuration`` section ``mpguard`` without a scope,
+4. ``initializationOptions.settings[i]`` for the workspace folder holding the document,
+5. ``workspace/configuration`` section ``mpguard`` scoped to that folder.
+
+The rule-selection keys (``select``, ``ignore``, ``extendSelect``, ``severity``, ``startMethod``)
+override the nearest ``pyproject.toml`` ``[tool.mpguard]`` via ``Config.with_overrides``.
+Unknown keys and bad values become warnings, never exceptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from pygls.uris import to_fs_path
+
+RUN_MODES = ("onType", "onSave")
+NOTIFY_LEVELS = ("off", "onError", "onWarning", "always")
+LOG_LEVELS = ("error", "warning", "info", "debug")
+
+# Keys that map onto mpguard.config.Config.with_overrides (pyproject names accepted too).
+CONFIG_KEYS = {
+    "select": "select",
+    "ignore": "ignore",
+    "extendSelect": "extendSelect",
+    "extend-select": "extendSelect",
+    "severity": "severity",
+    "startMethod": "startMethod",
+    "start-method": "startMethod",
+}
+# Keys the server itself understands.
+SERVER_KEYS = {
+    "enable",
+    "run",
+    "showNotifications",
+    "logLevel",
+    "debounceMs",
+    "showSyntaxErrors",
+    "typeAware",
+    "typeAwareDelayMs",
+    "typeAwareBudgetMs",
+    "interpreter",
+}
+# Keys the Microsoft-style extension settings carry that the server accepts and ignores.
+IGNORED_KEYS = {"workspace", "cwd", "path", "args", "importStrategy", "trace", "enabled"}
+
+
+@dataclass
+class Settings:
+    enable: bool = True
+    run: str = "onType"
+    show_notifications: str = "off"
+    log_level: str = "info"
+    debounce_ms: int = 100
+    show_syntax_errors: bool = True
+    type_aware: bool = True
+    type_aware_delay_ms: int = 1000
+    type_aware_budget_ms: int = 5000
+    interpreter: Optional[str] = None
+    overrides: dict = field(default_factory=dict)  # Config.with_overrides(**overrides)
+
+    def notify_warnings(self) -> bool:
+        return self.show_notifications in ("onWarning", "always")
+
+    def notify_errors(self) -> bool:
+        return self.show_notifications in ("onError", "onWarning", "always")
+
+
+def _as_bool(value: Any) -> Optional[bool]:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def _as_int(value: Any) -> Optional[int]:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and value >= 0:
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def apply_layer(settings: Settings, raw: Any, source: str, warnings: list[str]) -> Settings:
+    """Apply one raw settings object onto ``settings`` (in place) and return it."""
+    if raw is None:
+        return settings
+    if not isinstance(raw, dict):
+        warnings.append(f"mpguard: settings from {source} must be an object, got {type(raw).__name__}; ignored")
+        return settings
+    for key, value in raw.items():
+        if value is None:
+            continue
+        if key in CONFIG_KEYS:
+            settings.overrides[CONFIG_KEYS[key]] = value
+        elif key == "enable" or key == "enabled":
+            b = _as_bool(value)
+            if b is None:
+                warnings.append(f"mpguard: setting `{key}` must be true or false, got {value!r}; ignored")
+            else:
+                settings.enable = b
+        elif key == "run":
+            if value not in RUN_MODES:
+                warnings.append(f"mpguard: setting `run` must be one of {', '.join(RUN_MODES)}, got {value!r}; ignored")
+            else:
+                settings.run = value
+        elif key == "showNotifications":
+            if value not in NOTIFY_LEVELS:
+                warnings.append(
+                    f"mpguard: setting `showNotifications` must be one of {', '.join(NOTIFY_LEVELS)}, got {value!r}; ignored"
+                )
+            else:
+                settings.show_notifications = value
+        elif key == "logLevel":
+            level = str(value).lower()
+            level = {"warn": "warning", "trace": "debug", "verbose": "debug", "messages": "debug"}.get(level, level)
+            if level not in LOG_LEVELS:
+                warnings.append(f"mpguard: setting `logLevel` must be one of {', '.join(LOG_LEVELS)}, got {value!r}; ignored")
+            else:
+                settings.log_level = level
+        elif key in ("debounceMs", "typeAwareDelayMs", "typeAwareBudgetMs"):
+            n = _as_int(value)
+            if n is None:
+                warnings.append(f"mpguard: setting `{key}` must be a non-negative number of milliseconds, got {value!r}; ignored")
+            else:
+                attr = {"debounceMs": "debounce_ms", "typeAwareDelayMs": "type_aware_delay_ms",
+                        "typeAwareBudgetMs": "type_aware_budget_ms"}[key]
+                setattr(settings, attr, min(n, 60_000))
+        elif key in ("showSyntaxErrors", "typeAware"):
+            b = _as_bool(value)
+            if b is None:
+                warnings.append(f"mpguard: setting `{key}` must be true or false, got {value!r}; ignored")
+            else:
+                setattr(settings, "show_syntax_errors" if key == "showSyntaxErrors" else "type_aware", b)
+        elif key == "interpreter":
+            if isinstance(value, list):
+                value = value[0] if value else None
+            settings.interpreter = str(value) if value else None
+        elif key in IGNORED_KEYS:
+            continue
+        else:
+            warnings.append(f"mpguard: unknown setting `{key}` in {source}; ignored")
+    return settings
+
+
+def folder_path(uri: str) -> Optional[str]:
+    try:
+        return to_fs_path(uri)
+    except Exception:  # noqa: BLE001 - odd URIs are not folders
+        return None
+
+
+def split_initialization_options(options: Any) -> tuple[Optional[dict], dict[str, dict], list[str]]:
+    """(global settings, {folder uri: settings}, warnings) from ``initializationOptions``.
+
+    Accepts the Microsoft/Ruff shape ``{settings: [...], globalSettings: {...}}`` and, for editors
+    configured by hand (Neovim ``init_options``, Eglot), a flat settings object.
+    """
+    warnings: list[str] = []
+    if options is None:
+        return None, {}, warnings
+    if not isinstance(options, dict):
+        warnings.append("mpguard: initializationOptions must be an object; ignored")
+        return None, {}, warnings
+    if "settings" not in options and "globalSettings" not in options:
+        inner = options.get("mpguard")
+        if isinstance(inner, dict):  # {"mpguard": {...}} as some clients nest it
+            return inner, {}, warnings
+        return options, {}, warnings
+    global_settings = options.get("globalSettings")
+    per_folder: dict[str, dict] = {}
+    folders = options.get("settings")
+    if isinstance(folders, dict):
+        folders = [folders]
+    if isinstance(folders, list):
+        for entry in folders:
+            if not isinstance(entry, dict):
+                warnings.append("mpguard: each entry of initializationOptions.settings must be an object; ignored")
+                continue
+            ws = entry.get("workspace")
+            if isinstance(ws, str) and ws:
+                per_folder[ws.rstrip("/")] = entry
+            elif global_settings is None:
+                global_settings = entry
+    elif folders is not None:
+        warnings.append("mpguard: initializationOptions.settings must be a list; ignored")
+    for key in options:
+        if key not in ("settings", "globalSettings"):
+            warnings.append(f"mpguard: unknown key `{key}` in initializationOptions; ignored")
+    return global_settings if isinstance(global_settings, dict) else None, per_folder, warnings
