@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
-TIMEOUT = 20
+TIMEOUT = 12
 # Force spawn exactly as Windows/macOS would, whatever this platform's default is.
 RUNNER = (
     "import multiprocessing as mp, runpy, sys; mp.set_start_method('spawn', force=True); "

@@ -1,0 +1,1159 @@
+"""The mpguard language server (pygls 2.x).
+
+Design notes
+------------
+* Analysis (``mpguard.engine.analyze``) is pure and CPU-bound: it runs on one dedicated worker
+  thread, never on the asyncio loop. Each URI has at most one pending lint task: a new edit
+  cancels the pending task (debounce) and a queued-but-not-started analysis; a running analysis
+  finishes but its result is dropped because the document version moved on. Results are only
+  published when the document's version and text still equal the analysed snapshot.
+* Diagnostics are pushed, unless the client supports pull diagnostics (``textDocument/diagnostic``)
+  in which case the server registers ``diagnosticProvider`` and never pushes (no duplicates).
+* While the buffer does not parse, the last good findings stay, moved through the edits, and the
+  syntax error is reported too (``showSyntaxErrors``).
+* Code-action edits are computed on demand against the *current* text (re-analysing if the text
+  changed since the last analysis), inline for clients without ``codeAction/resolve`` (Eglot 1.9).
+* A slow lane runs optional type-aware checks (``mpguard.typeaware``) after a quiet period.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import importlib.util
+import logging
+import re
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+import mpguard
+from mpguard.catalogue import CATALOGUE, docs_url
+from mpguard.config import Config, config_for, invalidate_cache
+from mpguard.engine import Analysis, analyze
+from mpguard.findings import Finding, Safety
+from mpguard.lsp.convert import (
+    SOURCE,
+    LineIndex,
+    contains,
+    engine_ranges_overlap,
+    finding_to_diagnostic,
+    map_diagnostics,
+    text_edit_to_client,
+)
+from mpguard.lsp.settings import Settings, apply_layer, folder_path, split_initialization_options
+
+log = logging.getLogger("mpguard.lsp")
+
+FIX_ALL_KIND = "source.fixAll.mpguard"
+CMD_APPLY_FIX = "mpguard.applyFix"
+CMD_FIX_ALL = "mpguard.fixAll"
+CMD_SHOW_DOCS = "mpguard.showRuleDocs"
+CMD_DEBUG = "mpguard.debugInfo"
+DEBUG_REQUEST = "mpguard/debugStats"
+
+_SUPPRESSION = re.compile(r"#\s*mpguard:\s*ignore(?:-file)?\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
+_CODE = re.compile(r"[A-Za-z]+[0-9]+")
+
+
+# ------------------------------------------------------------------------------------------------
+# per-document state
+
+
+@dataclass
+class DocState:
+    uri: str
+    task: Optional[asyncio.Task] = None  # pending/running fast-lane lint
+    slow_task: Optional[asyncio.Task] = None  # pending/running type-aware lint
+    analysis: Optional[Analysis] = None  # last analysis whose text parsed or not, for `analysis_text`
+    analysis_text: Optional[str] = None
+    analysis_version: Optional[int] = None
+    good: list[lsp.Diagnostic] = field(default_factory=list)  # last parsed findings, mapped by edits
+    slow: list[lsp.Diagnostic] = field(default_factory=list)  # type-aware findings, mapped by edits
+    syntax: list[lsp.Diagnostic] = field(default_factory=list)  # current syntax error, if any
+    current: list[lsp.Diagnostic] = field(default_factory=list)  # what the client should show
+    current_version: Optional[int] = None
+    result_id: int = 0
+    # instrumentation (mpguard/debugStats)
+    analyses: int = 0
+    versions_analysed: list = field(default_factory=list)
+    published_versions: list = field(default_factory=list)
+    discarded: int = 0
+    slow_runs: int = 0
+
+
+# ------------------------------------------------------------------------------------------------
+# logging: stderr always, window/logMessage once the client is connected
+
+
+class _ClientLogHandler(logging.Handler):
+    LEVELS = {
+        logging.ERROR: lsp.MessageType.Error,
+        logging.WARNING: lsp.MessageType.Warning,
+        logging.INFO: lsp.MessageType.Info,
+        logging.DEBUG: lsp.MessageType.Log,
+    }
+
+    def __init__(self, server: "MpguardServer") -> None:
+        super().__init__(logging.DEBUG)
+        self.server = server
+        self._local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        server = self.server
+        if getattr(self._local, "busy", False) or server.loop is None or not server.connected:
+            return
+        if record.levelno < server.client_log_level:
+            return
+        try:
+            self._local.busy = True
+            msg = self.format(record)
+            kind = lsp.MessageType.Log
+            for level, t in sorted(self.LEVELS.items()):
+                if record.levelno >= level:
+                    kind = t
+            params = lsp.LogMessageParams(type=kind, message=msg)
+            if threading.get_ident() == server.loop_thread:
+                server.window_log_message(params)
+            else:
+                server.loop.call_soon_threadsafe(server.window_log_message, params)
+        except Exception:  # noqa: BLE001 - logging must never break the server
+            pass
+        finally:
+            self._local.busy = False
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def _cap(obj: Any, dotted: str, default: Any = None) -> Any:
+    for part in dotted.split("."):
+        if obj is None:
+            return default
+        obj = getattr(obj, part, None)
+    return default if obj is None else obj
+
+
+def rule_markdown(code: str) -> Optional[str]:
+    from mpguard.rules import all_rules
+
+    code = code.upper()
+    try:
+        rules = all_rules()
+    except Exception:  # noqa: BLE001
+        log.exception("could not load the rules")
+        rules = {}
+    rule = rules.get(code)
+    if rule is not None:
+        try:
+            return rule.documentation()
+        except Exception:  # noqa: BLE001
+            log.exception("documentation of %s failed", code)
+    if code == "MP000":
+        return (
+            "# MP000 syntax-error\n\nmpguard could not parse this file, so it cannot check it. "
+            "Until the file parses again the last findings are kept (moved with your edits).\n"
+        )
+    if code in CATALOGUE:
+        name, severity = CATALOGUE[code]
+        return f"# {code} {name}\n\nDefault severity: {severity.value}.\n\nDocs: {docs_url(code)}\n"
+    return None
+
+
+class MpguardServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "mpguard",
+            mpguard.__version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            max_workers=4,
+        )
+        self.docs: dict[str, DocState] = {}
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-analysis")
+        self.slow_executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-typeaware")
+        self.loop: Optional[asyncio.AbstractEventLoop] = None
+        self.loop_thread: Optional[int] = None
+        self.connected = False
+        self.client_log_level = logging.INFO
+        self.pull_mode = False
+        self.init_global: Optional[dict] = None
+        self.init_folders: dict[str, dict] = {}
+        self.pulled_global: Optional[dict] = None
+        self.pulled_folders: dict[str, dict] = {}
+        self.pushed_settings: Optional[dict] = None  # didChangeConfiguration {"mpguard": {...}}
+        self._warned: set[str] = set()
+        self._typeaware: Any = None
+        self._typeaware_checked = False
+        self.total_analyses = 0
+
+    # -------------------------------------------------------------- capabilities helpers
+    @property
+    def caps(self) -> lsp.ClientCapabilities:
+        return self.client_capabilities
+
+    def supports_pull(self) -> bool:
+        return _cap(self.caps, "text_document.diagnostic") is not None
+
+    def supports_resolve_edit(self) -> bool:
+        props = _cap(self.caps, "text_document.code_action.resolve_support.properties", [])
+        return "edit" in props
+
+    def supports_related(self) -> bool:
+        return bool(_cap(self.caps, "text_document.publish_diagnostics.related_information", False)) or (
+            self.pull_mode and _cap(self.caps, "text_document.diagnostic.related_information", False)
+        )
+
+    def supports_document_changes(self) -> bool:
+        return bool(_cap(self.caps, "workspace.workspace_edit.document_changes", False))
+
+    def markdown_ok(self) -> bool:
+        fmts = _cap(self.caps, "text_document.hover.content_format")
+        return fmts is None or lsp.MarkupKind.Markdown in fmts
+
+    @property
+    def codec(self):
+        return self.workspace.position_codec
+
+    # -------------------------------------------------------------- settings
+    def _folder_for(self, uri: str) -> Optional[str]:
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path is None:
+            return None
+        best: Optional[str] = None
+        candidates = set(self.init_folders) | set(self.pulled_folders)
+        try:
+            candidates |= {f.uri.rstrip("/") for f in self.workspace.folders.values()}
+        except Exception:  # noqa: BLE001
+            pass
+        for folder in candidates:
+            fpath = folder_path(folder)
+            if not fpath:
+                continue
+            fpath = fpath.rstrip("/\\")
+            if path == fpath or path.startswith(fpath + "/") or path.startswith(fpath + "\\"):
+                if best is None or len(fpath) > len(folder_path(best) or ""):
+                    best = folder
+        return best
+
+    def settings_for(self, uri: Optional[str]) -> Settings:
+        warnings: list[str] = []
+        s = Settings()
+        apply_layer(s, self.init_global, "initializationOptions", warnings)
+        apply_layer(s, self.pulled_global, "workspace/configuration", warnings)
+        apply_layer(s, self.pushed_settings, "workspace/didChangeConfiguration", warnings)
+        folder = self._folder_for(uri) if uri else None
+        if folder is not None:
+            apply_layer(s, self.init_folders.get(folder), f"initializationOptions for {folder}", warnings)
+            apply_layer(s, self.pulled_folders.get(folder), f"workspace/configuration for {folder}", warnings)
+        self.warn(warnings, s)
+        return s
+
+    def config_for_doc(self, path: Optional[str], settings: Settings) -> Config:
+        try:
+            base = config_for(path) if path else Config()
+        except Exception:  # noqa: BLE001 - a broken pyproject must not break linting
+            log.exception("reading the configuration for %s failed", path)
+            base = Config()
+        cfg = base.with_overrides(**settings.overrides) if settings.overrides else base
+        self.warn(list(cfg.warnings), settings)
+        return cfg
+
+    def warn(self, warnings: list[str], settings: Optional[Settings] = None) -> None:
+        for w in warnings:
+            if w in self._warned:
+                continue
+            self._warned.add(w)
+            log.warning("%s", w)
+            if self.connected and (settings or Settings()).notify_warnings():
+                self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=w))
+
+    def apply_log_level(self) -> None:
+        s = self.settings_for(None)
+        self.client_log_level = getattr(logging, s.log_level.upper(), logging.INFO)
+
+    async def pull_configuration(self) -> None:
+        if not _cap(self.caps, "workspace.configuration", False):
+            return
+        folders = []
+        try:
+            folders = [f.uri for f in self.workspace.folders.values()]
+        except Exception:  # noqa: BLE001
+            pass
+        items = [lsp.ConfigurationItem(section="mpguard")]
+        items += [lsp.ConfigurationItem(scope_uri=f, section="mpguard") for f in folders]
+        try:
+            result = await asyncio.wait_for(
+                self.workspace_configuration_async(lsp.ConfigurationParams(items=items)), 10
+            )
+        except Exception as exc:  # noqa: BLE001 - a client that cannot answer keeps init settings
+            log.warning("workspace/configuration failed: %s", exc)
+            return
+        result = list(result or [])
+        self.pulled_global = result[0] if result and isinstance(result[0], dict) else None
+        self.pulled_folders = {}
+        for folder, value in zip(folders, result[1:]):
+            if isinstance(value, dict):
+                self.pulled_folders[folder.rstrip("/")] = value
+
+    # -------------------------------------------------------------- lint scheduling
+    def state(self, uri: str) -> DocState:
+        st = self.docs.get(uri)
+        if st is None:
+            st = self.docs[uri] = DocState(uri)
+        return st
+
+    def schedule(self, uri: str, delay: float) -> None:
+        st = self.docs.get(uri)
+        if st is None:
+            return
+        if st.task is not None and not st.task.done():
+            st.task.cancel()
+        st.task = asyncio.ensure_future(self._lint(uri, delay))
+
+    def relint_all(self) -> None:
+        for uri in list(self.docs):
+            self.schedule(uri, 0)
+
+    def _analyze_sync(self, st: DocState, version: Optional[int], text: str, path: Optional[str],
+                      config: Config) -> Analysis:
+        st.analyses += 1
+        st.versions_analysed.append(version)
+        self.total_analyses += 1
+        try:
+            return analyze(text, path, config)
+        except Exception as exc:  # noqa: BLE001 - the engine isolates rules; this is a last resort
+            log.exception("analysis of %s failed", path or st.uri)
+            from mpguard.analysis import internal_error_finding
+
+            a = Analysis(path=path, text=text)
+            a.findings = [internal_error_finding(f"mpguard internal error: {type(exc).__name__}: {exc}")]
+            return a
+
+    async def _lint(self, uri: str, delay: float) -> None:
+        try:
+            if delay > 0:
+                await asyncio.sleep(delay)
+            st = self.docs.get(uri)
+            doc = self.workspace.text_documents.get(uri)
+            if st is None or doc is None:
+                return
+            settings = self.settings_for(uri)
+            if not settings.enable:
+                st.good, st.slow, st.syntax = [], [], []
+                self.publish(uri, doc.version)
+                return
+            text, version, path = doc.source, doc.version, self.path_of(uri)
+            config = self.config_for_doc(path, settings)
+            loop = asyncio.get_running_loop()
+            analysis = await loop.run_in_executor(
+                self.executor, self._analyze_sync, st, version, text, path, config
+            )
+            doc = self.workspace.text_documents.get(uri)
+            if doc is None or self.docs.get(uri) is not st:
+                return
+            if doc.version != version or doc.source != text:
+                st.discarded += 1
+                return
+            for err in analysis.rule_errors:
+                self.warn([f"mpguard: rule failed and was skipped: {err}"], settings)
+            self.apply_analysis(st, analysis, text, version, settings)
+            self.publish(uri, version)
+            self.schedule_slow(uri, settings, text, version, path)
+        except asyncio.CancelledError:
+            return
+        except Exception:  # noqa: BLE001 - never let a lint take the server down
+            log.exception("linting %s failed", uri)
+
+    def apply_analysis(self, st: DocState, analysis: Analysis, text: str, version: Optional[int],
+                       settings: Settings) -> None:
+        index = LineIndex(text, self.codec)
+        st.analysis, st.analysis_text, st.analysis_version = analysis, text, version
+        related = self.supports_related()
+        if analysis.parsed:
+            st.good = [finding_to_diagnostic(f, index, st.uri, version, related) for f in analysis.findings]
+            st.syntax = []
+        else:
+            # Keep the last good findings (already moved through the edits) and add the syntax error.
+            err = analysis.syntax_error
+            st.syntax = (
+                [finding_to_diagnostic(err, index, st.uri, version, related)]
+                if err is not None and settings.show_syntax_errors
+                else []
+            )
+
+    def compose(self, st: DocState) -> list[lsp.Diagnostic]:
+        out = list(st.good) + list(st.syntax)
+        seen = {(d.code, d.range.start.line, d.range.start.character) for d in out}
+        for d in st.slow:
+            key = (d.code, d.range.start.line, d.range.start.character)
+            if key not in seen:
+                out.append(d)
+        return out
+
+    def publish(self, uri: str, version: Optional[int]) -> None:
+        st = self.docs.get(uri)
+        if st is None:
+            return
+        st.current = self.compose(st)
+        st.current_version = version
+        st.result_id += 1
+        st.published_versions.append(version)
+        if self.pull_mode:
+            return
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=st.current, version=version)
+        )
+
+    def refresh_pull(self) -> None:
+        if self.pull_mode and _cap(self.caps, "workspace.diagnostics.refresh_support", False):
+            try:
+                self.workspace_diagnostic_refresh(None)
+            except Exception:  # noqa: BLE001
+                log.exception("workspace/diagnostic/refresh failed")
+
+    def path_of(self, uri: str) -> Optional[str]:
+        if not uri.startswith("file:"):
+            return None
+        try:
+            return to_fs_path(uri)
+        except Exception:  # noqa: BLE001
+            return None
+
+    # -------------------------------------------------------------- type-aware slow lane
+    def typeaware_module(self) -> Any:
+        if not self._typeaware_checked:
+            self._typeaware_checked = True
+            try:
+                if importlib.util.find_spec("mpguard.typeaware") is not None:
+                    self._typeaware = importlib.import_module("mpguard.typeaware")
+            except Exception:  # noqa: BLE001
+                log.exception("mpguard.typeaware could not be imported; type-aware checks are off")
+                self._typeaware = None
+        return self._typeaware
+
+    def root_for(self, uri: str) -> Optional[str]:
+        folder = self._folder_for(uri)
+        if folder is not None:
+            return folder_path(folder)
+        try:
+            return self.workspace.root_path
+        except Exception:  # noqa: BLE001
+            return None
+
+    def warm_up(self) -> None:
+        mod = self.typeaware_module()
+        if mod is None or not hasattr(mod, "warm_up"):
+            return
+        s = self.settings_for(None)
+        root = None
+        try:
+            root = self.workspace.root_path
+        except Exception:  # noqa: BLE001
+            pass
+
+        def run() -> None:
+            try:
+                mod.warm_up(root, s.interpreter)
+            except Exception:  # noqa: BLE001
+                log.exception("type-aware warm-up failed")
+
+        self.slow_executor.submit(run)
+
+    def schedule_slow(self, uri: str, settings: Settings, text: str, version: Optional[int],
+                      path: Optional[str]) -> None:
+        if not settings.type_aware or self.typeaware_module() is None:
+            return
+        st = self.docs.get(uri)
+        if st is None:
+            return
+        if st.slow_task is not None and not st.slow_task.done():
+            st.slow_task.cancel()
+        st.slow_task = asyncio.ensure_future(self._slow(uri, settings, text, version, path))
+
+    async def _slow(self, uri: str, settings: Settings, text: str, version: Optional[int],
+                    path: Optional[str]) -> None:
+        try:
+            await asyncio.sleep(settings.type_aware_delay_ms / 1000)
+            st = self.docs.get(uri)
+            doc = self.workspace.text_documents.get(uri)
+            if st is None or doc is None or doc.version != version:
+                return
+            mod = self.typeaware_module()
+            root = self.root_for(uri)
+            loop = asyncio.get_running_loop()
+            st.slow_runs += 1
+            fut = loop.run_in_executor(self.slow_executor, mod.analyze, text, path, root, settings.interpreter)
+            try:
+                result = await asyncio.wait_for(asyncio.shield(fut), settings.type_aware_budget_ms / 1000)
+            except asyncio.TimeoutError:
+                log.info("type-aware checks of %s exceeded %d ms; skipped", uri, settings.type_aware_budget_ms)
+                return
+            doc = self.workspace.text_documents.get(uri)
+            if doc is None or doc.version != version or doc.source != text or self.docs.get(uri) is not st:
+                return
+            findings = getattr(result, "findings", result) or []
+            index = LineIndex(text, self.codec)
+            st.slow = [
+                finding_to_diagnostic(f, index, uri, version, self.supports_related())
+                for f in findings
+                if isinstance(f, Finding)
+            ]
+            self.publish(uri, version)
+            self.refresh_pull()
+        except asyncio.CancelledError:
+            return
+        except Exception:  # noqa: BLE001
+            log.exception("type-aware checks of %s failed", uri)
+
+    # -------------------------------------------------------------- analysis for requests
+    async def analysis_for_current(self, uri: str) -> tuple[Optional[Analysis], str, Optional[int]]:
+        """An analysis of exactly the current text (re-analysed if the document changed)."""
+        doc = self.workspace.text_documents.get(uri)
+        if doc is None:
+            return None, "", None
+        text, version = doc.source, doc.version
+        st = self.state(uri)
+        if st.analysis is not None and st.analysis_text == text:
+            return st.analysis, text, version
+        settings = self.settings_for(uri)
+        path = self.path_of(uri)
+        config = self.config_for_doc(path, settings)
+        loop = asyncio.get_running_loop()
+        analysis = await loop.run_in_executor(self.executor, self._analyze_sync, st, version, text, path, config)
+        return analysis, text, version
+
+    def workspace_edit(self, uri: str, version: Optional[int], edits: list[lsp.TextEdit]) -> lsp.WorkspaceEdit:
+        if self.supports_document_changes():
+            return lsp.WorkspaceEdit(
+                document_changes=[
+                    lsp.TextDocumentEdit(
+                        text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                        edits=edits,
+                    )
+                ]
+            )
+        return lsp.WorkspaceEdit(changes={uri: edits})
+
+
+# ------------------------------------------------------------------------------------------------
+# code actions (pure helpers, run on the analysis thread)
+
+
+def _kind_wanted(kind: str, only: Optional[list[str]]) -> bool:
+    if not only:
+        return True
+    return any(kind == o or kind.startswith(o + ".") for o in only)
+
+
+@dataclass
+class ActionSpec:
+    title: str
+    kind: str
+    code: Optional[str]
+    edits: Callable[[], list]  # engine TextEdits against the analysed text
+    preferred: bool = False
+    finding: Optional[Finding] = None
+    data: dict = field(default_factory=dict)
+
+
+def _fix_all_text(text: str, path: Optional[str], config: Config) -> Optional[str]:
+    from mpguard.fixer import fix_text
+
+    result = fix_text(text, path, config)
+    return result.text if result.changed and result.text != text else None
+
+
+def collect_actions(
+    analysis: Analysis,
+    text: str,
+    req,
+    only: Optional[list[str]],
+    context_diags: list[lsp.Diagnostic],
+    index: LineIndex,
+    path: Optional[str],
+    config: Config,
+) -> list[ActionSpec]:
+    from mpguard.suppression import file_suppression_edit, line_suppression_edit
+    from mpguard.textdiff import minimal_edits
+
+    specs: list[ActionSpec] = []
+    suppress: list[tuple[str, int]] = []  # (code, 1-based line), in order
+    any_safe = False
+    for f in analysis.findings:
+        if f.code == "MP000":
+            continue
+        for fx in f.fixes:
+            if fx.kind == "quickfix" and fx.safety is Safety.SAFE:
+                any_safe = True
+        if not engine_ranges_overlap(f.range, req):
+            continue
+        for i, fx in enumerate(f.fixes):
+            if not _kind_wanted(fx.kind, only):
+                continue
+            title = fx.title if fx.safety is Safety.SAFE else f"{fx.title} (unsafe)"
+            specs.append(
+                ActionSpec(
+                    title=title,
+                    kind=fx.kind,
+                    code=f.code,
+                    edits=(lambda fx=fx: list(fx.edits())),
+                    preferred=fx.preferred,
+                    finding=f,
+                    data={"type": "fix", "code": f.code, "line": f.range.start.line,
+                          "column": f.range.start.column, "index": i},
+                )
+            )
+        if (f.code, f.range.start.line) not in suppress:
+            suppress.append((f.code, f.range.start.line))
+    # Diagnostics the editor holds for this range (maybe stale while the file does not parse).
+    for d in context_diags:
+        if d.source != SOURCE or not isinstance(d.code, str) or d.code == "MP000":
+            continue
+        line = index.from_client(d.range.start).line
+        if (d.code, line) not in suppress:
+            suppress.append((d.code, line))
+    if _kind_wanted("quickfix", only):
+        for code, line in suppress:
+            specs.append(
+                ActionSpec(
+                    title=f"Disable {code} for this line",
+                    kind="quickfix",
+                    code=code,
+                    edits=(lambda code=code, line=line: [line_suppression_edit(text, line, code)]),
+                    data={"type": "disableLine", "code": code, "line": line},
+                )
+            )
+        for code in dict.fromkeys(c for c, _ in suppress):
+            specs.append(
+                ActionSpec(
+                    title=f"Disable {code} for this file",
+                    kind="quickfix",
+                    code=code,
+                    edits=(lambda code=code: [file_suppression_edit(text, code)]),
+                    data={"type": "disableFile", "code": code},
+                )
+            )
+    if analysis.parsed and (
+        (only and _kind_wanted(FIX_ALL_KIND, only) and any(FIX_ALL_KIND.startswith(o) for o in only))
+        or (not only and any_safe)
+    ):
+        def fix_all_edits() -> list:
+            new = _fix_all_text(text, path, config)
+            return [] if new is None else minimal_edits(text, new)
+
+        specs.append(
+            ActionSpec(
+                title="mpguard: Fix all auto-fixable problems",
+                kind=FIX_ALL_KIND,
+                code=None,
+                edits=fix_all_edits,
+                data={"type": "fixAll"},
+            )
+        )
+    return specs
+
+
+def _is_noop(edits: list) -> bool:
+    return all(e.new_text == "" and e.range.start == e.range.end for e in edits)
+
+
+# ------------------------------------------------------------------------------------------------
+# the server object and its handlers
+
+
+def create_server() -> MpguardServer:
+    server = MpguardServer()
+
+    # ---------------------------------------------------------------- lifecycle
+    @server.feature(lsp.INITIALIZE)
+    def on_initialize(ls: MpguardServer, params: lsp.InitializeParams) -> None:
+        g, folders, warnings = split_initialization_options(params.initialization_options)
+        ls.init_global, ls.init_folders = g, folders
+        ls.pull_mode = ls.supports_pull()
+        if ls.pull_mode:
+            # Registered here so the capability is computed with it (pygls builds capabilities
+            # after this handler); pushing stays off for this client: no duplicates.
+            server.feature(
+                lsp.TEXT_DOCUMENT_DIAGNOSTIC,
+                lsp.DiagnosticOptions(identifier="mpguard", inter_file_dependencies=False,
+                                      workspace_diagnostics=False),
+            )(on_pull_diagnostics)
+        ls._pending_warnings = warnings  # type: ignore[attr-defined]
+        log.info(
+            "mpguard %s initializing (client %s, %s diagnostics, position encoding %s)",
+            mpguard.__version__,
+            getattr(params.client_info, "name", "?"),
+            "pull" if ls.pull_mode else "push",
+            ls.workspace.position_encoding,
+        )
+
+    @server.feature(lsp.INITIALIZED)
+    async def on_initialized(ls: MpguardServer, params: lsp.InitializedParams) -> None:
+        ls.loop = asyncio.get_running_loop()
+        ls.loop_thread = threading.get_ident()
+        ls.connected = True
+        ls.apply_log_level()
+        ls.warn(getattr(ls, "_pending_warnings", []), ls.settings_for(None))
+        await ls.pull_configuration()
+        ls.apply_log_level()
+        registrations = []
+        if _cap(ls.caps, "workspace.did_change_watched_files.dynamic_registration", False):
+            registrations.append(
+                lsp.Registration(
+                    id="mpguard-pyproject-watcher",
+                    method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=lsp.DidChangeWatchedFilesRegistrationOptions(
+                        watchers=[lsp.FileSystemWatcher(glob_pattern="**/pyproject.toml")]
+                    ),
+                )
+            )
+        if _cap(ls.caps, "workspace.did_change_configuration.dynamic_registration", False):
+            registrations.append(
+                lsp.Registration(
+                    id="mpguard-configuration",
+                    method=lsp.WORKSPACE_DID_CHANGE_CONFIGURATION,
+                    register_options=lsp.DidChangeConfigurationRegistrationOptions(section="mpguard"),
+                )
+            )
+        if registrations:
+            try:
+                await asyncio.wait_for(
+                    ls.client_register_capability_async(lsp.RegistrationParams(registrations=registrations)), 10
+                )
+            except Exception as exc:  # noqa: BLE001
+                log.warning("dynamic registration failed: %s", exc)
+        ls.warm_up()
+        # Documents opened before the pulled configuration arrived are re-linted with it.
+        ls.relint_all()
+
+    @server.feature(lsp.SHUTDOWN)
+    def on_shutdown(ls: MpguardServer, params: Any) -> None:
+        for st in ls.docs.values():
+            for t in (st.task, st.slow_task):
+                if t is not None and not t.done():
+                    t.cancel()
+        ls.executor.shutdown(wait=False, cancel_futures=True)
+        ls.slow_executor.shutdown(wait=False, cancel_futures=True)
+
+    # ---------------------------------------------------------------- documents
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    async def on_open(ls: MpguardServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.state(params.text_document.uri)
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    async def on_change(ls: MpguardServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        st = ls.docs.get(uri)
+        if st is None:
+            return
+        units = ls.codec.client_num_units
+        try:
+            st.good = map_diagnostics(st.good, params.content_changes, units)
+            st.slow = map_diagnostics(st.slow, params.content_changes, units)
+            st.syntax = map_diagnostics(st.syntax, params.content_changes, units)
+            st.current = ls.compose(st)
+            st.result_id += 1
+        except Exception:  # noqa: BLE001
+            log.exception("mapping diagnostics through an edit failed")
+        settings = ls.settings_for(uri)
+        if settings.run == "onType":
+            ls.schedule(uri, settings.debounce_ms / 1000)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    async def on_save(ls: MpguardServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if uri.endswith("pyproject.toml"):
+            invalidate_cache()
+            ls.relint_all()
+            return
+        if uri in ls.docs and ls.settings_for(uri).run == "onSave":
+            ls.schedule(uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    async def on_close(ls: MpguardServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        st = ls.docs.pop(uri, None)
+        if st is not None:
+            for t in (st.task, st.slow_task):
+                if t is not None and not t.done():
+                    t.cancel()
+        if not ls.pull_mode:
+            ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    # ---------------------------------------------------------------- pull diagnostics
+    async def on_pull_diagnostics(ls: MpguardServer, params: lsp.DocumentDiagnosticParams):
+        uri = params.text_document.uri
+        st = ls.docs.get(uri)
+        if st is None:
+            return lsp.RelatedFullDocumentDiagnosticReport(items=[], result_id="closed")
+        deadline = time.monotonic() + 10
+        while st.task is not None and not st.task.done() and time.monotonic() < deadline:
+            task = st.task
+            await asyncio.wait([task], timeout=max(0.0, deadline - time.monotonic()))
+        result_id = f"{id(st)}-{st.result_id}"
+        if params.previous_result_id == result_id:
+            return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return lsp.RelatedFullDocumentDiagnosticReport(items=list(st.current), result_id=result_id)
+
+    # ---------------------------------------------------------------- configuration
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def on_config(ls: MpguardServer, params: lsp.DidChangeConfigurationParams) -> None:
+        settings = params.settings
+        if isinstance(settings, dict) and isinstance(settings.get("mpguard"), dict):
+            ls.pushed_settings = settings["mpguard"]
+        await ls.pull_configuration()
+        ls.apply_log_level()
+        log.info("configuration changed; re-linting %d open documents", len(ls.docs))
+        ls.relint_all()
+        await asyncio.sleep(0)
+        ls.refresh_pull()
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def on_watched(ls: MpguardServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        if any(c.uri.endswith("pyproject.toml") for c in params.changes):
+            invalidate_cache()
+            log.info("pyproject.toml changed; re-linting %d open documents", len(ls.docs))
+            ls.relint_all()
+            ls.refresh_pull()
+
+    # ---------------------------------------------------------------- code actions
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(
+            code_action_kinds=[
+                lsp.CodeActionKind.QuickFix,
+                lsp.CodeActionKind.RefactorRewrite,
+                FIX_ALL_KIND,
+            ],
+            resolve_provider=True,
+        ),
+    )
+    async def on_code_action(ls: MpguardServer, params: lsp.CodeActionParams):
+        try:
+            return await _code_actions(ls, params)
+        except Exception:  # noqa: BLE001
+            log.exception("code actions for %s failed", params.text_document.uri)
+            return []
+
+    async def _code_actions(ls: MpguardServer, params: lsp.CodeActionParams):
+        uri = params.text_document.uri
+        if uri not in ls.workspace.text_documents:
+            return []
+        settings = ls.settings_for(uri)
+        if not settings.enable:
+            return []
+        analysis, text, version = await ls.analysis_for_current(uri)
+        if analysis is None:
+            return []
+        index = LineIndex(text, ls.codec)
+        req = index.range_from_client(params.range)
+        only = list(params.context.only) if params.context and params.context.only else None
+        context_diags = list(params.context.diagnostics or []) if params.context else []
+        path = ls.path_of(uri)
+        config = ls.config_for_doc(path, settings)
+        lazy = ls.supports_resolve_edit()
+
+        def build() -> list:
+            specs = collect_actions(analysis, text, req, only, context_diags, index, path, config)
+            out = []
+            for spec in specs:
+                if lazy and spec.kind != "quickfix" or (lazy and spec.data.get("type") == "fix"):
+                    edits = None
+                else:
+                    edits = spec.edits()
+                    if not edits or _is_noop(edits):
+                        continue
+                out.append((spec, edits))
+            return out
+
+        loop = asyncio.get_running_loop()
+        built = await loop.run_in_executor(ls.executor, build)
+        doc = ls.workspace.text_documents.get(uri)
+        if doc is None or doc.source != text:
+            return []  # the document changed while we computed: no edit is better than a corrupt one
+        by_diag = _diagnostic_lookup(ls.docs.get(uri), context_diags)
+        actions = []
+        for spec, edits in built:
+            diags = None
+            if spec.kind == "quickfix" and spec.code:
+                line = spec.data.get("line")
+                diags = [d for d in by_diag if d.code == spec.code and
+                         (line is None or index.from_client(d.range.start).line == line)] or None
+                if diags is None and spec.finding is not None:
+                    diags = [finding_to_diagnostic(spec.finding, index, uri, version, ls.supports_related())]
+            action = lsp.CodeAction(
+                title=spec.title,
+                kind=spec.kind,
+                diagnostics=diags,
+                is_preferred=True if spec.preferred else None,
+            )
+            if edits is None:
+                action.data = {**spec.data, "uri": uri, "version": version}
+            else:
+                action.edit = ls.workspace_edit(uri, version, [text_edit_to_client(e, index) for e in edits])
+            actions.append(action)
+        return actions
+
+    def _diagnostic_lookup(st: Optional[DocState], context: list[lsp.Diagnostic]) -> list[lsp.Diagnostic]:
+        out = [d for d in context if d.source == SOURCE]
+        if st is not None:
+            out += list(st.current)
+        return out
+
+    @server.feature(lsp.CODE_ACTION_RESOLVE)
+    async def on_resolve(ls: MpguardServer, action: lsp.CodeAction) -> lsp.CodeAction:
+        try:
+            data = action.data if isinstance(action.data, dict) else {}
+            uri = data.get("uri")
+            if not uri or uri not in ls.workspace.text_documents:
+                return action
+            edits, version, text = await _resolve_edits(ls, uri, data)
+            if edits:
+                index = LineIndex(text, ls.codec)
+                action.edit = ls.workspace_edit(uri, version, [text_edit_to_client(e, index) for e in edits])
+            return action
+        except Exception:  # noqa: BLE001
+            log.exception("resolving a code action failed")
+            return action
+
+    async def _resolve_edits(ls: MpguardServer, uri: str, data: dict) -> tuple[list, Optional[int], str]:
+        """Engine edits for an action described by `data`, against the current text."""
+        analysis, text, version = await ls.analysis_for_current(uri)
+        if analysis is None:
+            return [], version, text
+        kind = data.get("type")
+        settings = ls.settings_for(uri)
+        path = ls.path_of(uri)
+        config = ls.config_for_doc(path, settings)
+
+        def compute() -> list:
+            from mpguard.suppression import file_suppression_edit, line_suppression_edit
+            from mpguard.textdiff import minimal_edits
+
+            if kind == "fixAll":
+                new = _fix_all_text(text, path, config)
+                return [] if new is None else minimal_edits(text, new)
+            if kind == "disableLine":
+                return [line_suppression_edit(text, int(data["line"]), str(data["code"]))]
+            if kind == "disableFile":
+                return [file_suppression_edit(text, str(data["code"]))]
+            if kind == "fix":
+                code, line = data.get("code"), int(data.get("line", 0))
+                candidates = [f for f in analysis.findings if f.code == code]
+                # Same start if the text did not move, else the nearest finding of that code.
+                candidates.sort(key=lambda f: (abs(f.range.start.line - line),
+                                               abs(f.range.start.column - int(data.get("column", 0)))))
+                for f in candidates[:1]:
+                    idx = int(data.get("index", 0))
+                    if 0 <= idx < len(f.fixes):
+                        return list(f.fixes[idx].edits())
+            return []
+
+        loop = asyncio.get_running_loop()
+        edits = await loop.run_in_executor(ls.executor, compute)
+        doc = ls.workspace.text_documents.get(uri)
+        if doc is None or doc.source != text or _is_noop(edits):
+            return [], version, text
+        return edits, version, text
+
+    # ---------------------------------------------------------------- commands
+    @server.command(CMD_APPLY_FIX)
+    async def cmd_apply_fix(ls: MpguardServer, *args: Any):
+        """Arguments: {uri, code, line, index?} (or uri, code, line): apply that finding's fix."""
+        data = _command_data(args, ("uri", "code", "line", "index"))
+        data.setdefault("type", "fix")
+        return await _apply(ls, data, "mpguard: apply fix")
+
+    @server.command(CMD_FIX_ALL)
+    async def cmd_fix_all(ls: MpguardServer, *args: Any):
+        """Arguments: {uri} or uri: apply every safe fix, to a fixed point."""
+        data = _command_data(args, ("uri",))
+        data["type"] = "fixAll"
+        return await _apply(ls, data, "mpguard: fix all")
+
+    @server.command(CMD_SHOW_DOCS)
+    async def cmd_show_docs(ls: MpguardServer, *args: Any):
+        """Arguments: code. Returns {code, url, markdown} and asks the client to open the docs URL."""
+        data = _command_data(args, ("code",))
+        code = str(data.get("code", "")).upper()
+        md = rule_markdown(code)
+        if md is None:
+            return {"code": code, "error": f"unknown rule code {code}"}
+        if _cap(ls.caps, "window.show_document.support", False) and data.get("open", True):
+            try:
+                ls.window_show_document(lsp.ShowDocumentParams(uri=docs_url(code), external=True))
+            except Exception:  # noqa: BLE001
+                pass
+        return {"code": code, "url": docs_url(code), "markdown": md}
+
+    @server.command(CMD_DEBUG)
+    async def cmd_debug(ls: MpguardServer, *args: Any):
+        return _debug_stats(ls, None)
+
+    async def _apply(ls: MpguardServer, data: dict, label: str):
+        uri = data.get("uri")
+        if not isinstance(uri, str) or uri not in ls.workspace.text_documents:
+            return {"applied": False, "reason": "document is not open"}
+        edits, version, text = await _resolve_edits(ls, uri, data)
+        if not edits:
+            return {"applied": False, "reason": "nothing to fix"}
+        index = LineIndex(text, ls.codec)
+        result = await ls.workspace_apply_edit_async(
+            lsp.ApplyWorkspaceEditParams(
+                edit=ls.workspace_edit(uri, version, [text_edit_to_client(e, index) for e in edits]),
+                label=label,
+            )
+        )
+        return {"applied": bool(getattr(result, "applied", False))}
+
+    def _command_data(args: tuple, names: tuple[str, ...]) -> dict:
+        if len(args) == 1 and isinstance(args[0], dict):
+            return dict(args[0])
+        return {n: v for n, v in zip(names, args)}
+
+    # ---------------------------------------------------------------- hover
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    async def on_hover(ls: MpguardServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
+        try:
+            return _hover(ls, params)
+        except Exception:  # noqa: BLE001
+            log.exception("hover failed")
+            return None
+
+    def _hover(ls: MpguardServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
+        uri = params.text_document.uri
+        doc = ls.workspace.text_documents.get(uri)
+        if doc is None:
+            return None
+        text = doc.source
+        index = LineIndex(text, ls.codec)
+        pos = params.position
+        if pos.line < 0 or pos.line >= len(index.lines):
+            return None
+        here = index.from_client(pos)
+        line_text = index.lines[pos.line]
+        kind = lsp.MarkupKind.Markdown if ls.markdown_ok() else lsp.MarkupKind.PlainText
+        # 1. a code inside a suppression comment
+        for m in _SUPPRESSION.finditer(line_text):
+            start = m.start("codes")
+            for cm in _CODE.finditer(m.group("codes")):
+                s, e = start + cm.start(), start + cm.end()
+                if s <= here.column <= e:
+                    md = rule_markdown(cm.group(0))
+                    if md is None:
+                        md = f"Unknown rule code `{cm.group(0)}`."
+                    return lsp.Hover(
+                        contents=lsp.MarkupContent(kind=kind, value=md),
+                        range=lsp.Range(start=index.to_client(here.line, s), end=index.to_client(here.line, e)),
+                    )
+        # 2. a diagnostic's range
+        st = ls.docs.get(uri)
+        if st is None:
+            return None
+        hits = [d for d in st.current if contains(d.range, pos)]
+        if not hits:
+            return None
+        parts = []
+        seen = set()
+        for d in hits:
+            code = str(d.code)
+            parts.append(f"**{code}** {d.message}")
+            if code not in seen:
+                seen.add(code)
+                md = rule_markdown(code)
+                if md:
+                    parts.append(md)
+        return lsp.Hover(contents=lsp.MarkupContent(kind=kind, value="\n\n---\n\n".join(parts)), range=hits[0].range)
+
+    # ---------------------------------------------------------------- instrumentation
+    @server.feature(DEBUG_REQUEST)
+    def on_debug(ls: MpguardServer, params: Any):
+        uri = None
+        if isinstance(params, dict):
+            uri = params.get("uri")
+        else:
+            uri = getattr(params, "uri", None)
+        return _debug_stats(ls, uri)
+
+    def _debug_stats(ls: MpguardServer, uri: Optional[str]) -> dict:
+        docs = {}
+        for u, st in ls.docs.items():
+            if uri is not None and u != uri:
+                continue
+            docs[u] = {
+                "analyses": st.analyses,
+                "versionsAnalysed": list(st.versions_analysed),
+                "publishedVersions": list(st.published_versions),
+                "discarded": st.discarded,
+                "slowRuns": st.slow_runs,
+                "diagnostics": len(st.current),
+            }
+        return {
+            "version": mpguard.__version__,
+            "pullMode": ls.pull_mode,
+            "positionEncoding": str(ls.workspace.position_encoding),
+            "totalAnalyses": ls.total_analyses,
+            "typeAware": ls.typeaware_module() is not None,
+            "documents": docs,
+        }
+
+    return server
+
+
+# ------------------------------------------------------------------------------------------------
+# entry point
+
+
+def _setup_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    # pygls logs every message body at INFO ("Sending data: ..."): keep it quiet.
+    for name in ("pygls", "pygls.protocol", "pygls.server", "pygls.feature_manager"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="mpguard server", description="Run the mpguard language server.")
+    parser.add_argument("--stdio", action="store_true", help="speak LSP over stdin/stdout (the default)")
+    parser.add_argument("--tcp", action="store_true", help="listen on a TCP port instead of stdio")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=2087)
+    parser.add_argument("--log-level", default="info", choices=["error", "warning", "info", "debug"])
+    args, unknown = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+
+    _setup_logging()
+    logging.getLogger("mpguard").setLevel(getattr(logging, args.log_level.upper()))
+    if unknown:
+        log.warning("ignoring unknown arguments: %s", " ".join(unknown))
+    # libcst and the engine recurse per nesting level; give analysis threads a deep stack so a
+    # pathological file produces a diagnostic rather than a crash.
+    try:
+        threading.stack_size(256 * 1024 * 1024)
+    except (ValueError, RuntimeError):  # pragma: no cover - platform limits
+        pass
+
+    server = create_server()
+    client_handler = _ClientLogHandler(server)
+    client_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("mpguard").addHandler(client_handler)
+
+    if args.tcp:
+        server.start_tcp(args.host, args.port)
+        return 0
+    # stdout is the protocol: keep a handle on the real one and send stray prints to stderr.
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr
+    server.start_io(stdin, stdout)
+    return 0

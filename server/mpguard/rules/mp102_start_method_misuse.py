@@ -1,0 +1,149 @@
+"""MP102 start-method-misuse: set_start_method at import time, twice, or after processes exist."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from mpguard.model import CallSite, get_arg, string_value
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules.mp101_unguarded_process_start import guard_fix
+
+
+def _forced(site: CallSite) -> bool:
+    arg = get_arg(site.node, "force", 1)
+    return arg is not None and not (isinstance(arg.value, cst.Name) and arg.value.value == "False")
+
+
+def _flow_key(model, site: CallSite):
+    """Calls in the same function body (or the same module-level region) share a flow."""
+    return (id(site.function) if site.function is not None else None,
+            site.guarded if site.function is None else None)
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    setters = model.explicit_start_methods()
+    if not setters:
+        return
+    import_time_funcs = model.functions_run_at_import()
+    reported: set[int] = set()
+    import_time_setters = []
+    for method, site in setters:
+        at_import = site.import_time or (site.function is not None and id(site.function) in import_time_funcs)
+        if at_import:
+            import_time_setters.append(site)
+        if at_import and not _forced(site) and method != "fork":
+            fix = guard_fix(ctx, site.top_index) if site.import_time else None
+            ctx.report(
+                site.node,
+                f"`set_start_method({method!r})` runs at import time. Under `{method}` each child "
+                "re-imports the main module and calls it again, raising 'RuntimeError: context has "
+                'already been set\'. Call it once under `if __name__ == "__main__":`, or use '
+                f"`multiprocessing.get_context({method!r})` and create processes from that context.",
+                fixes=[fix] if fix else [],
+            )
+            reported.add(id(site.node))
+    # A second call in the same run without force=True.
+    seen: list[CallSite] = []
+    for method, site in setters:
+        if id(site.node) in reported:
+            seen.append(site)
+            continue
+        earlier = [s for s in seen if s.seq < site.seq and (
+            _flow_key(model, s) == _flow_key(model, site) or s in import_time_setters)]
+        if earlier and not _forced(site):
+            ctx.report(
+                site.node,
+                "`set_start_method()` is called a second time in the same program run without "
+                "`force=True`: it raises 'RuntimeError: context has already been set'. Set it once, or "
+                "use `multiprocessing.get_context(...)` for the processes that need another method.",
+                related=[(earlier[-1].node, "first call")],
+            )
+            reported.add(id(site.node))
+        seen.append(site)
+    # Called after a Pool/Process/Manager of the default context was created in the same flow.
+    for method, site in setters:
+        if id(site.node) in reported or _forced(site):
+            continue
+        for other in model.calls:
+            if other.seq >= site.seq or _flow_key(model, other) != _flow_key(model, site):
+                continue
+            inst = model.resolve(other.node, other.scope, other.seq)
+            if inst.kind == "instance" and inst.qualname in ("mp.Pool", "mp.Manager", "mp.queue", "mp.sync") \
+                    and not inst.start_method:
+                ctx.report(
+                    site.node,
+                    "`set_start_method()` is called after a multiprocessing object of the default "
+                    "context was created; the context is already fixed, so this raises "
+                    "'RuntimeError: context has already been set'. Set the start method first.",
+                    related=[(other.node, "created here with the default context")],
+                )
+                reported.add(id(site.node))
+                break
+
+
+RULE = Rule(
+    code="MP102",
+    summary="`set_start_method()` at import time, more than once, or after processes were created.",
+    why="""
+`multiprocessing.set_start_method()` may be called only once per program, before any process,
+pool, queue or lock of the default context exists. Called at module top level, it runs again in
+every spawned child (which re-imports the main module) and raises `RuntimeError: context has
+already been set`. The documentation recommends calling it under `if __name__ == "__main__":`,
+and libraries should use `multiprocessing.get_context(method)` instead.
+""",
+    fix_doc="""
+**Wrap in `if __name__ == "__main__":` guard** (safe) for an import-time call; otherwise call it
+once, pass `force=True` deliberately, or use `ctx = multiprocessing.get_context("spawn")` and
+`ctx.Pool(...)` / `ctx.Process(...)`.
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example("""
+import multiprocessing as mp
+
+def work(x):
+    return x
+
+mp.set_start_method("spawn")  # expect
+
+if __name__ == "__main__":
+    with mp.Pool(2) as p:
+        print(p.map(work, [1, 2]))
+""", True, "import-time call"),
+        Example("""
+import multiprocessing as mp
+
+def main():
+    mp.set_start_method("spawn")
+    mp.set_start_method("forkserver")  # expect
+
+if __name__ == "__main__":
+    main()
+""", True, "called twice"),
+        Example("""
+import multiprocessing as mp
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    mp.set_start_method("spawn")  # expect
+""", True, "after a queue of the default context exists"),
+        Example("""
+import multiprocessing as mp
+
+def work(x):
+    return x
+
+if __name__ == "__main__":
+    mp.set_start_method("spawn")
+    with mp.Pool(2) as p:
+        p.map(work, [1])
+""", False, "guarded single call"),
+        Example("""
+import multiprocessing as mp
+mp.set_start_method("spawn", force=True)
+ctx = mp.get_context("forkserver")
+""", False, "force=True and get_context"),
+    ),
+)

@@ -1,0 +1,196 @@
+"""MP103 import-time-work-in-spawned-module: heavy top-level work that every child re-runs."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from mpguard.model import CallSite, get_arg
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.starts import process_start_of
+
+# Qualified callables (or prefixes ending in ".") that do I/O or heavy loading.
+HEAVY = {
+    "open": "opens and reads a file",
+    "io.open": "opens a file",
+    "json.load": "parses a file",
+    "pickle.load": "unpickles a file",
+    "joblib.load": "loads a model from disk",
+    "numpy.load": "loads an array from disk",
+    "numpy.loadtxt": "parses a file",
+    "numpy.genfromtxt": "parses a file",
+    "numpy.fromfile": "reads a file",
+    "torch.load": "loads a model from disk",
+    "time.sleep": "sleeps",
+    "sqlite3.connect": "opens a database connection",
+    "sqlalchemy.create_engine": "creates a database engine",
+    "psycopg2.connect": "opens a database connection",
+    "urllib.request.urlopen": "makes a network request",
+    "requests.": "makes a network request",
+    "httpx.": "makes a network request",
+    "pandas.read_": "reads a data file",
+    "polars.read_": "reads a data file",
+    "subprocess.": "runs a subprocess",
+    "os.system": "runs a shell command",
+    "shutil.copytree": "copies files",
+}
+_SUFFIX_HEAVY = {"from_pretrained": "loads a pretrained model", "parse_args": "parses the command line"}
+BIG_RANGE = 100_000
+
+
+def _heavy_reason(ctx: RuleContext, site: CallSite) -> str | None:
+    model = ctx.model
+    v = model.resolve(site.node.func, site.scope, site.seq)
+    qual = v.qualname if v.kind == "ref" else None
+    if qual:
+        for key, why in HEAVY.items():
+            if qual == key or (key.endswith((".", "_")) and qual.startswith(key)):
+                if qual in ("requests.Session", "requests.session", "httpx.Client"):
+                    return None  # constructing a client does no I/O
+                return why
+    func = site.node.func
+    if isinstance(func, cst.Attribute) and func.attr.value in _SUFFIX_HEAVY:
+        return _SUFFIX_HEAVY[func.attr.value]
+    if qual == "range" or (isinstance(func, cst.Name) and func.value == "range"):
+        args = [a for a in site.node.args if a.keyword is None]
+        bound = args[1].value if len(args) >= 2 else (args[0].value if args else None)
+        n = _int_value(bound)
+        if n is not None and n >= BIG_RANGE and _is_iterated_eagerly(model, site):
+            return f"computes over {n:,} items"
+    return None
+
+
+def _int_value(expr) -> int | None:
+    if isinstance(expr, cst.Integer):
+        try:
+            return int(expr.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Power):
+        a, b = _int_value(expr.left), _int_value(expr.right)
+        if a is not None and b is not None and b < 20:
+            return a ** b
+    return None
+
+
+def _is_iterated_eagerly(model, site: CallSite) -> bool:
+    # A range inside a list/set/dict comprehension or passed to list()/sum() at top level.
+    parent = model.parents.get(id(site.node))
+    return isinstance(parent, (cst.CompFor, cst.Arg))
+
+
+def _module_spawns(ctx: RuleContext) -> bool:
+    model = ctx.model
+    for site in model.calls:
+        start = process_start_of(model, site)
+        if start is not None and start.start_method != "fork":
+            return True
+    for d in model.iter_process_dispatches():
+        if d.is_process and model.start_method_of(d.receiver) != "fork":
+            return True
+    return False
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    import_time = [s for s in model.calls if s.import_time]
+    if not import_time or not _module_spawns(ctx):
+        return
+    method = ctx.start_method if ctx.start_method != "fork" else "spawn"
+    reported_statements: set[int] = set()
+    for site in import_time:
+        reason = _heavy_reason(ctx, site)
+        if reason is None or site.top_index in reported_statements:
+            continue
+        reported_statements.add(site.top_index)  # one finding per top-level statement
+        ctx.report(
+            site.node,
+            f"This top-level call {reason} when the module is imported. Under `{method}` every "
+            "child process re-imports the main module, so each worker repeats it (slow start-up, "
+            "multiplied memory, repeated side effects). Move it under `if __name__ == \"__main__\":`, "
+            "into the worker, or into a Pool/Executor `initializer`.",
+        )
+
+
+RULE = Rule(
+    code="MP103",
+    summary="Heavy work at module top level in a module that starts spawned processes.",
+    why="""
+With `spawn` (and `forkserver`), each child imports the main module again. File and network I/O,
+model or data loading, `time.sleep` and big computations at top level run once more in every
+worker: start-up is slow, memory is multiplied and side effects repeat (the script's banner prints
+N+1 times; argparse runs again in every child).
+""",
+    fix_doc="""
+Move the work under `if __name__ == "__main__":`, into the worker, or into an `initializer` that
+fills a module global once per worker (or a cached getter).
+""",
+    check=check,
+    spawn_only=True,
+    examples=(
+        Example("""
+import json
+from concurrent.futures import ProcessPoolExecutor
+
+with open("config.json") as fh:  # expect
+    CONFIG = json.load(fh)
+
+def score(x):
+    return x * CONFIG["weight"]
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor() as ex:
+        print(list(ex.map(score, range(10))))
+""", True, "reading a file at top level"),
+        Example("""
+import time
+import pandas as pd
+from multiprocessing import Pool
+
+FRAME = pd.read_parquet("big.parquet")  # expect
+time.sleep(2)  # expect
+
+def work(i):
+    return FRAME.iloc[i].sum()
+
+if __name__ == "__main__":
+    with Pool() as p:
+        p.map(work, range(100))
+""", True, "pandas reader and sleep"),
+        Example("""
+import logging, re
+from pathlib import Path
+from multiprocessing import Pool
+
+log = logging.getLogger(__name__)
+PATTERN = re.compile(r"\\d+")
+HERE = Path(__file__).parent
+
+def work(x):
+    return x
+
+if __name__ == "__main__":
+    data = open("input.txt").read()
+    with Pool() as p:
+        p.map(work, data.split())
+""", False, "cheap constants; I/O under the guard"),
+        Example("""
+import json
+
+with open("config.json") as fh:
+    CONFIG = json.load(fh)
+""", False, "a module that starts no processes"),
+        Example("""
+import multiprocessing as mp
+import numpy as np
+
+DATA = np.load("x.npy")
+
+def work(i):
+    return DATA[i]
+
+if __name__ == "__main__":
+    with mp.get_context("fork").Pool() as p:
+        p.map(work, range(3))
+""", False, "explicit fork context"),
+    ),
+)

@@ -1,0 +1,63 @@
+"""MP104 fork-start-method: an explicit `fork` start method."""
+
+from __future__ import annotations
+
+from mpguard.model import get_arg, string_value
+from mpguard.rules import Example, Rule, RuleContext
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    for site in model.calls:
+        v = model.resolve(site.node.func, site.scope, site.seq)
+        is_setter = (v.kind == "ref" and v.qualname == "multiprocessing.set_start_method") or (
+            v.kind == "method" and v.qualname == "set_start_method" and v.receiver is not None
+            and v.receiver.kind == "module")
+        is_context = v.kind == "ref" and v.qualname == "multiprocessing.get_context"
+        if not (is_setter or is_context):
+            continue
+        arg = get_arg(site.node, "method", 0)
+        if arg is None or string_value(arg.value) != "fork":
+            continue
+        ctx.report(
+            arg.value,
+            "The `fork` start method is not portable: it does not exist on Windows, is unsafe on "
+            "macOS (system libraries crash after fork without exec), deadlocks when the parent has "
+            "other threads (Python 3.12+ warns), and shares the parent's memory state instead of "
+            "isolating it. Prefer `spawn` or `forkserver` unless this code is Linux-only and "
+            "relies on inheritance.",
+        )
+
+
+RULE = Rule(
+    code="MP104",
+    summary="Explicit `fork` start method.",
+    why="""
+`fork` is unavailable on Windows, unsafe on macOS (the default there became `spawn` in 3.8), and
+copies a process with threads into a child that has only one, which can deadlock on locks held by
+the vanished threads (Python 3.12+ emits a DeprecationWarning). Linux moved its default to
+`forkserver` in Python 3.14.
+""",
+    fix_doc="""
+Use `multiprocessing.get_context("spawn")` (or `"forkserver"`) and make the workers and their
+arguments picklable.
+""",
+    check=check,
+    examples=(
+        Example("""
+import multiprocessing as mp
+
+if __name__ == "__main__":
+    mp.set_start_method("fork")  # expect
+""", True, "set_start_method"),
+        Example("""
+from multiprocessing import get_context
+ctx = get_context("fork")  # expect
+""", True, "get_context"),
+        Example("""
+import multiprocessing as mp
+ctx = mp.get_context("spawn")
+mp.set_start_method("forkserver", force=True)
+""", False, "other methods"),
+    ),
+)
