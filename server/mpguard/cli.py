@@ -36,12 +36,15 @@ def discover(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
             files.append(p)  # an explicitly named file is always checked
             continue
         cfg = config_for(p)
+        # A folder named on the command line is checked even when `exclude` matches it (as with
+        # a file named explicitly); only the built-in excludes (.git, venvs...) still apply.
+        explicit = cfg.is_excluded(str(p))
         for root, dirs, names in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not cfg.is_excluded(os.path.join(root, d)))
+            dirs[:] = sorted(d for d in dirs if not cfg.is_excluded(os.path.join(root, d), explicit))
             for name in sorted(names):
                 if name.endswith(SOURCE_SUFFIXES[:2]) or name.endswith(".ipynb"):
                     full = os.path.join(root, name)
-                    if not cfg.is_excluded(full):
+                    if not cfg.is_excluded(full, explicit):
                         files.append(Path(full))
     return files, errors
 

@@ -83,12 +83,14 @@ class Config:
                 pass
         return p.as_posix()
 
-    def is_excluded(self, path: str) -> bool:
+    def is_excluded(self, path: str, defaults_only: bool = False) -> bool:
         rel = self.relative(path)
         parts = Path(rel).parts
         for pattern in DEFAULT_EXCLUDE:
             if pattern in parts:
                 return True
+        if defaults_only:
+            return False
         return any(_glob_match(rel, pattern) for pattern in self.exclude)
 
     def with_overrides(self, **settings: Any) -> "Config":

@@ -5,7 +5,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import BROKEN, SERVER_CMD, diagnostics_for, open_doc, uri_for
+from lsp_helpers import BROKEN, SERVER_CMD, diagnostics_for, open_doc, uri_for
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))

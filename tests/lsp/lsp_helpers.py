@@ -121,3 +121,48 @@ async def diagnostics_for(client, uri: str, predicate=lambda ds: True, timeout: 
 
     await wait_for(ready, timeout)
     return client.diagnostics[uri]
+
+
+def _utf16_col_to_index(line: str, col: int) -> int:
+    units = 0
+    for i, ch in enumerate(line):
+        if units >= col:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(line)
+
+
+def apply_text_edits(text: str, edits) -> str:
+    """Apply LSP TextEdits (utf-16 positions, as the default pytest-lsp client negotiates)."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(pos) -> int:
+        if pos.line >= len(lines):
+            return len(text)
+        return starts[pos.line] + _utf16_col_to_index(lines[pos.line], pos.character)
+
+    spans = sorted(((offset(e.range.start), offset(e.range.end), e.new_text) for e in edits), reverse=True)
+    for s, e, new in spans:
+        text = text[:s] + new + text[e:]
+    return text
+
+
+def edits_of(action, uri: str):
+    edit = action.edit
+    assert edit is not None, f"action {action.title!r} has no edit"
+    if edit.changes:
+        return list(edit.changes[uri])
+    out = []
+    for dc in edit.document_changes or []:
+        if dc.text_document.uri == uri:
+            out.extend(dc.edits)
+    return out
+
+
+def mp201_available() -> bool:
+    from mpguard.rules import all_rules
+
+    return "MP201" in all_rules()
