@@ -149,7 +149,8 @@ def smoke_test(out: Path) -> None:
         "assert not bad, bad\n"
         "print(sys.version.split()[0], 'ok')\n"
     )
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(out), "PYTHONNOUSERSITE": "1"}
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(out), "PYTHONNOUSERSITE": "1",
+           "PYTHONDONTWRITEBYTECODE": "1"}
     res = subprocess.run([sys.executable, "-s", "-c", code, str(out)], env=env, cwd=tempfile.gettempdir(),
                          capture_output=True, text=True)
     if res.returncode != 0:

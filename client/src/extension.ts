@@ -4,9 +4,10 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
-  DidChangeConfigurationNotification, LanguageClient, RevealOutputChannelOn, State,
+  DidChangeConfigurationNotification, ExecuteCommandRequest, LanguageClient, RevealOutputChannelOn, State,
 } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { forwardToServer, splitServerCommands } from './commands';
 import { configSource, pythonEnvironmentsApi, pythonExtensionInterpreter, StatusItem } from './host';
 import { resolutionKey, resolveServer } from './interpreter';
 import type { Resolution } from './interpreter';
@@ -15,7 +16,7 @@ import { buildLaunch, describeLaunch, probeEnv } from './serverCommand';
 import type { LaunchPlan } from './serverCommand';
 import { RestartQueue } from './restartQueue';
 import {
-  actionForChange, buildInitializationOptions, ignoredWorkspaceValues, readLaunchSettings, SECTION,
+  actionForChange, buildInitializationOptions, ignoredWorkspaceValues, readLaunchSettings, sanitizeConfigurationAnswer, SECTION,
 } from './settings';
 import type { ServerState } from './status';
 import { which } from './which';
@@ -36,6 +37,8 @@ export interface MpguardApi {
   readonly client: LanguageClient | undefined;
   restart(reason?: string): Promise<void>;
   fixAll(): Promise<number>;
+  /** Server commands vscode-languageclient registered (those not owned by the extension). */
+  readonly serverCommands: string[];
 }
 
 let extension: Extension | undefined;
@@ -61,6 +64,8 @@ class Extension implements vscode.Disposable {
   private lastResolution = '';
   private disposables: vscode.Disposable[] = [];
   private stopping = false;
+  private ownedServerCommands: string[] = [];
+  private registeredServerCommands: string[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.disposables.push(
@@ -68,7 +73,7 @@ class Extension implements vscode.Disposable {
       this.status,
       vscode.commands.registerCommand('mpguard.restart', () => this.queue.request('command: Restart Server')),
       vscode.commands.registerCommand('mpguard.showLogs', () => this.log.show(true)),
-      vscode.commands.registerCommand('mpguard.fixAll', () => this.fixAll()),
+      vscode.commands.registerCommand('mpguard.fixAll', (...args: unknown[]) => this.fixAllCommand(args)),
       vscode.workspace.onDidChangeConfiguration(e => this.onConfigChange(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.queue.request('workspace trusted')),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.queue.request('workspace folders changed')),
@@ -85,6 +90,7 @@ class Extension implements vscode.Disposable {
       get client() { return self.client; },
       restart: (reason = 'api') => self.queue.request(reason),
       fixAll: () => self.fixAll(),
+      get serverCommands() { return self.registeredServerCommands; },
     };
   }
 
@@ -202,9 +208,26 @@ class Extension implements vscode.Disposable {
       traceOutputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions: buildInitializationOptions(folderSources, configSource(), { trusted }),
+      middleware: {
+        workspace: {
+          // Restricted Mode: the server must not see workspace values of interpreter/path/importStrategy.
+          configuration: async (params, token, next) => {
+            const answer = await next(params, token);
+            if (vscode.workspace.isTrusted || !Array.isArray(answer)) return answer;
+            return answer.map((value, i) => {
+              const item = params.items[i];
+              if (item?.section !== SECTION) return value;
+              const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+              const user = readLaunchSettings(configSource(scope), { trusted: false }, vars);
+              return sanitizeConfigurationAnswer(value, user, { trusted: false });
+            });
+          },
+        },
+      },
     };
     const client = new LanguageClient('mpguard', 'mpguard', serverOptions, clientOptions);
     this.client = client;
+    this.shareCommandsWithServer(client);
     client.onDidChangeState(e => {
       if (e.newState === State.Stopped && this.client === client && !this.stopping) {
         this.status.set({ kind: 'error', message: 'The mpguard server stopped.', fix: 'See "mpguard: Show Logs", then run "mpguard: Restart Server".' });
@@ -236,6 +259,29 @@ class Extension implements vscode.Disposable {
       this.client = undefined;
       await client.dispose().catch(() => undefined);
     }
+  }
+
+  /**
+   * The server's executeCommandProvider may list ids this extension already registered
+   * (mpguard.fixAll): keep ours, let vscode-languageclient register the rest.
+   */
+  private shareCommandsWithServer(client: LanguageClient): void {
+    const feature = client.getFeature(ExecuteCommandRequest.method);
+    const register = feature.register.bind(feature);
+    feature.register = data => {
+      const split = splitServerCommands(data.registerOptions.commands);
+      this.ownedServerCommands = split.owned;
+      this.registeredServerCommands = split.register;
+      if (split.owned.length) this.log.debug(`server commands handled by the extension: ${split.owned.join(', ')}`);
+      register({ ...data, registerOptions: { ...data.registerOptions, commands: split.register } });
+    };
+  }
+
+  private async fixAllCommand(args: unknown[]): Promise<unknown> {
+    if (this.client?.isRunning() && forwardToServer('mpguard.fixAll', args, this.ownedServerCommands)) {
+      return this.client.sendRequest(ExecuteCommandRequest.type, { command: 'mpguard.fixAll', arguments: args });
+    }
+    return this.fixAll();
   }
 
   /** Apply the server's `source.fixAll.mpguard` action to the active editor. Returns edits applied. */

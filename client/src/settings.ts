@@ -198,3 +198,17 @@ export function actionForChange(affects: (key: string) => boolean, serverListens
   if (SERVER_KEYS.some(k => affects(k))) return serverListensForConfig ? 'notify' : 'restart';
   return 'none';
 }
+
+/**
+ * In Restricted Mode, the `workspace/configuration` answers for section `mpguard` must not carry
+ * workspace values of restricted keys (the server may run `interpreter` for type inference):
+ * replace them with the user-level launch settings.
+ */
+export function sanitizeConfigurationAnswer(value: unknown, userLevel: LaunchSettings, opts: ReadOptions): unknown {
+  if (opts.trusted || !value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key of RESTRICTED_KEYS) {
+    if (key in copy) copy[key] = (userLevel as unknown as Record<string, unknown>)[key];
+  }
+  return copy;
+}

@@ -15,9 +15,13 @@ from mpguard.findings import Finding, Range, Severity
 
 log = logging.getLogger("mpguard")
 
-# Files that never mention a process API need no parse at all (96 % of the stdlib).
+# Files that never import a process API need no parse at all (96 % of the stdlib): the model
+# resolves every process API through an import, so a file without one can have no finding.
 _PREFILTER = re.compile(
-    r"multiprocessing|concurrent|ProcessPool|futures|set_start_method|get_context|Pool\b|Process\b"
+    r"^[ \t]*import[ \t][^\n#]*\b(?:multiprocessing|concurrent|billiard)\b"
+    r"|^[ \t]*from[ \t]+(?:multiprocessing|concurrent|torch\.multiprocessing|billiard)\b"
+    r"|^[ \t]*from[ \t]+torch[ \t]+import\b[^\n#]*\bmultiprocessing\b",
+    re.MULTILINE,
 )
 
 

@@ -98,6 +98,8 @@ CONSTRUCTORS: dict[str, str] = {
     "httpx.Client": "connection",
     "boto3.client": "connection",
     "boto3.session.Session": "connection",
+    # logging
+    "logging.getLogger": "logger",
 }
 for _n in MP_SYNC:
     CONSTRUCTORS[f"multiprocessing.{_n}"] = "mp.sync"
@@ -128,6 +130,14 @@ CONSTRUCTORS["torch.zeros"] = "ndarray"
 CONSTRUCTORS["torch.ones"] = "ndarray"
 CONSTRUCTORS["torch.randn"] = "ndarray"
 CONSTRUCTORS["torch.load"] = "ndarray"
+
+# Methods of arrays / data frames that return another (usually as large) array / frame.
+DATA_SAME_KIND_METHODS = {
+    "copy", "astype", "reshape", "transpose", "ravel", "flatten", "squeeze", "clip", "round",
+    "dropna", "fillna", "drop", "merge", "join", "sort_values", "sort_index", "reset_index",
+    "set_index", "rename", "assign", "query", "filter", "apply", "pivot", "pivot_table",
+    "drop_duplicates", "to_numpy", "select", "with_columns", "collect", "infer_objects",
+}
 
 # Methods of instances that return another known instance.
 CONTEXT_METHODS = {
@@ -945,6 +955,8 @@ class ModuleModel:
                 return Value("instance", "result_iterator", node=call, receiver=recv)
             if recv.is_type("mp.Manager") and name == "start":
                 return UNKNOWN
+            if recv.is_type("ndarray", "dataframe") and name in DATA_SAME_KIND_METHODS:
+                return Value("instance", recv.qualname, node=call)  # df.dropna(), arr.astype(...)
             if recv.kind == "instance" and recv.qualname == "connection" and name in ("cursor",):
                 return Value("instance", "connection", node=call)
             if func.function is not None and func.class_info is not None:

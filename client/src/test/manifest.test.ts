@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { CLIENT_COMMANDS } from '../commands';
 import { DEFAULTS, RESTRICTED_KEYS, SECTION } from '../settings';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -41,6 +42,7 @@ describe('package.json', () => {
   it('contributes the commands extension.ts registers', () => {
     const commands = pkg.contributes.commands.map((c: { command: string }) => c.command).sort();
     assert.deepEqual(commands, ['mpguard.fixAll', 'mpguard.restart', 'mpguard.showLogs']);
+    assert.deepEqual([...CLIENT_COMMANDS].sort(), commands);
     const src = fs.readFileSync(path.join(root, 'client', 'src', 'extension.ts'), 'utf8');
     for (const c of commands) assert.ok(src.includes(`registerCommand('${c}'`), c);
   });

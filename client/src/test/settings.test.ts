@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
   actionForChange, buildInitializationOptions, DEFAULTS, effectiveValue, ignoredWorkspaceValues,
-  readLaunchSettings, readServerSettings, substituteVariables,
+  readLaunchSettings, readServerSettings, sanitizeConfigurationAnswer, substituteVariables,
 } from '../settings';
 import type { ConfigSource, Inspected } from '../settings';
 
@@ -144,5 +144,21 @@ describe('actionForChange', () => {
   it('ignores keys the server does not read', () => {
     assert.equal(actionForChange(only('trace.server'), false), 'none');
     assert.equal(actionForChange(only(), false), 'none');
+  });
+});
+
+describe('sanitizeConfigurationAnswer', () => {
+  const user = { interpreter: ['/usr/bin/python3'], path: [], importStrategy: 'useBundled' as const };
+  it('replaces restricted keys with user-level values in Restricted Mode', () => {
+    const answer = { interpreter: ['/ws/.venv/bin/python'], path: ['./evil'], importStrategy: 'fromEnvironment', select: ['MP2'] };
+    assert.deepEqual(sanitizeConfigurationAnswer(answer, user, { trusted: false }),
+      { interpreter: ['/usr/bin/python3'], path: [], importStrategy: 'useBundled', select: ['MP2'] });
+    assert.deepEqual(answer.interpreter, ['/ws/.venv/bin/python']); // not mutated
+  });
+  it('passes answers through when trusted, and non-objects always', () => {
+    const answer = { interpreter: ['/ws/.venv/bin/python'] };
+    assert.equal(sanitizeConfigurationAnswer(answer, user, { trusted: true }), answer);
+    assert.equal(sanitizeConfigurationAnswer(null, user, { trusted: false }), null);
+    assert.deepEqual(sanitizeConfigurationAnswer({ select: [] }, user, { trusted: false }), { select: [] });
   });
 });

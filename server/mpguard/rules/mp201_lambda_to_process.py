@@ -1,0 +1,427 @@
+"""MP201 lambda-to-process: a lambda is shipped to a child process and cannot be pickled."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.findings import Safety
+from mpguard.fixes import hoist
+from mpguard.model import Binding, ModuleModel, dotted_name
+from mpguard.pickling import EVERY, Worker, api_text, iter_workers
+from mpguard.rules import Example, Rule, RuleContext
+
+TITLE = "Replace lambda with module-level function"
+_ROLE_SUFFIX = {"task": "task", "target": "target", "initializer": "init"}
+
+
+def _pickle_error(model: ModuleModel, lam: cst.Lambda) -> str:
+    own = model.node_scope.get(id(lam))
+    fn = None
+    s = own.parent if own is not None else None
+    while s is not None and fn is None:
+        if s.kind == "function" and s.function is not None:
+            fn = s.function
+        s = s.parent
+    if fn is not None:
+        qual = f"{fn.class_info.name}.{fn.name}" if fn.class_info is not None and fn.is_method else fn.name
+        return f"\"AttributeError: Can't pickle local object '{qual}.<locals>.<lambda>'\""
+    return "\"PicklingError: Can't pickle <function <lambda>>: attribute lookup <lambda> on __main__ failed\""
+
+
+def _lambda_binding(model: ModuleModel, w: Worker) -> Optional[Binding]:
+    if not isinstance(w.use, cst.Name):
+        return None
+    b = model.binding_before(w.use.value, w.dispatch.site.scope, w.dispatch.site.seq)
+    if b is not None and b.kind == "assign" and b.value is w.value.node:
+        return b
+    return None
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    workers = [w for w in iter_workers(model) if w.value.kind == "lambda" and isinstance(w.value.node, cst.Lambda)]
+    reported: set[int] = set()
+    for w in workers:
+        lam = w.value.node
+        assert isinstance(lam, cst.Lambda)
+        inline = w.use is lam
+        node = lam if inline else w.dispatch.worker.value  # type: ignore[union-attr]
+        if id(node) in reported:
+            continue
+        reported.add(id(node))
+        d = w.dispatch
+        what = "A lambda"
+        if not inline:
+            b = _lambda_binding(model, w)
+            name = w.use.value if isinstance(w.use, cst.Name) else None
+            what = f"`{name}` is a lambda and" if name and b is not None else "This callable is a lambda and"
+        role = {"task": "the task function", "target": "the target", "initializer": "the initializer"}[d.worker_role]
+        partial = " (inside `functools.partial`)" if w.through_partial else ""
+        if w.when == EVERY:
+            why = (f"{api_text(d)} pickles its function to send it to the worker processes under every "
+                   "start method, and pickle stores a function by its importable name, which a lambda does not have")
+        else:
+            why = (f"under the `{w.when}` start method {api_text(d)} pickles the callable to start the child "
+                   "process, and pickle stores a function by its importable name, which a lambda does not have")
+        message = (f"{what} is passed as {role} of {api_text(d)}{partial}: {why}, so this fails with "
+                   f"{_pickle_error(model, lam)}. Use a module-level function.")
+        fix = _fix(ctx, w, lam, inline, workers)
+        related = [] if inline else [(lam, "the lambda is defined here")]
+        ctx.report(node, message, fixes=[fix] if fix else [], related=related)
+
+
+# --------------------------------------------------------------------------------------------
+# fix
+# --------------------------------------------------------------------------------------------
+
+def _derive_name(model: ModuleModel, w: Worker, lam: cst.Lambda, var: Optional[str]) -> str:
+    if var:
+        base = var.lstrip("_") or "worker"
+    else:
+        role = _ROLE_SUFFIX[w.dispatch.worker_role]
+        called = dotted_name(lam.body.func) if isinstance(lam.body, cst.Call) else None
+        if called:
+            base = f"{called.rsplit('.', 1)[-1].lstrip('_')}_{role}"
+        elif w.dispatch.site.function is not None:
+            base = f"{w.dispatch.site.function.name.lstrip('_')}_{role}"
+        else:
+            base = "init_worker" if role == "init" else role
+    return hoist.unique_name(model, "_" + base)
+
+
+def _captured(model: ModuleModel, lam: cst.Lambda) -> Optional[list[str]]:
+    """Variables to bind with functools.partial, or None when the lambda cannot be hoisted."""
+    own = model.node_scope.get(id(lam))
+    if own is None or own.parent is None:
+        return None
+    outer = own.parent
+    if hoist.uses_nonlocal_or_super(model, own) or hoist.header_problem(model, lam, outer, leaving_guard=True):
+        return None
+    names: list[str] = []
+    for n in model.free_variables(lam):
+        if not hoist.bindable(model, n, own.lookup_scope(n)):
+            return None
+        names.append(n)
+    for n in hoist.guard_only_names(model, own):
+        if not hoist.bindable(model, n, model.module_scope):
+            return None
+        if n not in names:
+            names.append(n)
+    return names
+
+
+def _fix(ctx: RuleContext, w: Worker, lam: cst.Lambda, inline: bool, workers: list[Worker]):
+    model = ctx.model
+    captured = _captured(model, lam)
+    if captured is None:
+        return None
+    top = hoist.top_index_of(model, lam)
+    if top < 0:
+        return None
+    dead: list[cst.CSTNode] = []
+    if inline:
+        uses = [lam]
+        var = None
+    else:
+        b = _lambda_binding(model, w)
+        if b is None:
+            return None
+        var = b.name
+        if _convertible_in_place(model, b) and not captured:
+            return ctx.fix(TITLE, Safety.SAFE, lambda: _convert_in_place(model, b, lam), preferred=True)
+        # Replace every use of this name that ships the lambda; captured names must mean the same
+        # thing there as where the lambda was written.
+        outer = model.node_scope[id(lam)].parent
+        uses = []
+        for other in workers:
+            if other.value.node is lam and isinstance(other.use, cst.Name) and _lambda_binding(model, other) is b:
+                scope = other.dispatch.site.scope
+                if any(scope.lookup_scope(n) is not outer.lookup_scope(n) for n in captured):  # type: ignore[union-attr]
+                    return None
+                uses.append(other.use)
+        if not uses:
+            return None
+        dead = _dead_after(model, b, uses)
+    safety = Safety.UNSAFE if captured else Safety.SAFE
+
+    def compute() -> Optional[str]:
+        name = _derive_name(model, w, lam, var)
+        callee, need_import = hoist.partial_callee(model) if captured else ("", False)
+        new_def = hoist.lambda_as_def(model.module, lam, name, captured)
+        replacement: cst.BaseExpression
+        if captured:
+            replacement = hoist.partial_call(callee, name, captured)
+        else:
+            replacement = cst.Name(name)
+        module, comments = hoist.replace_and_remove(
+            model.module, {id(u): _keep_parens(replacement) for u in uses}, dead)
+        if comments:
+            new_def = new_def.with_changes(leading_lines=comments)
+        module = hoist.insert_at_module_level(module, top, [new_def])
+        if need_import:
+            module = hoist.add_import(module, "import functools", top)
+        return module.code
+
+    return ctx.fix(TITLE, safety, compute, preferred=True)
+
+
+def _dead_after(model: ModuleModel, b: Binding, uses: list[cst.CSTNode]) -> list[cst.CSTNode]:
+    """The `name = lambda ...` statement when every read of `name` is one of the replaced uses."""
+    scope = b.scope
+    if scope is None or scope.kind == "module" or len(scope.bindings.get(b.name, [])) != 1:
+        return []
+    if not isinstance(b.node, cst.Assign) or len(b.node.targets) != 1:
+        return []
+    replaced = {id(u) for u in uses}
+    for s in hoist.scopes_within(model, scope):
+        if s.lookup_scope(b.name) is not scope:
+            continue
+        for use in s.loads.get(b.name, []):
+            if id(use.node) not in replaced:
+                return []
+    return [b.node]
+
+
+def _keep_parens(replacement: cst.BaseExpression):
+    def apply(updated: cst.CSTNode) -> cst.CSTNode:
+        lpar = getattr(updated, "lpar", ())
+        rpar = getattr(updated, "rpar", ())
+        if lpar and isinstance(replacement, cst.Name):
+            return replacement.with_changes(lpar=lpar, rpar=rpar)
+        return replacement
+
+    return apply
+
+
+def _convertible_in_place(model: ModuleModel, b: Binding) -> bool:
+    """`name = lambda ...` as a plain top-level statement, the only binding of `name`."""
+    if b.scope is not model.module_scope or b.guarded or not isinstance(b.node, cst.Assign):
+        return False
+    if len(model.module_scope.bindings.get(b.name, [])) != 1 or len(b.node.targets) != 1:
+        return False
+    if not isinstance(b.node.targets[0].target, cst.Name):
+        return False
+    top = hoist.top_index_of(model, b.node)
+    if top < 0:
+        return False
+    stmt = model.module.body[top]
+    return isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and stmt.body[0] is b.node
+
+
+def _convert_in_place(model: ModuleModel, b: Binding, lam: cst.Lambda) -> Optional[str]:
+    top = hoist.top_index_of(model, b.node)
+    stmt = model.module.body[top]
+    new_def = hoist.lambda_as_def(model.module, lam, b.name, ())
+    comment = stmt.trailing_whitespace.comment  # type: ignore[attr-defined]
+    lines = list(stmt.leading_lines)
+    if comment is not None:
+        lines.append(cst.EmptyLine(comment=comment))
+    new_def = new_def.with_changes(leading_lines=lines)
+    body = list(model.module.body)
+    body[top] = new_def
+    return model.module.with_changes(body=body).code
+
+
+RULE = Rule(
+    code="MP201",
+    summary="A lambda is sent to a child process (as a task function, `Process` target or initializer).",
+    why="""
+pickle stores a function as a reference to its importable name (`module.qualname`); a lambda has
+no such name (`<lambda>`), so it cannot be pickled. Pool and ProcessPoolExecutor methods (`map`,
+`apply_async`, `submit`, ...) pickle the function under **every** start method, so this fails on
+Linux too: `PicklingError: Can't pickle <function <lambda>>: attribute lookup <lambda> on __main__
+failed` (or `Can't pickle local object 'main.<locals>.<lambda>'`). `Process(target=lambda ...)` and
+`initializer=lambda ...` fail only under `spawn`/`forkserver` (the default on Windows, macOS and, from
+Python 3.14, Linux), where the `Process` object itself is pickled. Lambdas given to thread pools,
+`multiprocessing.dummy`, or used as `callback`/`error_callback` (they run in the parent) are fine.
+""",
+    fix_doc="""
+**Replace lambda with module-level function**: a `def _name(...)` is inserted at module level above
+the statement that holds the lambda, and the lambda is replaced by it. When the lambda reads
+variables of an enclosing function, they become keyword-only parameters bound with
+`functools.partial(_name, x=x)`; that variant is *unsafe* (values are captured when the partial is
+created, not when it runs, and they must be picklable themselves). A module-level `f = lambda ...`
+is rewritten in place as `def f(...)`.
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+from multiprocessing import Pool
+
+def score(row, weight):
+    return row * weight
+
+def main(rows):
+    with Pool(4) as pool:
+        return pool.map(lambda r: score(r, 2), rows)  # expect
+
+if __name__ == "__main__":
+    print(main([1, 2, 3]))
+""",
+            True,
+            "Pool.map with a lambda (fails under every start method)",
+            start_method="fork",
+        ),
+        Example(
+            """
+import concurrent.futures as cf
+
+def main(paths, weight):
+    with cf.ProcessPoolExecutor() as ex:
+        futures = [ex.submit(lambda p: len(p) * weight, p) for p in paths]  # expect
+        return [f.result() for f in futures]
+
+if __name__ == "__main__":
+    main(["a", "bb"], 3)
+""",
+            True,
+            "a lambda capturing a local: unsafe fix with functools.partial",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def sync(bucket):
+    print("syncing", bucket)
+
+if __name__ == "__main__":
+    bucket = "logs"
+    p = mp.Process(target=lambda: sync(bucket))  # expect
+    p.start()
+    p.join()
+""",
+            True,
+            "Process(target=lambda) under spawn, reading a name bound under the guard",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+import signal
+
+def run(items):
+    ignore = lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with Pool(2, initializer=ignore) as pool:  # expect
+        return pool.map(abs, items)
+""",
+            True,
+            "a lambda initializer through a local variable",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+from functools import partial
+
+square = lambda x, lo, hi: min(max(x * x, lo), hi)
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        print(pool.map(partial(square, lo=0, hi=10), range(5)))  # expect
+""",
+            True,
+            "a module-level lambda through functools.partial (rewritten in place as a def)",
+        ),
+        Example(
+            """
+import multiprocessing
+
+ctx = multiprocessing.get_context("spawn")
+
+def launch(name):
+    proc = ctx.Process(target=lambda: print("hello", name), daemon=True)  # expect
+    proc.start()
+    return proc
+""",
+            True,
+            "spawn context Process in a library function",
+            start_method="fork",
+        ),
+        Example(
+            """
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.dummy import Pool as ThreadPool
+from multiprocessing.pool import ThreadPool as TP
+
+def main(urls):
+    with ThreadPoolExecutor(8) as ex:
+        list(ex.map(lambda u: u.upper(), urls))
+    with ThreadPool(4) as tp:
+        tp.map(lambda u: u.lower(), urls)
+    with TP(2) as tp2:
+        tp2.apply_async(lambda: 1).get()
+""",
+            False,
+            "thread pools and multiprocessing.dummy never pickle",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def work(x):
+    return x * 2
+
+def main(xs):
+    done = []
+    with Pool(2) as pool:
+        r = pool.map_async(work, sorted(xs, key=lambda v: -v), callback=lambda res: done.extend(res),
+                           error_callback=lambda e: print("failed", e))
+        r.wait()
+    return sorted(done, key=lambda v: v)
+""",
+            False,
+            "callbacks run in the parent; sorted(key=lambda) is not a worker",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def main():
+    ctx = mp.get_context("fork")
+    p = ctx.Process(target=lambda: print("child"))
+    p.start()
+    p.join()
+
+if __name__ == "__main__":
+    main()
+""",
+            False,
+            "Process(target=lambda) with an explicit fork context is never pickled",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def job():
+    print("work")
+
+if __name__ == "__main__":
+    p = mp.Process(target=lambda: job())
+    p.start()
+    p.join()
+""",
+            False,
+            "Process target lambda when the configured start method is fork",
+            start_method="fork",
+        ),
+        Example(
+            """
+import asyncio
+from concurrent.futures import ProcessPoolExecutor
+
+def render(doc):
+    return doc.upper()
+
+async def main(doc):
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, lambda: render(doc))
+    with ProcessPoolExecutor() as pool:
+        return await loop.run_in_executor(pool, render, doc)
+""",
+            False,
+            "run_in_executor(None, lambda) uses the default thread pool",
+        ),
+    ),
+)

@@ -1,0 +1,469 @@
+"""MP202 local-callable-to-process: a nested function, a local class or a method of an instance
+of a local class is shipped to a child process and cannot be pickled."""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import libcst as cst
+
+from mpguard.findings import Safety
+from mpguard.fixes import hoist
+from mpguard.model import ClassInfo, FunctionInfo, ModuleModel, Scope, Value
+from mpguard.pickling import EVERY, Worker, api_text, iter_workers, when_pickled
+from mpguard.rules import Example, Rule, RuleContext
+
+TITLE = "Move function to module level"
+CLASS_TITLE = "Move class to module level"
+
+
+def is_local(scope: Optional[Scope]) -> bool:
+    """Defined (at any depth) inside a function body: pickle cannot find it by name."""
+    while scope is not None:
+        if scope.kind in ("function", "lambda"):
+            return True
+        scope = scope.parent
+    return False
+
+
+def qualname(node_scope: Scope, name: str) -> str:
+    parts = [name]
+    s: Optional[Scope] = node_scope
+    while s is not None and s.kind != "module":
+        if s.kind == "function" and s.function is not None:
+            parts.append("<locals>")
+            parts.append(s.function.name)
+        elif s.kind == "class" and s.cls is not None:
+            parts.append(s.cls.name)
+        elif s.kind == "lambda":
+            parts.append("<locals>")
+            parts.append("<lambda>")
+        s = s.parent
+    return ".".join(reversed(parts))
+
+
+def _why(d, when: str, role: str) -> str:
+    if when == EVERY:
+        return f"{api_text(d)} pickles its {role} to send it to the worker processes under every start method"
+    return f"under the `{when}` start method {api_text(d)} pickles the {role} to start the child process"
+
+
+def _closure_factory(model: ModuleModel, w: Worker) -> Optional[tuple[FunctionInfo, FunctionInfo]]:
+    """`make_worker(cfg)` where the local factory returns one of its nested defs."""
+    use = w.use
+    if not isinstance(use, cst.Call):
+        return None
+    site = w.dispatch.site
+    fv = model.resolve(use.func, site.scope, site.seq)
+    if fv.kind != "function" or fv.function is None or not fv.function.returns:
+        return None
+    factory = fv.function
+    inner = None
+    for r in factory.returns:
+        rv = model.resolve(r, factory.scope)
+        if rv.kind != "function" or rv.function is None or rv.function.defining_scope is not factory.scope:
+            return None
+        inner = rv.function
+    return (factory, inner) if inner is not None else None
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    reported: set[int] = set()
+    for w in iter_workers(model):
+        d = w.dispatch
+        node = d.worker.value  # type: ignore[union-attr]
+        if id(node) in reported:
+            continue
+        v = w.value
+        role = {"task": "task function", "target": "target", "initializer": "initializer"}[d.worker_role]
+        why = _why(d, w.when, role)
+        via = " (inside `functools.partial`)" if w.through_partial else ""
+        message = None
+        fix = None
+        related: list[tuple[cst.CSTNode, str]] = []
+        if v.kind == "function" and v.function is not None and is_local(v.function.defining_scope):
+            f = v.function
+            q = qualname(f.defining_scope, f.name)
+            message = (f"`{f.name}` is defined inside `{_owner(f.defining_scope)}` and is passed as the {role} of "
+                       f"{api_text(d)}{via}: {why}, and pickle can only refer to module-level functions by name, "
+                       f"so this fails with \"AttributeError: Can't pickle local object '{q}'\". "
+                       "Define it at module level.")
+            fix = _fix_def(ctx, f)
+            related = [(f.node.name, "defined here")]
+        elif v.kind in ("class", "instance", "method") and v.class_info is not None \
+                and is_local(v.class_info.defining_scope) and not v.is_type("mp.Process"):
+            cls = v.class_info
+            q = qualname(cls.defining_scope, cls.name)
+            what = {
+                "class": f"The class `{cls.name}`",
+                "instance": f"This `{cls.name}` instance",
+                "method": f"This bound method of a `{cls.name}` instance",
+            }[v.kind]
+            message = (f"{what} is passed as the {role} of {api_text(d)}{via}, and `{cls.name}` is defined inside "
+                       f"`{_owner(cls.defining_scope)}`: {why}, and pickle can only refer to module-level classes "
+                       f"by name, so this fails with \"Can't pickle local object '{q}'\". Define the class at module level.")
+            fix = _fix_class(ctx, cls)
+            related = [(cls.node.name, "defined here")]
+        else:
+            fac = _closure_factory(model, w)
+            if fac is not None:
+                factory, inner = fac
+                q = qualname(inner.defining_scope, inner.name)
+                message = (f"`{factory.name}(...)` returns the nested function `{inner.name}`, which is passed as the "
+                           f"{role} of {api_text(d)}{via}: {why}, and a closure cannot be pickled "
+                           f"(\"AttributeError: Can't pickle local object '{q}'\"). Use a module-level function and "
+                           "bind its parameters with `functools.partial`.")
+                related = [(inner.node.name, "defined here")]
+        if message is None:
+            continue
+        reported.add(id(node))
+        ctx.report(node, message, fixes=[fix] if fix else [], related=related)
+    # Process subclasses defined in a function: the Process object itself is pickled.
+    for d in model.iter_process_dispatches():
+        cls = d.receiver.class_info
+        if d.api != "process" or cls is None or not is_local(cls.defining_scope):
+            continue
+        when = when_pickled(model, d)
+        if when is None or id(d.site.node) in reported:
+            continue
+        reported.add(id(d.site.node))
+        q = qualname(cls.defining_scope, cls.name)
+        ctx.report(
+            d.site.node,
+            f"`{cls.name}` is a `Process` subclass defined inside `{_owner(cls.defining_scope)}`: under the "
+            f"`{when}` start method the `Process` object is pickled to start the child, and pickle can only refer "
+            f"to module-level classes by name, so `start()` fails with \"Can't pickle local object '{q}'\". "
+            "Define the class at module level.",
+            fixes=[f for f in [_fix_class(ctx, cls)] if f],
+            related=[(cls.node.name, "defined here")],
+        )
+
+
+def _owner(scope: Scope) -> str:
+    s: Optional[Scope] = scope
+    while s is not None:
+        if s.kind == "function" and s.function is not None:
+            return f"{s.function.name}()"
+        if s.kind == "lambda":
+            return "a lambda"
+        s = s.parent
+    return "a function"
+
+
+# --------------------------------------------------------------------------------------------
+# fixes
+# --------------------------------------------------------------------------------------------
+
+def _free_for_move(model: ModuleModel, node: Union[cst.FunctionDef, cst.ClassDef], own: Scope,
+                   name: str) -> Optional[tuple[list[str], bool]]:
+    """(captured variables to bind, self-recursive) or None when the callable cannot be moved."""
+    outer = own.parent
+    if outer is None or hoist.header_problem(model, node, outer, leaving_guard=False):
+        return None
+    for s in hoist.scopes_within(model, own):
+        if s.nonlocals:
+            return None
+    recursive = False
+    names: list[str] = []
+    for n in model.free_variables(node):
+        target = own.lookup_scope(n)
+        if n == name and target is outer:
+            recursive = True
+            continue
+        if not hoist.bindable(model, n, target):
+            return None
+        names.append(n)
+    return names, recursive
+
+
+def _fix_def(ctx: RuleContext, f: FunctionInfo):
+    """Move the def; with captured variables, every use `f` becomes `functools.partial(f, x=x)`
+    (a direct call `f(a)` becomes `f(a, x=x)`), so values are read where they were read before."""
+    model = ctx.model
+    outer = f.defining_scope
+    if f.top_index < 0 or len(outer.bindings.get(f.name, [])) != 1:
+        return None
+    if hoist.uses_nonlocal_or_super(model, f.scope):
+        return None
+    got = _free_for_move(model, f.node, f.scope, f.name)
+    if got is None:
+        return None
+    captured, _recursive = got
+    uses = []
+    for s in hoist.scopes_within(model, outer):
+        if s.lookup_scope(f.name) is outer:
+            for use in s.loads.get(f.name, []):
+                if any(use.scope.lookup_scope(n) is not f.scope.lookup_scope(n) for n in captured):
+                    return None  # a captured name means something else at this use
+                uses.append(use)
+    keep_name = hoist.module_name_free(model, f.name)
+
+    def compute() -> Optional[str]:
+        new_name = f.name if keep_name else hoist.unique_name(model, "_" + f.name.lstrip("_"))
+        callee, need_import = hoist.partial_callee(model) if captured else ("", False)
+        mapping: dict[int, object] = {}
+        for use in uses:
+            parent = model.parents.get(id(use.node))
+            if captured and isinstance(parent, cst.Call) and parent.func is use.node:
+                mapping[id(parent)] = _add_kwargs(captured, new_name)
+            elif captured:
+                mapping[id(use.node)] = hoist.partial_call(callee, new_name, captured)
+            elif new_name != f.name:
+                mapping[id(use.node)] = cst.Name(new_name)
+        moved = f.node.visit(hoist._Replace(dict(mapping)))  # noqa: SLF001
+        assert isinstance(moved, cst.FunctionDef)
+        moved = moved.with_changes(name=cst.Name(new_name), params=hoist.add_kwonly(moved.params, captured))
+        mapping[id(f.node)] = cst.RemovalSentinel.REMOVE
+        module = hoist.replace_nodes(model.module, mapping)
+        module = hoist.insert_at_module_level(module, f.top_index, [moved])
+        if need_import:
+            module = hoist.add_import(module, "import functools", f.top_index)
+        return module.code
+
+    return ctx.fix(TITLE, Safety.UNSAFE if captured else Safety.SAFE, compute, preferred=True)
+
+
+def _add_kwargs(names: list[str], new_name: str):
+    def apply(updated: cst.CSTNode) -> cst.CSTNode:
+        if not isinstance(updated, cst.Call):
+            return updated
+        args = list(updated.args)
+        extra = [cst.Arg(value=cst.Name(n), keyword=cst.Name(n),
+                         equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+                 for n in names]
+        return updated.with_changes(func=cst.Name(new_name), args=[*args, *extra])
+
+    return apply
+
+
+def _fix_class(ctx: RuleContext, cls: ClassInfo):
+    """Safe only: a local class that reads nothing from its enclosing function moves as is."""
+    model = ctx.model
+    outer = cls.defining_scope
+    if cls.top_index < 0 or len(outer.bindings.get(cls.name, [])) != 1:
+        return None
+    if not hoist.module_name_free(model, cls.name):
+        return None
+    got = _free_for_move(model, cls.node, cls.scope, cls.name)
+    if got is None or got[0] or got[1]:
+        return None
+
+    def compute() -> Optional[str]:
+        module = hoist.replace_nodes(model.module, {id(cls.node): cst.RemovalSentinel.REMOVE})
+        module = hoist.insert_at_module_level(module, cls.top_index, [cls.node])
+        return module.code
+
+    return ctx.fix(CLASS_TITLE, Safety.SAFE, compute, preferred=True)
+
+
+RULE = Rule(
+    code="MP202",
+    summary="A nested function, a local class or a method of a local class's instance is sent to a child process.",
+    why="""
+pickle stores functions and classes as references to an importable module-level name. A function
+defined inside another function (`main.<locals>.work`), a class defined in a function, instances
+and bound methods of such a class, and closures returned by factories have no such name, so
+sending them fails with `AttributeError: Can't pickle local object 'main.<locals>.work'`
+(ProcessPoolExecutor may instead hang or break the pool). Pool and ProcessPoolExecutor methods pickle
+their function under every start method; `Process(target=...)` and initializers only under
+`spawn`/`forkserver` — the default on Windows and macOS, and on Linux since Python 3.14, which is how
+code that worked for years with `fork` suddenly breaks.
+""",
+    fix_doc="""
+**Move function to module level**: the nested `def` moves above the top-level statement that holds
+it (keeping decorators and comments). When it reads variables of the enclosing function they become
+keyword-only parameters, and each use of the function becomes `functools.partial(work, x=x)` (a direct
+call `work(a)` becomes `work(a, x=x)`) — *unsafe*: the values must be picklable and are captured when
+the partial is created. Not offered when the function uses `nonlocal` or calls other nested
+functions.
+A local class with no captured names moves the same way (**Move class to module level**).
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+from concurrent.futures import ProcessPoolExecutor
+
+def process_all(paths):
+    def count_lines(path):
+        with open(path) as fh:
+            return sum(1 for _ in fh)
+
+    with ProcessPoolExecutor() as ex:
+        return list(ex.map(count_lines, paths))  # expect
+""",
+            True,
+            "nested def without captured variables: safe move",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def run(rows, weight):
+    # Scale one row by the captured weight.
+    def scale(row):
+        return [x * weight for x in row]
+
+    with mp.Pool(4) as pool:
+        return pool.map(scale, rows)  # expect
+""",
+            True,
+            "closure over a parameter: moved with functools.partial (unsafe)",
+            start_method="fork",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def main():
+    def consumer(q):
+        while (item := q.get()) is not None:
+            print(item)
+
+    q = mp.Queue()
+    p = mp.Process(target=consumer, args=(q,))  # expect
+    p.start()
+    q.put(None)
+    p.join()
+
+if __name__ == "__main__":
+    main()
+""",
+            True,
+            "Process(target=<nested def>) under spawn (Python 3.14 forkserver breaks it too)",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def build(threshold):
+    class Filter:
+        def __call__(self, x):
+            return x > 10
+
+    def filt(x):
+        return x > threshold
+
+    with Pool(2) as pool:
+        a = pool.map(Filter(), range(20))  # expect
+        b = pool.map(Filter().__call__, range(20))  # expect
+        return a, b
+""",
+            True,
+            "an instance and a bound method of a local class",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+from functools import partial
+
+def make_scorer(weight):
+    def score(x):
+        return x * weight
+    return score
+
+def main(xs):
+    with Pool() as pool:
+        return pool.map(make_scorer(3), xs)  # expect
+""",
+            True,
+            "a closure returned by a factory",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+from functools import partial
+
+def main(xs, offset):
+    def shift(x, by):
+        return x + by
+    with Pool() as pool:
+        return pool.map(partial(shift, by=offset), xs)  # expect
+""",
+            True,
+            "functools.partial of a nested def",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+from functools import partial
+import operator
+
+def shift(x, by):
+    return x + by
+
+class Tools:
+    @staticmethod
+    def double(x):
+        return 2 * x
+
+def main(xs):
+    def local_helper(x):
+        return x
+    with Pool() as pool:
+        a = pool.map(partial(shift, by=1), xs)
+        b = pool.map(Tools.double, xs)
+        c = pool.map(operator.itemgetter(0), [(1, 2)])
+        d = sorted(xs, key=local_helper)
+        return a, b, c, d
+""",
+            False,
+            "module-level functions, partial of them, staticmethods; nested def not sent to a process",
+        ),
+        Example(
+            """
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.pool import ThreadPool
+import threading
+
+def main(urls):
+    def fetch(u):
+        return len(u)
+    with ThreadPoolExecutor() as ex:
+        list(ex.map(fetch, urls))
+    with ThreadPool(2) as tp:
+        tp.map(fetch, urls)
+    t = threading.Thread(target=fetch, args=("x",))
+    t.start()
+""",
+            False,
+            "thread pools and threads",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def main():
+    def child():
+        print("forked")
+    p = mp.Process(target=child)
+    p.start()
+    p.join()
+
+if __name__ == "__main__":
+    mp.set_start_method("fork")
+    main()
+""",
+            False,
+            "Process target under an explicit fork start method",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+class Job:
+    def run(self, x):
+        return x + 1
+
+def main(xs):
+    job = Job()
+    with Pool() as pool:
+        return pool.map(job.run, xs)
+""",
+            False,
+            "bound method of an instance of a module-level class",
+        ),
+    ),
+)

@@ -1,0 +1,296 @@
+"""MP206 worker-defined-under-guard: a worker defined inside `if __name__ == "__main__":` does not
+exist in spawned children, which import the main module as `__mp_main__`."""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import libcst as cst
+
+from mpguard.findings import Safety
+from mpguard.fixes import hoist
+from mpguard.model import ClassInfo, FunctionInfo, ModuleModel, Scope
+from mpguard.pickling import api_text, iter_workers
+from mpguard.rules import Example, Rule, RuleContext
+
+TITLE = "Move function to module level"
+CLASS_TITLE = "Move class to module level"
+
+
+def _guarded_def(f: Optional[FunctionInfo]) -> bool:
+    return f is not None and f.guarded and f.defining_scope.kind == "module"
+
+
+def _guarded_class(c: Optional[ClassInfo]) -> bool:
+    return c is not None and c.guarded and c.defining_scope.kind == "module"
+
+
+def _child_error(name: str, method: str) -> str:
+    return (f"under the `{method}` start method each child imports this file as `__mp_main__`, where the "
+            f"guard body never runs, so `{name}` does not exist there and unpickling fails with "
+            f"\"AttributeError: Can't get attribute '{name}' on <module '__mp_main__'>\"")
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    reported: set[int] = set()
+    workers: list[FunctionInfo] = []
+    for w in iter_workers(model):
+        d = w.dispatch
+        method = model.start_method_of(d.receiver)
+        if method == "fork":
+            continue
+        v = w.value
+        node = d.worker.value  # type: ignore[union-attr]
+        role = {"task": "task function", "target": "target", "initializer": "initializer"}[d.worker_role]
+        if v.kind in ("function", "method") and v.function is not None and v.class_info is None:
+            workers.append(v.function)
+        elif v.kind == "method" and v.function is not None:
+            workers.append(v.function)
+        if id(node) in reported:
+            continue
+        if v.kind == "function" and _guarded_def(v.function):
+            f = v.function
+            assert f is not None
+            reported.add(id(node))
+            fix = _move_fix(ctx, f.node, f.name, f.scope, f.top_index, TITLE)
+            ctx.report(node, f"`{f.name}` is defined inside `if __name__ == \"__main__\":` and is the {role} of "
+                             f"{api_text(d)}: {_child_error(f.name, method)}. Define it at module level.",
+                       fixes=[fix] if fix else [], related=[(f.node.name, "defined under the guard here")])
+        elif v.kind in ("class", "instance", "method") and _guarded_class(v.class_info):
+            cls = v.class_info
+            assert cls is not None
+            reported.add(id(node))
+            fix = _move_fix(ctx, cls.node, cls.name, cls.scope, cls.top_index, CLASS_TITLE)
+            ctx.report(node, f"The class `{cls.name}` is defined inside `if __name__ == \"__main__\":` and this "
+                             f"{role} of {api_text(d)} needs it: {_child_error(cls.name, method)}. "
+                             "Define the class at module level.",
+                       fixes=[fix] if fix else [], related=[(cls.node.name, "defined under the guard here")])
+    # Process subclasses defined under the guard.
+    for d in model.iter_process_dispatches():
+        cls = d.receiver.class_info
+        if d.api != "process" or not _guarded_class(cls) or id(d.site.node) in reported:
+            continue
+        method = model.start_method_of(d.receiver)
+        if method == "fork":
+            continue
+        assert cls is not None
+        reported.add(id(d.site.node))
+        fix = _move_fix(ctx, cls.node, cls.name, cls.scope, cls.top_index, CLASS_TITLE)
+        ctx.report(d.site.node, f"`{cls.name}` is a `Process` subclass defined inside `if __name__ == \"__main__\":`: "
+                                f"the `Process` object is pickled to start the child, and "
+                                f"{_child_error(cls.name, method)}. Define the class at module level.",
+                   fixes=[fix] if fix else [], related=[(cls.node.name, "defined under the guard here")])
+    # Module-level workers that call functions defined under the guard: NameError in the child.
+    seen: set[int] = set()
+    for worker in workers:
+        for h in model.transitive_callees(worker):
+            if id(h) in seen:
+                continue
+            seen.add(id(h))
+            for site in h.calls:
+                for g in model.called_functions(site):
+                    if g is h or not _guarded_def(g) or id(site.node) in reported:
+                        continue
+                    reported.add(id(site.node))
+                    fix = _move_fix(ctx, g.node, g.name, g.scope, g.top_index, TITLE)
+                    ctx.report(site.node, f"`{h.name}` runs in worker processes and calls `{g.name}`, which is "
+                                          "defined inside `if __name__ == \"__main__\":`: under the spawn start method "
+                                          "each child imports this file as `__mp_main__`, where the guard body never "
+                                          f"runs, so the call fails with \"NameError: name '{g.name}' is not defined\". "
+                                          "Define it at module level.",
+                               fixes=[fix] if fix else [], related=[(g.node.name, "defined under the guard here")])
+
+
+def _move_fix(ctx: RuleContext, node: Union[cst.FunctionDef, cst.ClassDef], name: str, own: Scope,
+              top_index: int, title: str):
+    """Move the definition (decorators and comments included) just above the guard, when it needs
+    no name that exists only inside the guard."""
+    model = ctx.model
+    if top_index < 0 or not hoist.is_guard(model.module.body[top_index]):
+        return None
+    if len(model.module_scope.bindings.get(name, [])) != 1:
+        return None
+    if [n for n in hoist.guard_only_names(model, own) if n != name]:
+        return None
+    if hoist.header_problem(model, node, model.module_scope, leaving_guard=True):
+        return None
+
+    def compute() -> Optional[str]:
+        module = hoist.replace_nodes(model.module, {id(node): cst.RemovalSentinel.REMOVE})
+        module = hoist.insert_at_module_level(module, top_index, [node])
+        return module.code
+
+    return ctx.fix(title, Safety.SAFE, compute, preferred=True)
+
+
+RULE = Rule(
+    code="MP206",
+    summary="A worker is defined inside `if __name__ == \"__main__\":`, where spawned children cannot find it.",
+    why="""
+pickle sends a function as a reference (`__main__.summarize`). Under `spawn` (and `forkserver`) a
+child starts a fresh interpreter and imports the main script as `__mp_main__` — with the guard body
+skipped, which is the point of the guard. A worker function or class defined inside the guard
+therefore does not exist in the child, and unpickling the task fails with `AttributeError: Can't get
+attribute 'summarize' on <module '__mp_main__'>` (a `Pool` then keeps replacing dying workers and
+can hang; a `ProcessPoolExecutor` raises `BrokenProcessPool`). Module-level workers that *call* a
+function defined under the guard fail with `NameError` in the child. Under `fork` the child is a copy
+of the parent and this works, which is why it often breaks only on Windows/macOS.
+""",
+    fix_doc="""
+**Move function to module level** (safe): the `def` (or `class`), with its decorators and comments,
+moves out of the guard to just above it. Not offered when it reads names that are assigned only
+inside the guard (pass those as arguments instead).
+""",
+    check=check,
+    spawn_only=True,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+from concurrent.futures import ProcessPoolExecutor
+
+if __name__ == "__main__":
+    # count words of one file
+    def summarize(path):
+        with open(path) as fh:
+            return len(fh.read().split())
+
+    with ProcessPoolExecutor() as ex:
+        print(list(ex.map(summarize, ["a.txt", "b.txt"])))  # expect
+""",
+            True,
+            "worker defined under the guard",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+import logging
+
+if __name__ == "__main__":
+    # one log line per interval
+    def heartbeat(interval):
+        logging.info("alive every %s s", interval)
+
+    mp.set_start_method("spawn")
+    p = mp.Process(target=heartbeat, args=(5,))  # expect
+    p.start()
+    p.join()
+""",
+            True,
+            "a guarded Process target under an explicit spawn start method",
+            start_method="fork",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def work(x):
+    return normalize(x) * 2  # expect
+
+if __name__ == "__main__":
+    def normalize(x):
+        return x / 10
+
+    with mp.Pool(2) as pool:
+        print(pool.map(work, [1, 2, 3]))
+""",
+            True,
+            "a module-level worker calling a guarded helper",
+        ),
+        Example(
+            """
+import multiprocessing
+
+if __name__ == "__main__":
+    class Worker(multiprocessing.Process):
+        def run(self):
+            print("running")
+
+    w = Worker()  # expect
+    w.start()
+    w.join()
+""",
+            True,
+            "a Process subclass defined under the guard",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+if __name__ == "__main__":
+    scale = 3
+
+    def work(x):
+        return x * scale
+
+    with Pool() as pool:
+        print(pool.map(work, range(4)))  # expect
+""",
+            True,
+            "uses a name bound only under the guard: reported, no automatic fix",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def work(x):
+    return x * 2
+
+if __name__ == "__main__":
+    def report(results):
+        print("done", results)
+
+    with Pool() as pool:
+        pool.map_async(work, range(4), callback=report).wait()
+""",
+            False,
+            "the worker is at module level; a callback defined under the guard runs in the parent",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+from concurrent.futures import ThreadPoolExecutor
+
+if __name__ == "__main__":
+    def work(x):
+        return x * 2
+
+    with ThreadPoolExecutor() as ex:
+        print(list(ex.map(work, range(4))))
+""",
+            False,
+            "thread pools do not pickle",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+if __name__ == "__main__":
+    def work(x):
+        return x * 2
+
+    ctx = mp.get_context("fork")
+    with ctx.Pool(2) as pool:
+        print(pool.map(work, range(4)))
+""",
+            False,
+            "fork children are copies of the parent, the guarded def exists there",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+if __name__ == "__main__":
+    def work(x):
+        return x * 2
+
+    with Pool(2) as pool:
+        print(pool.map(work, range(4)))
+""",
+            False,
+            "configured start method fork",
+            start_method="fork",
+        ),
+    ),
+)

@@ -1,0 +1,438 @@
+"""MP301 large-argument-pickled: an array / data frame is pickled and sent with every task."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+import libcst as cst
+
+from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.valueflow import site_of_call
+
+MAP_APIS = {"pool.map", "pool.imap", "pool.imap_unordered", "pool.map_async", "pool.starmap",
+            "pool.starmap_async", "executor.map"}
+SUBMIT_APIS = {"pool.apply_async", "pool.apply", "executor.submit"}
+LABEL = {"ndarray": "an array", "dataframe": "a DataFrame"}
+ADVICE = ("Send it once instead: load it in an `initializer=` that stores it in a module global "
+          "(pass `initargs=` or a path), put it in `multiprocessing.shared_memory`, or pass a file path "
+          "and read it in the worker.")
+
+
+def big_value(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int) -> Optional[Value]:
+    v = model.resolve(expr, scope, seq)
+    return v if v.is_type("ndarray", "dataframe") else None
+
+
+def _loop_level(model: ModuleModel, scope: Scope, loop_depth: int) -> int:
+    return loop_depth + (1 if scope.kind == "comprehension" else 0)
+
+
+def loop_invariant(model: ModuleModel, name: cst.Name, d: Dispatch) -> bool:
+    """The big object is bound outside the loop that dispatches the tasks."""
+    site = d.site
+    b = model.binding_before(name.value, site.scope, site.seq)
+    if b is None or b.kind not in ("assign", "with", "param", "import") or b.scope is None:
+        return False
+    if b.scope.kind == "comprehension":
+        return False
+    if b.kind in ("param", "import"):
+        return True
+    if not isinstance(b.value, cst.Call):
+        return False
+    vsite = site_of_call(model, b.value)
+    if vsite is None:
+        return False
+    if vsite.function is not site.function:
+        return True
+    return vsite.loop_depth < _loop_level(model, site.scope, site.loop_depth)
+
+
+def _names_in(expr: cst.BaseExpression) -> Iterator[cst.Name]:
+    """Plain names among the direct items of a tuple/list (or the expression itself)."""
+    if isinstance(expr, cst.Name):
+        yield expr
+    elif isinstance(expr, (cst.Tuple, cst.List)):
+        for el in expr.elements:
+            if isinstance(el.value, cst.Name):
+                yield el.value
+
+
+def _describe(v: Value, name: str) -> str:
+    return f"`{name}` ({LABEL.get(v.qualname or '', 'a large object')})"
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    for d in model.iter_process_dispatches():
+        if not d.is_process:
+            continue
+        if d.api in MAP_APIS:
+            _check_map(ctx, d)
+        elif d.api in SUBMIT_APIS:
+            _check_submit(ctx, d)
+        elif d.api == "process":
+            _check_process(ctx, d)
+
+
+def _check_map(ctx: RuleContext, d: Dispatch) -> None:
+    model = ctx.model
+    site = d.site
+    callee = d.api.split(".")[1]
+    per = "chunk of tasks" if d.api.startswith("pool.") else "task"
+    # functools.partial(f, big) as the mapped function: pickled with every chunk/task.
+    if d.worker is not None:
+        part = d.worker.value
+        if isinstance(part, cst.Name):
+            b = model.binding_before(part.value, site.scope, site.seq)
+            part = b.value if b is not None and b.kind == "assign" and b.value is not None else part
+        if isinstance(part, cst.Call) and model.resolve(part, site.scope, site.seq).kind == "partial":
+            for arg in part.args[1:]:
+                v = big_value(model, arg.value, site.scope, site.seq) if isinstance(arg.value, cst.Name) else None
+                if v is None:
+                    continue
+                name = arg.value.value  # type: ignore[union-attr]
+                ctx.report(
+                    arg.value if part is d.worker.value else d.worker.value,
+                    f"{_describe(v, name)} is bound into the `functools.partial` mapped by `.{callee}()`: "
+                    f"the partial object, and the whole of `{name}` with it, is pickled and sent again with "
+                    f"every {per}. {ADVICE}",
+                    related=[] if part is d.worker.value else [(arg.value, f"`{name}` is bound here")],
+                )
+                return
+    # The iterable repeats the same big object in every item.
+    call = site.node
+    its = [a for a in call.args[1:] if a.keyword is None] if d.api == "executor.map" else [
+        a for a in [get_arg(call, "iterable", 1)] if a is not None]
+    for it in its:
+        found = _repeated_in_iterable(model, d, it.value, site.scope, site.seq)
+        if found is None:
+            continue
+        big, v, how = found
+        report_node = big if _contains(it.value, big) else it.value
+        ctx.report(
+            report_node,
+            f"{_describe(v, big.value)} is repeated in every item of the iterable passed to "
+            f"`.{callee}()` ({how}): it is pickled and sent to the workers once per item, so the whole "
+            f"object crosses a pipe again for each task (slow, and memory spikes). {ADVICE}",
+            related=[] if report_node is big else [(big, f"`{big.value}` is repeated here")],
+        )
+        return
+
+
+def _contains(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
+    found = []
+
+    class V(cst.CSTVisitor):
+        def on_visit(self, node):
+            if node is inner:
+                found.append(node)
+            return not found
+
+    outer.visit(V())
+    return bool(found)
+
+
+def _repeated_in_iterable(model: ModuleModel, d: Dispatch, expr: cst.BaseExpression, scope: Scope,
+                          seq: int, depth: int = 0):
+    if depth > 2:
+        return None
+    if isinstance(expr, cst.Name):
+        b = model.binding_before(expr.value, scope, seq)
+        if b is None or b.kind != "assign" or b.value is None or b.scope is None or b.unpack_index is not None:
+            return None
+        return _repeated_in_iterable(model, d, b.value, b.scope, b.seq, depth + 1)
+    if isinstance(expr, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+        comp_scope = model.node_scope.get(id(expr))
+        if comp_scope is None:
+            return None
+        for name in _names_in(expr.elt):
+            if comp_scope.lookup_scope(name.value) is comp_scope:
+                continue  # a per-item value bound by the comprehension
+            v = big_value(model, name, scope, seq)
+            if v is not None:
+                return name, v, "a comprehension builds one item per task around it"
+        return None
+    if isinstance(expr, cst.Call):
+        func = model.resolve(expr.func, scope, seq)
+        qual = func.qualname if func.kind == "ref" else None
+        if qual == "zip" or (isinstance(expr.func, cst.Name) and expr.func.value == "zip"
+                             and model.binding_before("zip", scope, seq) is None):
+            for a in expr.args:
+                got = _repeated_in_iterable(model, d, a.value, scope, seq, depth + 1)
+                if got is not None:
+                    return got
+            return None
+        if qual == "itertools.repeat" and expr.args and isinstance(expr.args[0].value, cst.Name):
+            v = big_value(model, expr.args[0].value, scope, seq)
+            if v is not None:
+                return expr.args[0].value, v, "`itertools.repeat`"
+        return None
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Multiply):
+        for side in (expr.left, expr.right):
+            if isinstance(side, (cst.List, cst.Tuple)):
+                for name in _names_in(side):
+                    v = big_value(model, name, scope, seq)
+                    if v is not None:
+                        return name, v, "list repetition"
+        return None
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        seen: dict[str, cst.Name] = {}
+        for el in expr.elements:
+            for name in _names_in(el.value):
+                if name.value in seen:
+                    v = big_value(model, name, scope, seq)
+                    if v is not None:
+                        return seen[name.value], v, "the same object in several items"
+                seen[name.value] = name
+    return None
+
+
+def _task_args(d: Dispatch) -> Optional[list[cst.BaseExpression]]:
+    call = d.site.node
+    if d.api == "executor.submit":
+        return [a.value for a in call.args[1:] if not a.star]
+    out = []
+    args = get_arg(call, "args", 1)
+    if args is not None:
+        if not isinstance(args.value, (cst.Tuple, cst.List)):
+            return out
+        out.extend(e.value for e in args.value.elements if isinstance(e, cst.Element))
+    kwds = get_arg(call, "kwds", 2)
+    if kwds is not None and isinstance(kwds.value, cst.Dict):
+        out.extend(e.value for e in kwds.value.elements if isinstance(e, cst.DictElement))
+    return out
+
+
+def _check_submit(ctx: RuleContext, d: Dispatch) -> None:
+    model = ctx.model
+    site = d.site
+    if _loop_level(model, site.scope, site.loop_depth) == 0:
+        return  # sent once
+    for expr in _task_args(d) or []:
+        if not isinstance(expr, cst.Name):
+            continue
+        v = big_value(model, expr, site.scope, site.seq)
+        if v is None or not loop_invariant(model, expr, d):
+            continue
+        method = d.api.split(".")[1]
+        ctx.report(
+            expr,
+            f"{_describe(v, expr.value)} is passed to `.{method}()` inside a loop: the same object is "
+            "pickled and sent to the workers again for every task, so it crosses a pipe once per "
+            f"iteration (slow, and memory spikes in the parent and the children). {ADVICE}",
+        )
+        return
+
+
+def _check_process(ctx: RuleContext, d: Dispatch) -> None:
+    model = ctx.model
+    if d.receiver.class_info is not None:
+        return
+    method = model.start_method_of(d.receiver)
+    if method == "fork":
+        return
+    call = d.site.node
+    values: list[cst.BaseExpression] = []
+    args = get_arg(call, "args", 3)
+    if args is not None and isinstance(args.value, (cst.Tuple, cst.List)):
+        values.extend(e.value for e in args.value.elements if isinstance(e, cst.Element))
+    kwargs = get_arg(call, "kwargs", 4)
+    if kwargs is not None and isinstance(kwargs.value, cst.Dict):
+        values.extend(e.value for e in kwargs.value.elements if isinstance(e, cst.DictElement))
+    for expr in values:
+        if not isinstance(expr, cst.Name):
+            continue
+        v = big_value(model, expr, d.site.scope, d.site.seq)
+        if v is None:
+            continue
+        ctx.report(
+            expr,
+            f"{_describe(v, expr.value)} is passed in `Process(args=...)`: under the `{method}` start "
+            "method the child does not inherit the parent's memory, so the whole object is pickled "
+            "and copied through a pipe for each process started (and held twice in memory). "
+            "Put it in `multiprocessing.shared_memory` and pass the block's name, or pass a file path "
+            "and load it in the child.",
+        )
+        return
+
+
+RULE = Rule(
+    code="MP301",
+    summary="A NumPy array or pandas DataFrame is pickled and sent to the workers with every task.",
+    why="""
+Everything a task needs crosses the process boundary by pickling: the function, its arguments, and
+anything bound into a `functools.partial`. When the same large array or data frame is repeated in
+every item of a `map`/`starmap` iterable (`[(df, i) for i in ...]`, `zip(repeat(df), ...)`), bound
+into a `partial` that is mapped, or passed to `submit`/`apply_async` inside a loop, it is serialised
+and copied through a pipe once per task (per chunk for `Pool.map`). The parallel version becomes
+slower than the serial one and memory spikes in the parent and every child. Under `spawn` and
+`forkserver`, `Process(args=...)` copies it into each child as well.
+""",
+    fix_doc="""
+Send large data once: an `initializer=` that loads it (or receives it through `initargs=`) into a
+module-level global that the worker reads, `multiprocessing.shared_memory` (pass the block's name)
+or `SharedMemoryManager`, `multiprocessing.Array`, or a file path that each worker reads.
+Per-task arguments should be small: an index, a key, a slice bound, a path.
+""",
+    check=check,
+    examples=(
+        Example("""
+import pandas as pd
+from multiprocessing import Pool
+
+def stats(df, store_id):
+    return df[df.store == store_id].sales.sum()
+
+if __name__ == "__main__":
+    sales = pd.read_parquet("sales.parquet")
+    store_ids = sales.store.unique()
+    with Pool(8) as pool:
+        totals = pool.starmap(stats, [(sales, sid) for sid in store_ids])  # expect
+""", True, "big frame repeated in every starmap tuple"),
+        Example("""
+import numpy as np
+from functools import partial
+from concurrent.futures import ProcessPoolExecutor
+
+def top_k(embeddings, query):
+    return (embeddings @ query).argmax()
+
+def main(queries):
+    embeddings = np.load("emb.npy")
+    with ProcessPoolExecutor() as ex:
+        return list(ex.map(partial(top_k, embeddings), queries, chunksize=16))  # expect
+
+if __name__ == "__main__":
+    main([])
+""", True, "partial(f, big) mapped"),
+        Example("""
+import numpy as np
+from concurrent.futures import ProcessPoolExecutor
+
+def window_mean(data, start):
+    return data[start:start + 100].mean()
+
+if __name__ == "__main__":
+    data = np.random.rand(10_000_000)
+    with ProcessPoolExecutor(max_workers=4) as ex:
+        futures = []
+        for start in range(0, len(data), 100_000):
+            futures.append(ex.submit(window_mean, data, start))  # expect
+        print(sum(f.result() for f in futures))
+""", True, "submit inside a loop with the same array"),
+        Example("""
+import numpy as np
+import multiprocessing as mp
+
+def crunch(matrix, row):
+    print(matrix[row].sum())
+
+if __name__ == "__main__":
+    matrix = np.zeros((5000, 5000))
+    procs = [mp.Process(target=crunch, args=(matrix, i)) for i in range(4)]  # expect
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+""", True, "Process(args=) under spawn"),
+        Example("""
+import itertools
+import pandas as pd
+from multiprocessing import Pool
+
+def score(frame, col):
+    return frame[col].mean()
+
+def main():
+    frame = pd.read_csv("big.csv").dropna()
+    with Pool() as pool:
+        return pool.starmap(score, zip(itertools.repeat(frame), frame.columns))  # expect
+
+if __name__ == "__main__":
+    main()
+""", True, "zip(repeat(df), ...) after a chained method"),
+        Example("""
+import numpy as np
+from multiprocessing import Pool
+
+_DATA = None
+
+def init(data):
+    global _DATA
+    _DATA = data
+
+def work(i):
+    return _DATA[i].sum()
+
+if __name__ == "__main__":
+    data = np.load("data.npy")
+    with Pool(4, initializer=init, initargs=(data,)) as pool:
+        print(pool.map(work, range(len(data))))
+""", False, "passed once through initargs"),
+        Example("""
+import numpy as np
+from multiprocessing import shared_memory
+from concurrent.futures import ProcessPoolExecutor
+
+def work(name, shape, i):
+    shm = shared_memory.SharedMemory(name=name)
+    arr = np.ndarray(shape, dtype=np.float64, buffer=shm.buf)
+    return arr[i].sum()
+
+if __name__ == "__main__":
+    src = np.random.rand(1000, 1000)
+    shm = shared_memory.SharedMemory(create=True, size=src.nbytes)
+    with ProcessPoolExecutor() as ex:
+        futs = [ex.submit(work, shm.name, src.shape, i) for i in range(1000)]
+""", False, "shared memory block name per task"),
+        Example("""
+import numpy as np
+import pandas as pd
+from concurrent.futures import ProcessPoolExecutor
+
+def summarize(path):
+    return pd.read_csv(path).describe()
+
+def part_sum(chunk):
+    return chunk.sum()
+
+if __name__ == "__main__":
+    paths = ["a.csv", "b.csv"]
+    data = np.arange(1000)
+    with ProcessPoolExecutor() as ex:
+        reports = list(ex.map(summarize, paths))
+        parts = list(ex.map(part_sum, np.array_split(data, 4)))
+        total = ex.submit(part_sum, data).result()
+        for p in paths:
+            df = pd.read_csv(p)
+            ex.submit(summarize, p)
+""", False, "paths per task, split chunks, one submit outside a loop"),
+        Example("""
+import numpy as np
+import multiprocessing as mp
+
+def crunch(matrix, row):
+    print(matrix[row].sum())
+
+if __name__ == "__main__":
+    ctx = mp.get_context("fork")
+    matrix = np.zeros((500, 500))
+    p = ctx.Process(target=crunch, args=(matrix, 0))
+    p.start()
+    p.join()
+""", False, "Process(args=) under fork is inherited"),
+        Example("""
+import numpy as np
+from multiprocessing.pool import ThreadPool
+
+def work(data, i):
+    return data[i]
+
+if __name__ == "__main__":
+    data = np.zeros(100)
+    with ThreadPool(4) as tp:
+        tp.starmap(work, [(data, i) for i in range(100)])
+""", False, "thread pool: nothing is pickled"),
+    ),
+)

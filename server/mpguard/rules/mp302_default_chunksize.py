@@ -1,0 +1,370 @@
+"""MP302 default-chunksize: imap / imap_unordered / Executor.map send one item per round-trip."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.findings import Safety
+from mpguard.fixes.multi_edit import MultiEdit
+from mpguard.model import Dispatch, ModuleModel, Scope, dotted_name, get_arg
+from mpguard.rules import Example, Rule, RuleContext
+
+SMALL = 100
+FEW_CHUNKS = {"numpy.array_split", "numpy.split", "numpy.hsplit", "numpy.vsplit"}
+CPU_COUNT = {"os.cpu_count", "multiprocessing.cpu_count", "os.process_cpu_count"}
+SIZED_BUILDERS = {"list", "sorted", "tuple", "range", "dict", "set"}
+SIZED_REFS = {"os.listdir", "glob.glob"}
+
+
+def iterables(d: Dispatch) -> list[cst.Arg]:
+    call = d.site.node
+    if d.api == "executor.map":
+        return [a for a in call.args[1:] if a.keyword is None]
+    arg = get_arg(call, "iterable", 1)
+    return [arg] if arg is not None else []
+
+
+def has_chunksize(d: Dispatch) -> bool:
+    call = d.site.node
+    if d.api == "executor.map":
+        return any(a.keyword is not None and a.keyword.value == "chunksize" for a in call.args)
+    return get_arg(call, "chunksize", 2) is not None
+
+
+def _binding_value(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int):
+    """For a local name assigned once before use: (its value, scope, seq)."""
+    if not isinstance(expr, cst.Name):
+        return None
+    b = model.binding_before(expr.value, scope, seq)
+    if b is None or b.kind != "assign" or b.value is None or b.scope is None or b.unpack_index is not None:
+        return None
+    return b.value, b.scope, b.seq
+
+
+def literal_size(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int,
+                 depth: int = 0) -> Optional[int]:
+    """The number of items when it is visible in the source, else None."""
+    if depth > 3:
+        return None
+    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+        if any(isinstance(e, cst.StarredElement) for e in expr.elements):
+            return None
+        return len(expr.elements)
+    if isinstance(expr, cst.Dict):
+        return len(expr.elements)
+    if isinstance(expr, cst.Call):
+        func = model.resolve(expr.func, scope, seq)
+        name = func.qualname if func.kind == "ref" else None
+        if name == "range" and model.binding_before("range", scope, seq) is None:
+            nums = []
+            for a in expr.args:
+                if a.keyword is not None or a.star:
+                    return None
+                n = _int(a.value)
+                if n is None:
+                    return None
+                nums.append(n)
+            if len(nums) == 1:
+                return max(0, nums[0])
+            if len(nums) >= 2:
+                step = nums[2] if len(nums) == 3 else 1
+                return max(0, (nums[1] - nums[0] + step - 1) // step) if step > 0 else None
+        if name in ("list", "tuple", "sorted", "enumerate") and len(expr.args) == 1:
+            return literal_size(model, expr.args[0].value, scope, seq, depth + 1)
+        return None
+    bound = _binding_value(model, expr, scope, seq)
+    if bound is not None:
+        return literal_size(model, bound[0], bound[1], bound[2], depth + 1)
+    return None
+
+
+def _int(expr: cst.BaseExpression) -> Optional[int]:
+    if isinstance(expr, cst.Integer):
+        try:
+            return int(expr.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Power):
+        a, b = _int(expr.left), _int(expr.right)
+        return a ** b if a is not None and b is not None and b < 12 else None
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Multiply):
+        a, b = _int(expr.left), _int(expr.right)
+        return a * b if a is not None and b is not None else None
+    return None
+
+
+def few_tasks(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int, depth: int = 0) -> bool:
+    """A handful of long tasks by construction: `np.array_split(x, n)`, `range(cpu_count())`."""
+    if depth > 3:
+        return False
+    if isinstance(expr, cst.Call):
+        func = model.resolve(expr.func, scope, seq)
+        name = func.qualname if func.kind == "ref" else None
+        if name in FEW_CHUNKS:
+            return True
+        if name == "range" and len(expr.args) == 1 and isinstance(expr.args[0].value, cst.Call):
+            inner = model.resolve(expr.args[0].value.func, scope, seq)
+            return inner.kind == "ref" and inner.qualname in CPU_COUNT
+        return False
+    bound = _binding_value(model, expr, scope, seq)
+    if bound is not None:
+        return few_tasks(model, bound[0], bound[1], bound[2], depth + 1)
+    return False
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    for d in model.iter_process_dispatches():
+        if d.api in ("pool.imap", "pool.imap_unordered"):
+            if not d.receiver.is_type("mp.Pool"):
+                continue
+        elif d.api == "executor.map":
+            if not d.receiver.is_type("ProcessPoolExecutor"):
+                continue
+        else:
+            continue
+        if has_chunksize(d):
+            continue
+        its = iterables(d)
+        if not its or any(a.star for a in its):
+            continue
+        site = d.site
+        sizes = [literal_size(model, a.value, site.scope, site.seq) for a in its]
+        if any(s is not None and s < SMALL for s in sizes):
+            continue
+        if any(few_tasks(model, a.value, site.scope, site.seq) for a in its):
+            continue
+        known = [s for s in sizes if s is not None]
+        size_text = f"all {min(known):,} items" if known else "every item"
+        callee = dotted_name(site.node.func) or d.method
+        what = "`ProcessPoolExecutor.map`" if d.api == "executor.map" else f"`Pool.{d.method}`"
+        message = (
+            f"`{callee}(...)` has no `chunksize`: {what} defaults to `chunksize=1`, so {size_text} "
+            "of the iterable go to the workers one at a time, each costing a pickle plus an "
+            "inter-process round-trip. For many short tasks that overhead dominates and the parallel "
+            "version can be slower than a plain loop. Pass `chunksize=` (for example "
+            "`max(1, len(items) // (4 * workers))`)."
+        )
+        ctx.report(site.node, message, fixes=[_fix(ctx, d, its)])
+
+
+# ---- fix -----------------------------------------------------------------------------------
+
+def _sized_name(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int) -> Optional[str]:
+    """The name of the iterable when `len(name)` is valid at the call."""
+    bound = _binding_value(model, expr, scope, seq)
+    if bound is None:
+        return None
+    value, vscope, vseq = bound
+    assert isinstance(expr, cst.Name)
+    if isinstance(value, (cst.List, cst.Tuple, cst.Set, cst.Dict, cst.ListComp, cst.SetComp, cst.DictComp)):
+        return expr.value
+    if isinstance(value, cst.Call):
+        func = model.resolve(value.func, vscope, vseq)
+        if func.kind == "ref" and (func.qualname in SIZED_REFS or (
+                func.qualname in SIZED_BUILDERS and model.binding_before(func.qualname, vscope, vseq) is None)):
+            return expr.value
+        if model.resolve(value, vscope, vseq).is_type("ndarray", "dataframe"):
+            return expr.value
+    return None
+
+
+def _workers_expr(model: ModuleModel, d: Dispatch) -> Optional[str]:
+    ctor = d.receiver.node
+    if not isinstance(ctor, cst.Call):
+        return None
+    name = "max_workers" if d.receiver.is_type("ProcessPoolExecutor") else "processes"
+    arg = get_arg(ctor, name, 0)
+    site = d.site
+    if arg is None:
+        if any(a.star for a in ctor.args):
+            return None
+        os_b = model.binding_before("os", site.scope, site.seq)
+        if os_b is not None and os_b.kind == "import" and os_b.qualname == "os":
+            return "(os.cpu_count() or 1)"
+        return None
+    value = arg.value
+    if _int(value) is not None:
+        return model.module.code_for_node(value)
+    if isinstance(value, cst.Name):
+        from mpguard.valueflow import site_of_call
+
+        ctor_site = site_of_call(model, ctor)
+        if ctor_site is None:
+            return None
+        a = model.binding_before(value.value, ctor_site.scope, ctor_site.seq)
+        b = model.binding_before(value.value, site.scope, site.seq)
+        if a is not None and a is b:
+            return value.value
+        return None
+    if isinstance(value, cst.Call) and not value.args:
+        f = model.resolve(value.func, site.scope, site.seq)
+        text = dotted_name(value.func)
+        if f.kind == "ref" and f.qualname in CPU_COUNT and text:
+            return f"({text}() or 1)" if f.qualname == "os.cpu_count" else f"{text}()"
+    return None
+
+
+def _fix(ctx: RuleContext, d: Dispatch, its: list[cst.Arg]):
+    model = ctx.model
+    site = d.site
+    call = site.node
+    items = _sized_name(model, its[0].value, site.scope, site.seq) if len(its) == 1 else None
+    workers = _workers_expr(model, d) if items else None
+    if items and workers:
+        value = f"max(1, len({items}) // (4 * {workers}))"
+        comment = None
+    else:
+        value = "32"
+        comment = "# chunksize=32: items per IPC round-trip; tune it for your task sizes"
+
+    def compute() -> Optional[str]:
+        args = list(call.args)
+        last = args[-1]
+        new_arg = cst.Arg(
+            value=cst.parse_expression(value), keyword=cst.Name("chunksize"),
+            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                  whitespace_after=cst.SimpleWhitespace("")),
+            comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+                                     whitespace_after_arg=cst.SimpleWhitespace(""))
+        if isinstance(last.comma, cst.Comma) and isinstance(last.comma.whitespace_after, cst.ParenthesizedWhitespace):
+            args[-1] = last  # multi-line call with a trailing comma: add one more line
+            new_arg = new_arg.with_changes(comma=cst.Comma(whitespace_after=last.comma.whitespace_after))
+        args.append(new_arg)
+        edit = MultiEdit()
+        edit.replace_node(call, lambda updated: updated.with_changes(args=_rebuild(updated.args, args, call.args)))
+        line = _statement_line(model, site)
+        if comment is not None and line is not None and line.trailing_whitespace.comment is None:
+            edit.replace_node(line, lambda updated: updated.with_changes(
+                trailing_whitespace=updated.trailing_whitespace.with_changes(
+                    whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment))))
+        new = edit.apply(model.module)
+        return None if new is None else new.code
+
+    title = "Add chunksize" if comment is None else "Add chunksize (a constant to tune)"
+    return ctx.fix(title, Safety.UNSAFE, compute, preferred=True)
+
+
+def _rebuild(updated_args, planned, original_args):
+    out = list(planned)
+    for i, orig in enumerate(original_args):
+        upd = updated_args[i]
+        if upd is not orig:
+            out[i] = out[i].with_changes(value=upd.value)
+    return out
+
+
+def _statement_line(model: ModuleModel, site) -> Optional[cst.SimpleStatementLine]:
+    from mpguard.fixes.multi_edit import statement_line_of
+
+    if site.top_index < 0 or not isinstance(site.statement, cst.BaseSmallStatement):
+        return None
+    found = statement_line_of(model.module.body[site.top_index], site.statement)
+    if found is None or not isinstance(found[0], cst.SimpleStatementLine):
+        return None
+    line = found[0]
+    # Only when the call sits on the statement's last line (the comment goes there).
+    stmt_range = model.range_of(site.statement)
+    call_range = model.range_of(site.node)
+    return line if call_range.end.line == stmt_range.end.line else None
+
+
+RULE = Rule(
+    code="MP302",
+    summary="`Pool.imap`/`imap_unordered` or `ProcessPoolExecutor.map` without `chunksize` over a long iterable.",
+    why="""
+`Pool.imap`, `Pool.imap_unordered` and `ProcessPoolExecutor.map` default to `chunksize=1`: every
+item is pickled and sent to a worker separately, and every result comes back separately. With many
+short tasks the inter-process round-trips dominate and the "parallel" version can be slower than a
+loop (`Pool.map`/`starmap` compute a chunksize themselves, so they are not reported).
+""",
+    fix_doc="""
+Pass a `chunksize`: `max(1, len(items) // (4 * workers))` is a good start when the size is known
+(about four chunks per worker), otherwise a constant such as 32 to tune. The quick fix adds one
+(unsafe: results of `imap_unordered` arrive in larger batches). A handful of long tasks over small
+arguments (for example `np.array_split(data, n)`) is fine with the default and not reported.
+""",
+    check=check,
+    examples=(
+        Example("""
+from multiprocessing import Pool
+
+def parse(line):
+    return line.split(",")
+
+def main(path):
+    with open(path) as fh, Pool(8) as pool:
+        for row in pool.imap_unordered(parse, fh):  # expect
+            print(row)
+
+if __name__ == "__main__":
+    main("data.csv")
+""", True, "imap_unordered over a file of unknown size"),
+        Example("""
+from concurrent.futures import ProcessPoolExecutor
+
+def normalize(s):
+    return s.lower()
+
+if __name__ == "__main__":
+    words = [f"Word{i}" for i in range(1_000_000)]
+    with ProcessPoolExecutor(max_workers=4) as ex:
+        out = list(ex.map(normalize, words))  # expect
+""", True, "Executor.map over a million strings; the sized fix"),
+        Example("""
+import multiprocessing as mp
+
+def score(i):
+    return i * i
+
+if __name__ == "__main__":
+    with mp.Pool() as pool:
+        total = sum(pool.imap(score, range(10**6)))  # expect
+""", True, "imap over a large range"),
+        Example("""
+from multiprocessing import Pool
+
+def parse(line):
+    return line
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        rows = pool.map(parse, open("data.csv"))
+        pairs = pool.starmap(divmod, [(i, 3) for i in range(10000)])
+        for r in pool.imap(parse, open("x.csv"), chunksize=256):
+            print(r)
+""", False, "Pool.map/starmap compute a chunksize; explicit chunksize"),
+        Example("""
+from concurrent.futures import ProcessPoolExecutor
+import numpy as np
+
+def train(cfg):
+    return cfg
+
+if __name__ == "__main__":
+    configs = [{"lr": 0.1}, {"lr": 0.01}, {"lr": 0.001}]
+    with ProcessPoolExecutor() as ex:
+        models = list(ex.map(train, configs))
+        chunks = np.array_split(np.arange(100), 4)
+        parts = list(ex.map(np.sum, chunks))
+        squares = list(ex.map(abs, range(20)))
+""", False, "a handful of long tasks; small literal list and range"),
+        Example("""
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.pool import ThreadPool
+
+def fetch(url):
+    return url
+
+def main(urls):
+    with ThreadPoolExecutor() as ex:
+        pages = list(ex.map(fetch, urls))
+    with ThreadPool(8) as tp:
+        for page in tp.imap(fetch, urls):
+            print(page)
+""", False, "thread pools: no IPC"),
+    ),
+)

@@ -1,0 +1,265 @@
+"""MP402 pool-terminated-early: `with Pool(...)` exits (terminate()) before async work is retrieved."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.findings import Safety
+from mpguard.fixes.multi_edit import MultiEdit
+from mpguard.fixes.pool_to_executor import can_convert_pool, convert_pool_to_executor, find_with
+from mpguard.model import CallSite, ModuleModel, dotted_name
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.valueflow import Event, position_within, trace
+
+ASYNC_APIS = {"pool.apply_async", "pool.map_async", "pool.starmap_async", "pool.imap", "pool.imap_unordered"}
+CONVERT_TITLE = "Convert Pool to ProcessPoolExecutor"
+
+
+def pool_with_item(model: ModuleModel, site: CallSite, receiver) -> Optional[cst.WithItem]:
+    """The enclosing `with` item that created (or manages) the receiving pool."""
+    for item in reversed(site.with_items):
+        v = model.resolve(item.item, site.scope, site.seq)
+        if v.is_type("mp.Pool") and receiver.node is not None and v.node is receiver.node:
+            return item
+    return None
+
+
+def closed_and_joined(model: ModuleModel, with_node: cst.With, item: cst.WithItem, receiver) -> bool:
+    """`p.close()` (or terminate) and `p.join()` are called inside the block."""
+    seen: set[str] = set()
+    for s in model.calls:
+        if item not in s.with_items:
+            continue
+        v = model.resolve(s.node.func, s.scope, s.seq)
+        if v.kind == "method" and v.receiver is not None and v.receiver.node is receiver.node:
+            if v.qualname in ("close", "terminate", "join"):
+                seen.add("join" if v.qualname == "join" else "close")
+    return seen == {"close", "join"}
+
+
+def _settles(model: ModuleModel, e: Event) -> bool:
+    """A use inside the block that waits for the result (or may do so)."""
+    if e.kind == "neutral":
+        return False
+    if e.kind == "escape" and isinstance(model.parents.get(id(e.node)), cst.Return):
+        return False  # returned out of the block: the caller reads it after terminate()
+    return True
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    for d in model.iter_process_dispatches():
+        if d.api not in ASYNC_APIS or not d.receiver.is_type("mp.Pool"):
+            continue
+        site = d.site
+        item = pool_with_item(model, site, d.receiver)
+        if item is None:
+            continue
+        with_node = find_with(model, item)
+        if with_node is None:
+            continue
+        if closed_and_joined(model, with_node, item, d.receiver):
+            continue
+        events = trace(model, site.node, site.scope)
+        inside = [e for e in events if position_within(model, e.node, with_node)]
+        if any(_settles(model, e) for e in inside):
+            continue
+        after = [e for e in events if e not in inside or not _settles(model, e)]
+        retrieved_later = any(e.kind != "neutral" for e in after)
+        method = d.method
+        callee = dotted_name(site.node.func) or method
+        kind = "iterator" if method.startswith("imap") else "result"
+        if retrieved_later:
+            when = f"its {kind} is only read after the `with` block"
+        else:
+            when = f"its {kind} is never waited for inside the `with` block"
+        message = (
+            f"`{callee}(...)` returns immediately and {when}. Leaving `with Pool(...)` calls "
+            "`Pool.terminate()`, which kills the workers while this work is still pending: the "
+            "tasks are silently dropped, and reading the result afterwards hangs or fails. Call "
+            "`.get()`/`.wait()` inside the block, or `pool.close()` then `pool.join()` before it ends "
+            "(a `ProcessPoolExecutor` waits for pending work on exit)."
+        )
+        fixes = []
+        fix = _close_join_fix(ctx, with_node, item)
+        if fix is not None:
+            fixes.append(fix)
+        if can_convert_pool(model, with_node):
+            fixes.append(ctx.fix(CONVERT_TITLE, Safety.UNSAFE, _convert(model, with_node),
+                                 kind="refactor.rewrite"))
+        ctx.report(site.node, message, fixes=fixes, related=[(item.item, "the pool is terminated when this block exits")])
+
+
+def _convert(model: ModuleModel, with_node: cst.With):
+    def compute() -> Optional[str]:
+        new = convert_pool_to_executor(model, with_node)
+        return None if new is None else new.code
+
+    return compute
+
+
+def _close_join_fix(ctx: RuleContext, with_node: cst.With, item: cst.WithItem):
+    if item.asname is not None and isinstance(item.asname.name, cst.Name):
+        name = item.asname.name.value
+    elif isinstance(item.item, cst.Name):
+        name = item.item.value
+    else:
+        return None
+    body = with_node.body
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return None
+    last = body.body[-1]
+    if isinstance(last, cst.SimpleStatementLine) and any(
+            isinstance(s, (cst.Return, cst.Raise, cst.Break, cst.Continue)) for s in last.body):
+        return None
+    model = ctx.model
+
+    def compute() -> Optional[str]:
+        edit = MultiEdit()
+        edit.insert_after(last, [cst.parse_statement(f"{name}.close()\n"),
+                                 cst.parse_statement(f"{name}.join()\n")])
+        new = edit.apply(model.module)
+        return None if new is None else new.code
+
+    return ctx.fix("Close and join the pool before the `with` block ends", Safety.SAFE, compute,
+                   preferred=True)
+
+
+RULE = Rule(
+    code="MP402",
+    summary="`with Pool(...)` exits (and terminates the pool) before async results are retrieved.",
+    why="""
+`Pool.__exit__` calls `terminate()`, not `close()` + `join()`. Work submitted with `apply_async`,
+`map_async`, `starmap_async`, `imap` or `imap_unordered` runs in the background; if the block ends
+before the results are waited for, the workers are killed with the tasks still pending. The work
+is silently dropped, and a `.get()` after the block blocks forever (or raises a timeout) because
+the result will never arrive. `ProcessPoolExecutor` behaves differently: its exit waits for all
+pending futures.
+""",
+    fix_doc="""
+Retrieve the results (`.get()` / `.wait()`, or iterate the `imap` iterator) inside the block, or
+call `pool.close()` then `pool.join()` as the last statements of the block (safe fix: the results
+are then complete when the block exits). Alternatively convert the pool to a
+`ProcessPoolExecutor`, whose exit waits (refactoring).
+""",
+    check=check,
+    examples=(
+        Example("""
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        result = pool.map_async(square, range(100))  # expect
+    print(sum(result.get(timeout=10)))
+""", True, "map_async retrieved after the block"),
+        Example("""
+import multiprocessing as mp
+
+def resize(path):
+    return path
+
+def main(paths):
+    with mp.Pool() as pool:
+        pending = [pool.apply_async(resize, (p,)) for p in paths]  # expect
+    return [r.get() for r in pending]
+
+if __name__ == "__main__":
+    print(main(["a", "b"]))
+""", True, "a list of AsyncResults read after the block"),
+        Example("""
+import multiprocessing as mp
+
+def index(doc):
+    return len(doc)
+
+if __name__ == "__main__":
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        for doc in ["a", "bb"]:
+            pool.apply_async(index, (doc,), error_callback=print)  # expect
+    print("indexed")
+""", True, "fire-and-forget: the block exits at once"),
+        Example("""
+from multiprocessing import Pool
+
+def parse(line):
+    return line.strip()
+
+def main(lines):
+    with Pool(4) as pool:
+        it = pool.imap_unordered(parse, lines, chunksize=64)  # expect
+    for row in it:
+        print(row)
+
+if __name__ == "__main__":
+    main(["a", "b"])
+""", True, "imap iterator consumed after the block"),
+        Example("""
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        result = pool.map_async(square, range(100))
+        result.wait()
+    print(sum(result.get()))
+""", False, ".wait() inside the block"),
+        Example("""
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        results = [pool.apply_async(square, (i,)) for i in range(10)]
+        pool.close()
+        pool.join()
+    print([r.get() for r in results])
+""", False, "close() and join() inside the block"),
+        Example("""
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        results = [pool.apply_async(square, (i,)) for i in range(10)]
+        print([r.get(timeout=5) for r in results])
+        for value in pool.imap(square, range(5)):
+            print(value)
+""", False, "results retrieved inside the block"),
+        Example("""
+from concurrent.futures import ProcessPoolExecutor
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor() as ex:
+        futs = [ex.submit(square, i) for i in range(10)]
+    print([f.result() for f in futs])
+""", False, "ProcessPoolExecutor's exit waits"),
+        Example("""
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    pool = Pool(4)
+    results = [pool.apply_async(square, (i,)) for i in range(10)]
+    pool.close()
+    pool.join()
+    print([r.get() for r in results])
+""", False, "no with block"),
+    ),
+)

@@ -1,0 +1,338 @@
+"""MP403 exception-swallowed-in-process: a Process's failure never reaches the parent."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.findings import Safety
+from mpguard.fixes.multi_edit import MultiEdit, statement_line_of
+from mpguard.model import Dispatch, FunctionInfo, ModuleModel, dotted_name, get_arg
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.valueflow import Event, trace
+
+CHANNEL_TYPES = ("mp.queue", "mp.pipe", "mp.connection", "manager.proxy", "mp.shared", "mp.Manager")
+SEND_METHODS = {"put", "put_nowait", "send", "send_bytes", "append", "extend", "update", "set",
+                "setdefault", "insert"}
+LITERALS = (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
+            cst.Imaginary)
+
+
+def _arg_values(model: ModuleModel, d: Dispatch) -> Optional[list[cst.BaseExpression]]:
+    """The values the child receives; None when they cannot be listed."""
+    call = d.site.node
+    if d.receiver.class_info is not None:  # a Process subclass: every constructor argument
+        if any(a.star for a in call.args):
+            return None
+        return [a.value for a in call.args]
+    out: list[cst.BaseExpression] = []
+    args = get_arg(call, "args", 3)
+    if args is not None:
+        if not isinstance(args.value, (cst.Tuple, cst.List)):
+            return None
+        for el in args.value.elements:
+            if isinstance(el, cst.StarredElement):
+                return None
+            out.append(el.value)
+    kwargs = get_arg(call, "kwargs", 4)
+    if kwargs is not None:
+        if not isinstance(kwargs.value, cst.Dict):
+            return None
+        for el in kwargs.value.elements:
+            if not isinstance(el, cst.DictElement):
+                return None
+            out.append(el.value)
+    return out
+
+
+def _worker(model: ModuleModel, d: Dispatch) -> Optional[FunctionInfo]:
+    if d.receiver.class_info is not None:
+        run = d.receiver.class_info.methods.get("run")
+        return run
+    v = model.worker_value(d)
+    while v.kind == "partial" and v.inner is not None:
+        v = v.inner
+    if v.kind in ("function", "method") and v.function is not None:
+        return v.function
+    return None
+
+
+def _worker_reports_back(model: ModuleModel, f: FunctionInfo) -> bool:
+    """The worker (or what it calls) sends something back: `q.put`, `conn.send`, `shared[i] = x`."""
+    for g in model.transitive_callees(f):
+        for site in g.calls:
+            func = site.node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in SEND_METHODS:
+                return True
+        params = {b for b, bs in g.scope.bindings.items() if any(x.kind == "param" for x in bs)}
+        for name in params:
+            for use in g.scope.loads.get(name, []):
+                parent = model.parents.get(id(use.node))
+                if isinstance(parent, cst.Subscript):
+                    return True
+                if isinstance(parent, cst.Attribute) and parent.attr.value == "value":
+                    return True
+    return False
+
+
+def _handles_own_errors(f: FunctionInfo) -> bool:
+    body = f.node.body
+    if not isinstance(body, cst.IndentedBlock):
+        return False
+    stmts = list(body.body)
+    if stmts and isinstance(stmts[0], cst.SimpleStatementLine) and isinstance(stmts[0].body[0], cst.Expr) \
+            and isinstance(stmts[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+        stmts = stmts[1:]
+    return len(stmts) == 1 and isinstance(stmts[0], cst.Try) and bool(stmts[0].handlers)
+
+
+def _has_channel(model: ModuleModel, d: Dispatch, worker: Optional[FunctionInfo]) -> Optional[bool]:
+    """True: a result channel exists; False: none; None: cannot tell."""
+    values = _arg_values(model, d)
+    if values is None:
+        return None
+    unknown = False
+    for expr in values:
+        if isinstance(expr, LITERALS):
+            continue
+        v = model.resolve(expr, d.site.scope, d.site.seq)
+        if v.is_type(*CHANNEL_TYPES):
+            return True
+        if v.kind == "unknown" or v.kind == "instance" and v.qualname not in (
+                "str", "number", "sequence", "dict", "ndarray", "dataframe", "file"):
+            unknown = True
+    if worker is not None:
+        if _worker_reports_back(model, worker):
+            return True
+        return False
+    return None if unknown else False
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    for d in model.iter_process_dispatches():
+        if d.api != "process" or not d.receiver.is_type("mp.Process"):
+            continue
+        events = trace(model, d.site.node, d.site.scope)
+        if any(e.kind == "escape" for e in events):
+            continue
+        attrs = {e.attr for e in events if e.kind == "attr"}
+        if "exitcode" in attrs or not {"start", "join"} <= {e.attr for e in events if e.kind == "attr" and e.called}:
+            continue
+        worker = _worker(model, d)
+        if worker is not None and _handles_own_errors(worker):
+            continue
+        if _has_channel(model, d, worker) is not False:
+            continue
+        joins = list({id(e.call): e for e in events if e.kind == "attr" and e.attr == "join" and e.called}.values())
+        wname = f"`{_qualname(worker)}`" if worker is not None else (
+            f"`{dotted_name(d.worker.value)}`" if d.worker is not None and dotted_name(d.worker.value) else "the worker")
+        message = (
+            f"This process runs {wname} and is joined, but its `exitcode` is never checked and no "
+            "queue, pipe or manager object carries results back: if the worker raises, the child "
+            "prints a traceback to stderr and exits with code 1 while the parent carries on as if it "
+            "succeeded. Check `p.exitcode` after `join()` (non-zero means it failed), or use "
+            "`concurrent.futures.ProcessPoolExecutor`, whose `result()` re-raises the worker's "
+            "exception with its traceback."
+        )
+        fixes = []
+        fix = _exitcode_fix(ctx, joins)
+        if fix is not None:
+            fixes.append(fix)
+        ctx.report(d.site.node, message, fixes=fixes,
+                   related=[(joins[0].call, "joined here; the exit code is not checked")] if joins and joins[0].call else [])
+
+
+def _qualname(f: FunctionInfo) -> str:
+    return f"{f.class_info.name}.{f.name}" if f.class_info is not None else f.name
+
+
+def _exitcode_fix(ctx: RuleContext, joins: list[Event]):
+    if len(joins) != 1 or joins[0].call is None:
+        return None
+    model = ctx.model
+    join_call = joins[0].call
+    attr = joins[0].node
+    if not isinstance(attr, cst.Attribute) or not isinstance(attr.value, cst.Name):
+        return None
+    name = attr.value.value
+    stmt = model.parents.get(id(join_call))
+    if not isinstance(stmt, cst.Expr):
+        return None
+    top = model.node_top.get(id(join_call))
+    if top is None or top < 0:
+        return None
+    found = statement_line_of(model.module.body[top], stmt)
+    if found is None:
+        return None
+    line, ancestors = found
+    if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+        return None
+    if ancestors and not isinstance(ancestors[-1], cst.IndentedBlock):
+        return None
+
+    def compute() -> Optional[str]:
+        check_stmt = cst.parse_statement(
+            f"if {name}.exitcode != 0:\n"
+            f"    raise RuntimeError(f\"process {{{name}.name}} failed with exit code {{{name}.exitcode}}\")\n")
+        edit = MultiEdit()
+        edit.insert_after(line, [check_stmt])
+        new = edit.apply(model.module)
+        return None if new is None else new.code
+
+    return ctx.fix("Check the exit code after `join()`", Safety.UNSAFE, compute, preferred=True)
+
+
+RULE = Rule(
+    code="MP403",
+    summary="A `Process` worker's exception never reaches the parent (exit code not checked).",
+    why="""
+An exception raised in a `multiprocessing.Process` target is printed to the child's stderr and the
+child exits with code 1, but nothing is raised in the parent: `join()` returns normally. Unless the
+parent checks `p.exitcode` after `join()`, or the worker reports back through a queue, pipe or
+manager object, a failed worker is indistinguishable from a successful one and the script carries
+on with missing work.
+""",
+    fix_doc="""
+Check `p.exitcode` after `join()` and raise when it is non-zero (quick fix, unsafe: the script now
+stops on a failed worker), or run the work through `concurrent.futures.ProcessPoolExecutor`, whose
+`future.result()` re-raises the worker's exception in the parent with the child's traceback.
+""",
+    check=check,
+    examples=(
+        Example("""
+from multiprocessing import Process
+
+def build_index(shard):
+    raise ValueError(shard)
+
+if __name__ == "__main__":
+    p = Process(target=build_index, args=("shard-1",))  # expect
+    p.start()
+    p.join()
+    print("index built")
+""", True, "start, join, no exitcode"),
+        Example("""
+import multiprocessing as mp
+
+def crunch(i):
+    return i * 2
+
+def main():
+    procs = [mp.Process(target=crunch, args=(i,)) for i in range(4)]  # expect
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    print("done")
+
+if __name__ == "__main__":
+    main()
+""", True, "a list of processes"),
+        Example("""
+import multiprocessing as mp
+
+class Exporter(mp.Process):
+    def __init__(self, name):
+        super().__init__()
+        self.export_name = name
+
+    def run(self):
+        open(self.export_name).read()
+
+if __name__ == "__main__":
+    workers = []
+    for n in ["a.csv", "b.csv"]:
+        w = Exporter(n)  # expect
+        workers.append(w)
+        w.start()
+    for w in workers:
+        w.join()
+""", True, "a Process subclass"),
+        Example("""
+from multiprocessing import Process
+import sys
+
+def build_index(shard):
+    raise ValueError(shard)
+
+if __name__ == "__main__":
+    p = Process(target=build_index, args=("shard-1",))
+    p.start()
+    p.join()
+    if p.exitcode != 0:
+        sys.exit(f"worker failed: {p.exitcode}")
+""", False, "exitcode checked"),
+        Example("""
+import multiprocessing as mp
+
+def crunch(i, q):
+    q.put(i * 2)
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    procs = [mp.Process(target=crunch, args=(i, q)) for i in range(4)]
+    for p in procs:
+        p.start()
+    results = [q.get() for _ in procs]
+    for p in procs:
+        p.join()
+""", False, "a result queue"),
+        Example("""
+import multiprocessing as mp
+
+def crunch(i, results):
+    results[i] = i * 2
+
+def main():
+    with mp.Manager() as manager:
+        results = manager.dict()
+        procs = [mp.Process(target=crunch, args=(i, results)) for i in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+        assert all(p.exitcode == 0 for p in procs)
+
+if __name__ == "__main__":
+    main()
+""", False, "manager dict and exit codes checked in a generator"),
+        Example("""
+from multiprocessing import Process
+
+def serve(port):
+    print(port)
+
+if __name__ == "__main__":
+    p = Process(target=serve, args=(8080,), daemon=True)
+    p.start()
+""", False, "never joined (not this rule)"),
+        Example("""
+import logging
+from multiprocessing import Process
+
+def job(n):
+    try:
+        print(1 / n)
+    except Exception:
+        logging.exception("job %s failed", n)
+
+if __name__ == "__main__":
+    p = Process(target=job, args=(0,))
+    p.start()
+    p.join()
+""", False, "the worker handles and logs its own errors"),
+        Example("""
+import threading
+
+def job(n):
+    print(n)
+
+if __name__ == "__main__":
+    t = threading.Thread(target=job, args=(1,))
+    t.start()
+    t.join()
+""", False, "threads are not processes"),
+    ),
+)

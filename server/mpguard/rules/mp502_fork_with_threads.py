@@ -1,0 +1,402 @@
+"""MP502 fork-with-threads: processes are forked while a thread of the parent may be running."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.model import CallSite, ClassInfo, ModuleModel, Value
+from mpguard.reach import (call_chains, chain_key, method_name, process_workers, receiver_text,
+                           rooted, same_frame)
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.starts import process_start_of
+
+
+@dataclass(eq=False)
+class ThreadStart:
+    site: CallSite
+    what: str
+    end_seq: Optional[int] = None  # joined / shut down at this seq, in the same frame
+    with_node: Optional[cst.With] = None  # alive only inside this `with` block
+
+
+@dataclass(eq=False)
+class ForkSite:
+    site: CallSite
+    what: str
+
+
+def _is_thread_class(model: ModuleModel, cls: Optional[ClassInfo], depth: int = 0) -> bool:
+    if cls is None or depth > 5:
+        return False
+    for base in cls.bases:
+        v = model.resolve(base, cls.defining_scope)
+        if v.kind == "ref" and v.qualname in ("threading.Thread", "threading.Timer"):
+            return True
+        if v.kind == "class" and _is_thread_class(model, v.class_info, depth + 1):
+            return True
+    return False
+
+
+def _is_thread(model: ModuleModel, v: Value) -> bool:
+    return v.is_type("Thread") or (v.kind == "instance" and _is_thread_class(model, v.class_info))
+
+
+def _end_in_frame(model: ModuleModel, site: CallSite, recv: Optional[str], enders: tuple[str, ...]) -> Optional[int]:
+    frame_calls = site.function.calls if site.function is not None else [c for c in model.calls if c.function is None]
+    for c in frame_calls:
+        if c.seq <= site.seq or method_name(c.node) not in enders:
+            continue
+        r = receiver_text(c.node)
+        if r is None:
+            continue
+        if recv is not None and r == recv:
+            return c.seq
+        if "." not in r:
+            b = model.binding_before(r, c.scope, c.seq)
+            if b is not None and b.kind == "for":  # for t in threads: t.join()
+                return c.seq
+    return None
+
+
+def _with_of(model: ModuleModel, site: CallSite, recv_expr: cst.BaseExpression) -> Optional[cst.With]:
+    if isinstance(recv_expr, cst.Name):
+        b = model.binding_before(recv_expr.value, site.scope, site.seq)
+        if b is not None and b.kind == "with" and isinstance(b.node, cst.With):
+            return b.node
+    return None
+
+
+def thread_starts(model: ModuleModel) -> list[ThreadStart]:
+    out: list[ThreadStart] = []
+    for site in model.calls:
+        call = site.node
+        func = model.resolve(call.func, site.scope, site.seq)
+        if func.kind == "method" and func.receiver is not None and isinstance(call.func, cst.Attribute):
+            recv = func.receiver
+            name = func.qualname
+            text = receiver_text(call)
+            if name == "start" and _is_thread(model, recv):
+                out.append(ThreadStart(site, "a thread is started", _end_in_frame(model, site, text, ("join",))))
+                continue
+            if recv.is_type("ThreadPoolExecutor") and name in ("submit", "map"):
+                w = _with_of(model, site, call.func.value)
+                end = None if w is not None else _end_in_frame(model, site, text, ("shutdown",))
+                out.append(ThreadStart(site, "a ThreadPoolExecutor starts its threads", end, w))
+                continue
+        if func.kind == "ref":
+            inst = model.resolve(call, site.scope, site.seq)
+            if inst.is_type("ThreadPool"):
+                parent = site.parent
+                w = None
+                end = None
+                if isinstance(parent, cst.WithItem):
+                    stmt = site.statement
+                    w = stmt if isinstance(stmt, cst.With) else None
+                elif isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+                    from mpguard.model import dotted_name
+
+                    end = _end_in_frame(model, site, dotted_name(parent.targets[0].target),
+                                        ("terminate", "join"))
+                out.append(ThreadStart(site, "a ThreadPool starts its threads", end, w))
+    return out
+
+
+def fork_sites(model: ModuleModel) -> list[ForkSite]:
+    out: list[ForkSite] = []
+    for site in model.calls:
+        start = process_start_of(model, site)
+        if start is not None:
+            if start.start_method == "fork":
+                out.append(ForkSite(site, start.what))
+            continue
+        func = model.resolve(site.node.func, site.scope, site.seq)
+        if func.kind == "ref" and func.qualname in ("os.fork", "os.forkpty"):
+            out.append(ForkSite(site, f"`{func.qualname}()` forks the process"))
+    return out
+
+
+def _overlaps(model: ModuleModel, t: ThreadStart, f: ForkSite) -> bool:
+    f_chains = call_chains(model, f.site)
+    if t.with_node is not None:
+        return any(x.seq > t.site.seq and any(item in t.with_node.items for item in x.with_items)
+                   for chain in f_chains for x in chain)
+    if t.end_seq is not None:
+        return any(same_frame(x, t.site) and t.site.seq < x.seq < t.end_seq
+                   for chain in f_chains for x in chain)
+    t_chains = call_chains(model, t.site)
+    for ct in t_chains:
+        for cf in f_chains:
+            comparable = (rooted(ct) and rooted(cf)) or ct[0].function is cf[0].function
+            if not comparable:
+                return True  # entry points called from elsewhere: the order is unknown
+            if chain_key(ct) < chain_key(cf):
+                return True
+    return False
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    forks = fork_sites(model)
+    if not forks:
+        return
+    threads = thread_starts(model)
+    if not threads:
+        return
+    in_children: set[int] = set()
+    for run in process_workers(model, roles=("task", "target", "initializer")):
+        in_children.update(id(f) for f in run.reach)
+
+    def in_child(site: CallSite) -> bool:
+        return site.function is not None and id(site.function) in in_children
+
+    threads = [t for t in threads if not in_child(t.site)]
+    for f in forks:
+        if in_child(f.site):
+            continue
+        for t in threads:
+            if not _overlaps(model, t, f):
+                continue
+            line = model.range_of(t.site.node).start.line
+            message = (
+                f"Here {f.what} with the `fork` start method while {t.what} on line {line} may still "
+                "be running. `fork` copies only the calling thread: a lock that another thread holds at "
+                "that moment (logging, stdout, the allocator, a library's internal lock) stays locked "
+                "forever in the child, which can deadlock or crash (Python 3.12+ warns 'This process "
+                "is multi-threaded, use of fork() may lead to deadlocks in the child'). Use "
+                '`multiprocessing.get_context("spawn")` or `"forkserver"` for these processes, or '
+                "create them before starting threads."
+            )
+            ctx.report(f.site.node, message, related=[(t.site.node, "the thread starts here")])
+            break
+
+
+RULE = Rule(
+    code="MP502",
+    summary="Processes are created with the `fork` start method while threads of the parent may be running.",
+    why="""
+`fork` duplicates the parent process with only the thread that called it. Every lock another
+thread held at that instant - the logging module's handler locks, `sys.stdout`'s buffer lock,
+malloc's arenas, locks inside NumPy/OpenBLAS, gRPC or database drivers - is copied in the locked
+state and never released in the child, which then deadlocks the first time it needs it (or crashes
+on macOS). Python 3.12+ emits `DeprecationWarning: This process is multi-threaded, use of fork()
+may lead to deadlocks in the child`. mpguard reports a fork-method Pool/Process/Manager/executor
+(or `os.fork()`) created while a `Thread`, `ThreadPoolExecutor` or `ThreadPool` started earlier in
+the program may still be alive.
+""",
+    fix_doc="""
+Create those processes from a `spawn` or `forkserver` context
+(`multiprocessing.get_context("spawn").Pool(...)`, `ProcessPoolExecutor(mp_context=...)`), or
+create them before any thread starts.
+""",
+    check=check,
+    examples=(
+        Example(
+            """
+import multiprocessing as mp
+import threading
+import time
+
+def heartbeat():
+    while True:
+        time.sleep(5)
+
+def work(x):
+    return x * x
+
+def main():
+    threading.Thread(target=heartbeat, daemon=True).start()
+    ctx = mp.get_context("fork")
+    with ctx.Pool(4) as pool:  # expect
+        print(pool.map(work, range(10)))
+
+if __name__ == "__main__":
+    main()
+""",
+            True,
+            "daemon heartbeat thread, then a fork pool",
+        ),
+        Example(
+            """
+import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
+
+def download(url):
+    return url
+
+def parse(page):
+    return len(page)
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    with ThreadPoolExecutor(8) as tp:
+        pages = list(tp.map(download, ["a", "b"]))
+        with multiprocessing.Pool(4) as pool:  # expect
+            print(pool.map(parse, pages))
+""",
+            True,
+            "a fork pool created inside a live ThreadPoolExecutor block",
+        ),
+        Example(
+            """
+from multiprocessing import Process
+from threading import Thread
+
+def poll():
+    pass
+
+def job():
+    print("job")
+
+def start_monitor():
+    Thread(target=poll, daemon=True).start()
+
+def run_jobs():
+    p = Process(target=job)
+    p.start()  # expect
+    p.join()
+
+if __name__ == "__main__":
+    start_monitor()
+    run_jobs()
+""",
+            True,
+            "configured start method fork; thread from an earlier call",
+            start_method="fork",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+import threading
+
+def tick():
+    pass
+
+def child(n):
+    print(n)
+
+timer = threading.Timer(30.0, tick)
+timer.start()
+
+def spawn_child():
+    proc = mp.get_context("fork").Process(target=child, args=(1,))
+    proc.start()  # expect
+    proc.join()
+
+if __name__ == "__main__":
+    spawn_child()
+""",
+            True,
+            "a timer thread started at import, then a fork-context Process",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+import threading
+
+def heartbeat():
+    pass
+
+def work(x):
+    return x * x
+
+def main():
+    threading.Thread(target=heartbeat, daemon=True).start()
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(4) as pool:
+        print(pool.map(work, range(10)))
+
+if __name__ == "__main__":
+    main()
+""",
+            False,
+            "spawn context",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+import threading
+
+def heartbeat():
+    pass
+
+def work(x):
+    return x * x
+
+if __name__ == "__main__":
+    with mp.Pool(4) as pool:
+        print(pool.map(work, range(10)))
+    threading.Thread(target=heartbeat, daemon=True).start()
+""",
+            False,
+            "configured default spawn (and the thread starts after the pool anyway)",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+import threading
+
+def load(part):
+    pass
+
+def work(x):
+    return x * x
+
+def main():
+    loaders = [threading.Thread(target=load, args=(i,)) for i in range(3)]
+    for t in loaders:
+        t.start()
+    for t in loaders:
+        t.join()
+    with mp.get_context("fork").Pool(4) as pool:
+        print(pool.map(work, range(10)))
+
+if __name__ == "__main__":
+    main()
+""",
+            False,
+            "threads joined before the fork",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+from concurrent.futures import ThreadPoolExecutor
+
+def fetch(x):
+    return x
+
+def crunch(x):
+    with ThreadPoolExecutor(4) as tp:
+        return sum(tp.map(fetch, range(x)))
+
+if __name__ == "__main__":
+    with mp.get_context("fork").Pool(2) as pool:
+        print(pool.map(crunch, [3, 4]))
+""",
+            False,
+            "threads started inside the forked workers, after the fork",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+from concurrent.futures import ThreadPoolExecutor
+
+def fetch(x):
+    return x
+
+def crunch(x):
+    return x * 2
+
+if __name__ == "__main__":
+    with ThreadPoolExecutor(4) as tp:
+        data = list(tp.map(fetch, range(4)))
+    with mp.get_context("fork").Pool(2) as pool:
+        print(pool.map(crunch, data))
+""",
+            False,
+            "the thread pool was shut down (end of with) before the fork",
+        ),
+    ),
+)

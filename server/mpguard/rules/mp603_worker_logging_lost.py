@@ -1,0 +1,510 @@
+"""MP603 worker-logging-lost: worker logging/prints whose destination only the parent set up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.model import CallSite, FunctionInfo, ModuleModel, dotted_name, get_arg, has_keyword
+from mpguard.reach import WorkerRun, call_chains, process_workers
+from mpguard.rules import Example, Rule, RuleContext
+
+LEVELS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+QUIET = {"debug", "info", "log"}  # below WARNING: not even the last-resort handler shows them
+CONFIG_REFS = {"logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig"}
+FILE_HANDLERS = {
+    "logging.FileHandler", "logging.handlers.RotatingFileHandler",
+    "logging.handlers.TimedRotatingFileHandler", "logging.handlers.WatchedFileHandler",
+}
+ROTATING = {"logging.handlers.RotatingFileHandler", "logging.handlers.TimedRotatingFileHandler"}
+QUEUE_LOGGING = {"logging.handlers.QueueHandler", "logging.handlers.QueueListener"}
+REDIRECTS = {"contextlib.redirect_stdout", "contextlib.redirect_stderr"}
+
+
+def _qual(model: ModuleModel, site: CallSite) -> Optional[str]:
+    v = model.resolve(site.node.func, site.scope, site.seq)
+    if v.kind in ("ref", "module"):
+        return v.qualname
+    return None
+
+
+def _log_level(model: ModuleModel, site: CallSite) -> Optional[str]:
+    func = site.node.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in LEVELS:
+        return None
+    v = model.resolve(func, site.scope, site.seq)
+    if v.kind == "ref" and v.qualname == f"logging.{func.attr.value}":
+        return func.attr.value
+    if v.kind == "method" and v.receiver is not None and v.receiver.is_type("logger"):
+        return func.attr.value
+    return None
+
+
+def _is_config(model: ModuleModel, site: CallSite) -> bool:
+    q = _qual(model, site)
+    if q in CONFIG_REFS:
+        return True
+    func = site.node.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "addHandler":
+        arg = get_arg(site.node, None, 0)
+        if arg is not None and isinstance(arg.value, cst.Call):
+            h = model.resolve(arg.value.func, site.scope, site.seq)
+            if h.kind in ("ref", "module") and h.qualname == "logging.NullHandler":
+                return False  # a library's "no output by default" handler
+        v = model.resolve(func, site.scope, site.seq)
+        if v.kind == "method" and v.receiver is not None and v.receiver.is_type("logger"):
+            return True
+        if v.kind == "ref" and (v.qualname or "").startswith("logging."):
+            return True
+    return False
+
+
+def _is_print(model: ModuleModel, site: CallSite) -> bool:
+    func = site.node.func
+    if not (isinstance(func, cst.Name) and func.value == "print"):
+        return False
+    if site.scope.lookup_scope("print") is not None:
+        return False
+    arg = get_arg(site.node, "file", None)
+    if arg is None:
+        return True
+    return dotted_name(arg.value) == "sys.stdout"
+
+
+def _per_process_name(expr: Optional[cst.CSTNode]) -> bool:
+    """A log file name that differs per process (pid, process name, time, ...)."""
+    if expr is None:
+        return False
+    stack = [expr]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.FormattedString):
+            return True
+        if isinstance(n, cst.BinaryOperation) and isinstance(n.operator, (cst.Modulo, cst.Add)):
+            return True
+        if isinstance(n, cst.Call):
+            name = (dotted_name(n.func) or "").lower()
+            if any(k in name for k in ("pid", "current_process", "uuid", "time", "mkstemp", "format", "name")):
+                return True
+        stack.extend(n.children)
+    return False
+
+
+@dataclass(eq=False)
+class Regions:
+    import_time: set[int]
+    from_guard: set[int]
+    children: set[int]
+
+    def region(self, site: CallSite) -> str:
+        f = site.function
+        if f is None:
+            return "parent" if site.guarded else "import"
+        if id(f) in self.import_time:
+            return "import"
+        if id(f) in self.children:
+            return "child"
+        if id(f) in self.from_guard:
+            return "parent"
+        return "unknown"
+
+
+def _stdout_assignments(model: ModuleModel, bodies: list[cst.CSTNode]) -> list[cst.CSTNode]:
+    out = []
+    for body in bodies:
+        stack = [body]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, cst.Assign):
+                for t in n.targets:
+                    if dotted_name(t.target) in ("sys.stdout", "sys.stderr"):
+                        out.append(n)
+            if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and n is not body:
+                continue
+            stack.extend(n.children)
+    return out
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    runs = [r for r in process_workers(model, roles=("task", "target"))]
+    if not runs:
+        return
+    inits = process_workers(model, roles=("initializer",))
+    children: set[int] = set()
+    for r in (*runs, *inits):
+        children.update(id(f) for f in r.reach)
+    regions = Regions(model.functions_run_at_import(), model.functions_run_from_guard(), children)
+
+    config_sites: list[tuple[CallSite, str]] = []
+    handler_sites: list[tuple[CallSite, str, str]] = []
+    redirect_sites: list[CallSite] = []
+    for site in model.calls:
+        q = _qual(model, site)
+        if q in QUEUE_LOGGING:
+            return  # records are shipped to the parent: nothing is lost
+        if _is_config(model, site):
+            config_sites.append((site, regions.region(site)))
+            if q == "logging.basicConfig" and has_keyword(site.node, "filename"):
+                handler_sites.append((site, regions.region(site), q))
+        if q in FILE_HANDLERS:
+            handler_sites.append((site, regions.region(site), q))
+        if q in REDIRECTS and isinstance(site.parent, cst.WithItem) and regions.region(site) == "parent":
+            redirect_sites.append(site)
+    configured_at_import = any(r == "import" for _, r in config_sites)
+    configured_in_initializer = any(
+        any(_is_config(model, s) for f in r.reach for s in f.calls) for r in inits)
+    parent_configs = [s for s, r in config_sites if r == "parent"]
+    parent_file = any(r == "parent" for _, r, _ in handler_sites)
+    reported: set[int] = set()
+
+    def child_configures(run: WorkerRun) -> bool:
+        return any(_is_config(model, s) for f in run.reach for s in f.calls)
+
+    # (a) logging configured only in the parent at run time, spawn children log nowhere
+    if parent_configs and not configured_at_import and not configured_in_initializer:
+        config = parent_configs[0]
+        for run in runs:
+            method = model.start_method_of(run.dispatch.receiver)
+            if method == "fork" or child_configures(run):
+                continue
+            for f in run.reach:
+                for site in f.calls:
+                    level = _log_level(model, site)
+                    if level is None or (level not in QUIET and not parent_file):
+                        continue
+                    if id(site.node) in reported:
+                        break
+                    reported.add(id(site.node))
+                    _report_unconfigured(ctx, run, f, site, level, config, method, parent_file)
+                    break
+
+    # (b) one log file written by several processes
+    for hsite, region, qual in handler_sites:
+        if region not in ("import", "parent") or id(hsite.node) in reported:
+            continue
+        arg = get_arg(hsite.node, "filename", 0) if qual != "logging.basicConfig" else get_arg(hsite.node, "filename", None)
+        if arg is None or _per_process_name(arg.value):
+            continue
+        for run in runs:
+            method = model.start_method_of(run.dispatch.receiver)
+            if region == "import" and method == "fork" and qual not in ROTATING:
+                continue
+            if region == "parent" and (method != "fork" or qual not in ROTATING):
+                continue  # spawn: case (a); fork + plain FileHandler: one inherited handle
+            if child_configures(run):
+                continue
+            logs = next((s for f in run.reach for s in f.calls if _log_level(model, s)), None)
+            if logs is None:
+                continue
+            reported.add(id(hsite.node))
+            _report_shared_file(ctx, run, hsite, qual, method, region, logs)
+            break
+
+    # (c) stdout redirected in the parent only
+    redirects: list[cst.CSTNode] = []
+    bodies: list[cst.CSTNode] = [g[1].body for g in model.guards]
+    bodies += [f.node.body for f in model.functions if id(f) in regions.from_guard
+               and id(f) not in regions.import_time and id(f) not in children]
+    assigned = _stdout_assignments(model, bodies)
+    for run in runs:
+        method = model.start_method_of(run.dispatch.receiver)
+        if method == "fork":
+            continue
+        enclosing = [r for r in redirect_sites
+                     if any(isinstance(r.parent, cst.WithItem) and r.parent in x.with_items
+                            for chain in call_chains(model, run.dispatch.site) for x in chain)]
+        redirect = assigned[0] if assigned else (enclosing[0].node if enclosing else None)
+        if redirect is None:
+            continue
+        child_redirects = _stdout_assignments(model, [f.node.body for f in run.reach])
+        if child_redirects:
+            continue
+        for f in run.reach:
+            for site in f.calls:
+                if not _is_print(model, site) or id(site.node) in reported:
+                    continue
+                reported.add(id(site.node))
+                ctx.report(site.node, (
+                    f"`{f.name}()` prints in a worker process started with `{method}`, but standard "
+                    "output is redirected only in the parent at run time: the child starts a fresh "
+                    "interpreter that re-imports this module and never runs the redirect, so this "
+                    "output goes to the original terminal (or nowhere under an IDE or notebook) "
+                    "instead. Return the text to the parent, or redirect in the worker or an "
+                    "initializer."
+                ), related=[(redirect, "stdout is redirected here, in the parent only")])
+                break
+
+
+def _report_unconfigured(ctx: RuleContext, run: WorkerRun, f: FunctionInfo, site: CallSite, level: str,
+                         config: CallSite, method: str, parent_file: bool) -> None:
+    model = ctx.model
+    line = model.range_of(config.node).start.line
+    where = "under the `__main__` guard" if config.function is None else f"in `{config.function.name}()`"
+    if level in QUIET:
+        lost = ("this record has no handler in the child and is dropped (records of WARNING and above "
+                "only reach stderr, unformatted, through logging's last-resort handler)")
+    else:
+        lost = ("this record never reaches the log file: the child has no handler and logging's "
+                "last-resort handler prints it, unformatted, to stderr")
+    who = f"`{f.name}()`" if f is run.worker else f"`{f.name}()` (called by the worker `{run.worker.name}()`)"
+    ctx.report(site.node, (
+        f"{who} logs in a worker process started with `{method}`, but logging is configured only "
+        f"{where} (line {line}). The child re-imports this module and never runs that code, so "
+        f"{lost}. Configure logging at module level or in the pool's initializer, or send records "
+        "to the parent with a `QueueHandler` and a `QueueListener`."
+    ), related=[(config.node, "logging is configured here, in the parent only")])
+
+
+def _report_shared_file(ctx: RuleContext, run: WorkerRun, hsite: CallSite, qual: str, method: str,
+                        region: str, logs: CallSite) -> None:
+    short = qual.rsplit(".", 1)[-1]
+    if region == "import":
+        how = (f"this `{short}` is created at import time, so under `{method}` every worker process "
+               "re-imports the module and opens its own handler on the same file")
+    else:
+        how = f"the forked workers inherit this `{short}` and all write to the same file"
+    rotating = qual in ROTATING
+    effect = ("each process rolls the file over on its own, so records are lost and backups clobbered"
+              if rotating else "records from several processes interleave and can be lost (a `filemode=\"w\"` "
+              "also truncates the file in every child)")
+    ctx.report(hsite.node, (
+        f"Several processes write one log file: {how}; {effect}. Python's logging does not support "
+        "one file written by several processes: log through a `QueueHandler` in the workers and one "
+        "`QueueListener` with this handler in the parent, or give each process its own file."
+    ), related=[(logs.node, "a worker logs here"), (run.dispatch.site.node, "worker processes start here")])
+
+
+RULE = Rule(
+    code="MP603",
+    summary="Worker logging or prints go to a destination that only the parent set up at run time.",
+    why="""
+Under `spawn` and `forkserver` each worker is a fresh interpreter that re-imports the main module
+as `__mp_main__`: code under `if __name__ == "__main__":` (or in `main()`) never runs there. If
+logging is configured only there, worker loggers have no handler: INFO/DEBUG records vanish and
+WARNING+ reach stderr unformatted through the last-resort handler, never the configured file. A
+`sys.stdout` redirect done in the parent is not inherited either. And when every process opens the
+same log file (a module-level `FileHandler`/`RotatingFileHandler` re-created on each import, or a
+rotating handler inherited through `fork`), records interleave and rollovers clobber each other:
+the logging cookbook says one file from several processes is not supported.
+""",
+    fix_doc="""
+Configure logging at module level or in the pool's `initializer`; or create a
+`multiprocessing.Queue`, give workers a `logging.handlers.QueueHandler` (in the initializer) and
+run one `QueueListener` with the real handlers in the parent.
+""",
+    check=check,
+    spawn_only=False,
+    examples=(
+        Example(
+            """
+import logging
+import multiprocessing as mp
+
+log = logging.getLogger("etl")
+
+def work(x):
+    log.info("processing %s", x)  # expect
+    return x * 2
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(processName)s %(message)s")
+    with mp.Pool(4) as pool:
+        pool.map(work, range(10))
+""",
+            True,
+            "basicConfig only under the guard",
+        ),
+        Example(
+            """
+import logging
+from concurrent.futures import ProcessPoolExecutor
+
+logger = logging.getLogger(__name__)
+
+def convert(path):
+    logger.debug("start %s", path)  # expect
+    return path.upper()
+
+def setup_logging():
+    handler = logging.FileHandler("convert.log")
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.DEBUG)
+
+def main():
+    setup_logging()
+    with ProcessPoolExecutor() as ex:
+        list(ex.map(convert, ["a", "b"]))
+
+if __name__ == "__main__":
+    main()
+""",
+            True,
+            "handlers added in a setup function called from main()",
+        ),
+        Example(
+            """
+import logging
+from logging.handlers import RotatingFileHandler
+from multiprocessing import Pool
+
+handler = RotatingFileHandler("app.log", maxBytes=1_000_000, backupCount=3)  # expect
+logging.getLogger().addHandler(handler)
+log = logging.getLogger("app")
+
+def task(n):
+    log.warning("task %d", n)
+    return n
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        pool.map(task, range(100))
+""",
+            True,
+            "one rotating log file re-opened by every spawned child",
+        ),
+        Example(
+            """
+import sys
+from multiprocessing import Process
+
+def report(n):
+    print("worker", n, "done")  # expect
+
+if __name__ == "__main__":
+    sys.stdout = open("run.log", "w")
+    procs = [Process(target=report, args=(i,)) for i in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+""",
+            True,
+            "stdout redirected only in the parent",
+        ),
+        Example(
+            """
+import logging
+import multiprocessing as mp
+
+logging.basicConfig(level=logging.INFO)
+log = logging.getLogger(__name__)
+
+def work(x):
+    log.info("processing %s", x)
+    return x
+
+if __name__ == "__main__":
+    with mp.Pool(2) as pool:
+        pool.map(work, range(4))
+""",
+            False,
+            "logging configured at module level (re-run by each child)",
+        ),
+        Example(
+            """
+import logging
+import multiprocessing as mp
+
+log = logging.getLogger(__name__)
+
+def init_worker(level):
+    logging.basicConfig(level=level)
+
+def work(x):
+    log.info("processing %s", x)
+    return x
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    with mp.Pool(2, initializer=init_worker, initargs=(logging.INFO,)) as pool:
+        pool.map(work, range(4))
+""",
+            False,
+            "configured in the initializer",
+        ),
+        Example(
+            """
+import logging
+import logging.handlers
+import multiprocessing as mp
+
+def init(q):
+    root = logging.getLogger()
+    root.addHandler(logging.handlers.QueueHandler(q))
+    root.setLevel(logging.INFO)
+
+def work(x):
+    logging.info("item %s", x)
+    return x
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    listener = logging.handlers.QueueListener(q, logging.FileHandler("all.log"))
+    listener.start()
+    with mp.Pool(2, initializer=init, initargs=(q,)) as pool:
+        pool.map(work, range(4))
+    listener.stop()
+""",
+            False,
+            "QueueHandler / QueueListener",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def work(x):
+    print("working on", x)
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        print(pool.map(work, range(4)))
+""",
+            False,
+            "plain prints to the terminal",
+        ),
+        Example(
+            """
+import logging
+import multiprocessing as mp
+
+log = logging.getLogger(__name__)
+
+def work(x):
+    log.info("processing %s", x)
+    return x
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    with mp.get_context("fork").Pool(2) as pool:
+        pool.map(work, range(4))
+""",
+            False,
+            "fork children inherit the configured handlers",
+        ),
+        Example(
+            """
+import logging
+import os
+import multiprocessing as mp
+
+def work(x):
+    logging.basicConfig(filename=f"worker-{os.getpid()}.log", level=logging.INFO)
+    logging.info("processing %s", x)
+    return x
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    log = logging.getLogger("main")
+    with mp.Pool(2) as pool:
+        pool.map(work, range(4))
+    log.info("done")
+""",
+            False,
+            "each worker configures its own per-process file; the parent logs only itself",
+        ),
+    ),
+)

@@ -1,0 +1,314 @@
+"""MP604 join-without-close: `pool.join()` on a pool that was never closed or terminated."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.findings import Safety
+from mpguard.fixes.insert import insert_before
+from mpguard.model import CallSite, ModuleModel
+from mpguard.reach import method_name, receiver_text
+from mpguard.rules import Example, Rule, RuleContext
+
+_CLOSERS = ("close", "terminate")
+
+
+def _pool_join_sites(model: ModuleModel):
+    for site in model.calls:
+        if method_name(site.node) != "join" or site.node.args:
+            continue
+        func = model.resolve(site.node.func, site.scope, site.seq)
+        if func.kind != "method" or func.receiver is None:
+            continue
+        if not func.receiver.is_type("mp.Pool", "ThreadPool"):
+            continue
+        recv = receiver_text(site.node)
+        if recv is None:
+            continue
+        yield site, recv, func.receiver
+
+
+def _closed_before(model: ModuleModel, join: CallSite, recv: str) -> Optional[bool]:
+    """True: a close()/terminate() precedes the join in the same function; None: one exists
+    somewhere else (flow unknown: stay quiet); False: none anywhere."""
+    elsewhere = False
+    for site in model.calls:
+        if method_name(site.node) not in _CLOSERS or receiver_text(site.node) != recv:
+            continue
+        if site.scope is join.scope:
+            if site.seq < join.seq or join.loop_depth > 0:
+                return True
+        elif recv.startswith("self.") or site.function is None or join.function is None:
+            elsewhere = True
+        elif site.function is not None and join.function is not None and (
+                site.function.class_info is not None and site.function.class_info is join.function.class_info):
+            elsewhere = True
+    return None if elsewhere else False
+
+
+def _escapes_before(model: ModuleModel, join: CallSite, recv: str) -> bool:
+    """The pool is handed to another callable (which may close it) before the join."""
+    if "." in recv:
+        return False
+    for use in join.scope.loads.get(recv, []):
+        if use.seq >= join.seq:
+            continue
+        parent = model.parents.get(id(use.node))
+        if isinstance(parent, (cst.Arg, cst.Element, cst.Return)):
+            return True
+    return False
+
+
+def _after_with_exit(model: ModuleModel, join: CallSite, recv: str) -> bool:
+    """`with Pool() as pool: ...` then `pool.join()` after the block: `__exit__` terminated it."""
+    if "." in recv:
+        return False
+    b = model.binding_before(recv, join.scope, join.seq)
+    if b is None or b.kind != "with" or not isinstance(b.node, cst.With):
+        return False
+    return not any(item in b.node.items for item in join.with_items)
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    for site, recv, pool in _pool_join_sites(model):
+        if _after_with_exit(model, site, recv):
+            continue
+        closed = _closed_before(model, site, recv)
+        if closed is None or closed:
+            continue
+        if _escapes_before(model, site, recv):
+            continue
+        kind = "ThreadPool" if pool.is_type("ThreadPool") else "Pool"
+        message = (
+            f"`{recv}.join()` is called while the {kind} still accepts work: `{kind}.join()` requires "
+            f"`close()` or `terminate()` first and raises `ValueError: Pool is still running` here, so "
+            f"the results computed so far are lost with the exception. Call `{recv}.close()` "
+            f"right before `{recv}.join()`."
+        )
+        fixes = []
+        statement = site.statement
+        if isinstance(statement, cst.BaseSmallStatement) and statement is not None:
+            def compute(statement=statement, recv=recv):
+                new = insert_before(model.module, statement, f"{recv}.close()\n")
+                return None if new is None else new.code
+
+            fixes.append(ctx.fix(f"Insert `{recv}.close()`", Safety.SAFE, compute, preferred=True))
+        related = []
+        if pool.node is not None:
+            related.append((pool.node, "the pool is created here"))
+        ctx.report(site.node, message, fixes=fixes, related=related)
+
+
+RULE = Rule(
+    code="MP604",
+    summary="`Pool.join()` without a preceding `close()` or `terminate()` raises `ValueError`.",
+    why="""
+`multiprocessing.Pool.join()` waits for the worker processes to exit, which they only do once the
+pool has been told that no more work is coming. It therefore checks the pool's state first and
+raises `ValueError: Pool is still running` when neither `close()` nor `terminate()` was called.
+The same holds for `multiprocessing.pool.ThreadPool`. (`Process.join()` and
+`ProcessPoolExecutor`, which has no `join`, are not concerned.)
+""",
+    fix_doc="""
+**Insert `pool.close()`** (safe): adds `<pool>.close()` on its own line right before the
+`join()`, with the same indentation. Better still, use the pool as a context manager.
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    pool = Pool(4)
+    results = pool.map(square, range(10))
+    pool.join()  # expect
+    print(results)
+""",
+            True,
+            "join right after map",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def fetch(url):
+    return len(url)
+
+def crawl(urls):
+    workers = mp.Pool(processes=8)
+    pending = [workers.apply_async(fetch, (u,)) for u in urls]
+    # wait for everything
+    workers.join()  # expect
+    return [p.get() for p in pending]
+""",
+            True,
+            "apply_async then join, comment kept above",
+        ),
+        Example(
+            """
+from multiprocessing.pool import ThreadPool
+
+def ping(host):
+    return host
+
+def main(hosts):
+    tp = ThreadPool(16)
+    out = tp.map(ping, hosts)
+    tp.join()  # expect
+    return out
+""",
+            True,
+            "ThreadPool has the same check",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def work(x):
+    return x + 1
+
+class Runner:
+    def __init__(self):
+        self.pool = Pool(2)
+
+    def run(self, items):
+        out = self.pool.map(work, items)
+        self.pool.join()  # expect
+        return out
+""",
+            True,
+            "pool stored on self, never closed anywhere",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        results = pool.map(square, range(10))
+        pool.join()  # expect
+""",
+            True,
+            "join inside the with block",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    pool = Pool(4)
+    results = pool.map(square, range(10))
+    pool.close()
+    pool.join()
+    print(results)
+""",
+            False,
+            "close then join",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+def main():
+    pool = Pool(4)
+    try:
+        return pool.map(square, range(10))
+    except KeyboardInterrupt:
+        pool.terminate()
+        raise
+    finally:
+        pool.close()
+        pool.join()
+""",
+            False,
+            "try/finally with terminate and close",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
+
+def work(x):
+    return x
+
+def main():
+    p = mp.Process(target=work, args=(1,))
+    p.start()
+    p.join()
+    ex = ProcessPoolExecutor()
+    ex.submit(work, 2)
+    ex.shutdown()
+""",
+            False,
+            "Process.join and executors are not pools",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        results = pool.map(square, range(10))
+    pool.join()
+""",
+            False,
+            "join after the with block: __exit__ already terminated the pool",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def work(x):
+    return x
+
+class Service:
+    def __init__(self):
+        self.pool = Pool(2)
+
+    def stop(self):
+        self.pool.close()
+
+    def wait(self):
+        self.pool.join()
+""",
+            False,
+            "closed in another method: flow unknown",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def shutdown(pool):
+    pool.close()
+
+def main():
+    pool = Pool(2)
+    pool.map(abs, [-1, 2])
+    shutdown(pool)
+    pool.join()
+""",
+            False,
+            "closed by a helper it was handed to",
+        ),
+    ),
+)
