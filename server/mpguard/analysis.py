@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import logging
+import re
 import sys
 from typing import Optional
 
@@ -19,10 +21,36 @@ log = logging.getLogger("mpguard")
 
 # libcst's parser and our traversal recurse per nesting level; deeply nested generated code must
 # produce a clear diagnostic, not a RecursionError traceback.
-_RECURSION_LIMIT = 20000
+_RECURSION_LIMIT = 8000
+
+
+_NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
+# CPython refuses more than 200 nested brackets; libcst's native parser overflows its stack on
+# a few thousand, killing the process. Deeply bracketed text is therefore checked with CPython's
+# own parser first, which reports a clean SyntaxError.
+_SAFE_DEPTH = 150
+
+
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for ch in _NOT_BRACKET.sub("", text):
+        if ch in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif depth:
+            depth -= 1
+    return deepest
 
 
 def parse(text: str) -> tuple[Optional[cst.Module], Optional[Finding]]:
+    if text.count("(") + text.count("[") + text.count("{") > _SAFE_DEPTH and _bracket_depth(text) > _SAFE_DEPTH:
+        try:
+            ast.parse(text)
+        except SyntaxError as exc:
+            return None, syntax_error_finding(exc.msg, exc.lineno or 1, (exc.offset or 1) - 1)
+        except (RecursionError, MemoryError, ValueError):
+            return None, syntax_error_finding("the file is too deeply nested to analyse", 1, 0)
     try:
         return cst.parse_module(text), None
     except cst.ParserSyntaxError as exc:

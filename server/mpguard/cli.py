@@ -316,7 +316,9 @@ def cmd_check(ns: argparse.Namespace) -> int:
             summary = f"Found {n} problem{'s' if n != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''}"
             if fixable:
                 summary += f" ({fixable} fixable with `mpguard fix`)"
-            print(summary if n else f"All checks passed ({len(files)} file{'s' if len(files) != 1 else ''}).",
+            if internal:
+                summary += "; some files could not be checked (see above)"
+            print(summary if n or internal else f"All checks passed ({len(files)} file{'s' if len(files) != 1 else ''}).",
                   file=sys.stderr if ns.format != "text" else sys.stdout)
     if internal and not findings:
         return EXIT_ERROR

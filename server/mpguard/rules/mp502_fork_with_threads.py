@@ -79,12 +79,12 @@ def thread_starts(model: ModuleModel) -> list[ThreadStart]:
             name = func.qualname
             text = receiver_text(call)
             if name == "start" and _is_thread(model, recv):
-                out.append(ThreadStart(site, "a thread is started", _end_in_frame(model, site, text, ("join",))))
+                out.append(ThreadStart(site, "a thread started", _end_in_frame(model, site, text, ("join",))))
                 continue
             if recv.is_type("ThreadPoolExecutor") and name in ("submit", "map"):
                 w = _with_of(model, site, call.func.value)
                 end = None if w is not None else _end_in_frame(model, site, text, ("shutdown",))
-                out.append(ThreadStart(site, "a ThreadPoolExecutor starts its threads", end, w))
+                out.append(ThreadStart(site, "the threads of a ThreadPoolExecutor used", end, w))
                 continue
         if func.kind == "ref":
             inst = model.resolve(call, site.scope, site.seq)
@@ -100,7 +100,7 @@ def thread_starts(model: ModuleModel) -> list[ThreadStart]:
 
                     end = _end_in_frame(model, site, dotted_name(parent.targets[0].target),
                                         ("terminate", "join"))
-                out.append(ThreadStart(site, "a ThreadPool starts its threads", end, w))
+                out.append(ThreadStart(site, "the threads of a ThreadPool created", end, w))
     return out
 
 
@@ -110,7 +110,7 @@ def fork_sites(model: ModuleModel) -> list[ForkSite]:
         start = process_start_of(model, site)
         if start is not None:
             if start.start_method == "fork":
-                out.append(ForkSite(site, start.what))
+                out.append(ForkSite(site, start.what + " with the `fork` start method"))
             continue
         func = model.resolve(site.node.func, site.scope, site.seq)
         if func.kind == "ref" and func.qualname in ("os.fork", "os.forkpty"):
@@ -129,9 +129,11 @@ def _overlaps(model: ModuleModel, t: ThreadStart, f: ForkSite) -> bool:
     t_chains = call_chains(model, t.site)
     for ct in t_chains:
         for cf in f_chains:
+            if rooted(ct) and not rooted(cf):
+                return True  # the thread starts at import time, before any entry point runs
             comparable = (rooted(ct) and rooted(cf)) or ct[0].function is cf[0].function
             if not comparable:
-                return True  # entry points called from elsewhere: the order is unknown
+                continue  # entry points called from elsewhere: the order is unknown
             if chain_key(ct) < chain_key(cf):
                 return True
     return False
@@ -161,7 +163,7 @@ def check(ctx: RuleContext) -> None:
                 continue
             line = model.range_of(t.site.node).start.line
             message = (
-                f"Here {f.what} with the `fork` start method while {t.what} on line {line} may still "
+                f"Here {f.what} while {t.what} on line {line} may still "
                 "be running. `fork` copies only the calling thread: a lock that another thread holds at "
                 "that moment (logging, stdout, the allocator, a library's internal lock) stays locked "
                 "forever in the child, which can deadlock or crash (Python 3.12+ warns 'This process "

@@ -1,0 +1,311 @@
+"""Packaging test for the VS Code extension: the Python inside the .vsix runs on its own.
+
+* Takes ``mpguard-linux-x64.vsix`` at the repository root (or ``$MPGUARD_VSIX``); builds it with
+  ``npm run package`` when missing (``npm ci`` first if needed). Without npm it falls back to
+  ``scripts/bundle_python.py`` (bundled/libs only) and skips the checks of the .vsix itself.
+* For every CPython 3.10-3.13 found (PATH, pyenv; at least the running one) it imports the bundle
+  with nothing else on ``sys.path`` (``-S -s``, a minimal environment, ``PYTHONPATH`` = the bundle)
+  and checks every module came from the bundle, then starts ``python -m mpguard server --stdio``
+  exactly as the extension does and speaks LSP to it by hand: ``initialize``, ``didOpen`` of an
+  unguarded ``Pool`` script -> ``MP101`` pushed -> the "Wrap in ..." code action, ``shutdown``/``exit``.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_VSIX = ROOT / "mpguard-linux-x64.vsix"
+WANTED = ("3.10", "3.11", "3.12", "3.13")
+BROKEN = (
+    "from multiprocessing import Pool\n"
+    "\n"
+    "def square(x):\n"
+    "    return x * x\n"
+    "\n"
+    "with Pool(2) as pool:\n"
+    "    print(pool.map(square, [1, 2, 3]))\n"
+)
+
+
+# ------------------------------------------------------------------------------------------------
+# locating / building the bundle
+
+
+def _build_vsix() -> Path | None:
+    npm = shutil.which("npm")
+    if not npm:
+        return None
+    if not (ROOT / "node_modules" / "@vscode" / "vsce").exists():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+    subprocess.run([npm, "run", "package"], cwd=ROOT, check=True)
+    return DEFAULT_VSIX
+
+
+@pytest.fixture(scope="session")
+def vsix() -> Path | None:
+    env = os.environ.get("MPGUARD_VSIX")
+    if env:
+        return Path(env).resolve()
+    if DEFAULT_VSIX.exists() and not os.environ.get("MPGUARD_REBUILD_VSIX"):
+        return DEFAULT_VSIX
+    return _build_vsix()
+
+
+@pytest.fixture(scope="session")
+def libs(vsix: Path | None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if vsix is not None:
+        out = tmp_path_factory.mktemp("vsix")
+        with zipfile.ZipFile(vsix) as zf:
+            zf.extractall(out)
+        return out / "extension" / "bundled" / "libs"
+    # No npm: the Python half only.
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "bundle_python.py")], cwd=ROOT, check=True)
+    return ROOT / "bundled" / "libs"
+
+
+def _version_of(exe: str) -> str | None:
+    try:
+        out = subprocess.run([exe, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def find_interpreters() -> dict[str, str]:
+    """{"3.11": "/path/to/python3.11", ...} for the CPython versions the bundle supports."""
+    found: dict[str, str] = {}
+    candidates = [sys.executable]
+    for ver in WANTED:
+        candidates.append(shutil.which(f"python{ver}") or "")
+        for base in (os.path.expanduser("~/.pyenv/versions"), "/root/.pyenv/versions", "/usr/local/bin", "/usr/bin"):
+            candidates += sorted(glob.glob(os.path.join(base, f"{ver}*", "bin", f"python{ver}")))
+            candidates += sorted(glob.glob(os.path.join(base, f"python{ver}")))
+    for exe in candidates:
+        if not exe or not os.path.exists(exe):
+            continue
+        ver = _version_of(exe)
+        if ver in WANTED and ver not in found:
+            found[ver] = exe
+    return found
+
+
+INTERPRETERS = find_interpreters()
+PARAMS = [pytest.param(exe, id=f"py{ver}") for ver, exe in sorted(INTERPRETERS.items())]
+
+
+def isolated_env(libs: Path, home: Path) -> dict[str, str]:
+    """Like `env -i`: nothing from the caller but a basic PATH, and the bundle as PYTHONPATH."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(libs),
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUTF8": "1",
+        "PYTHONSAFEPATH": "1",
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# the .vsix itself
+
+
+def test_running_interpreter_is_covered() -> None:
+    ver = "%d.%d" % sys.version_info[:2]
+    assert ver in INTERPRETERS, f"running Python {ver} not found among {INTERPRETERS}"
+
+
+def test_vsix_contents(vsix: Path | None) -> None:
+    if vsix is None:
+        pytest.skip("npm is not available: no .vsix was built (only bundled/libs)")
+    with zipfile.ZipFile(vsix) as zf:
+        names = zf.namelist()
+        manifest = json.loads(zf.read("extension/package.json"))
+        vsixmanifest = zf.read("extension.vsixmanifest").decode()
+    libs = "extension/bundled/libs/"
+    natives = sorted(n.rsplit("/", 1)[1] for n in names if n.startswith(libs + "libcst/native."))
+    for ver in WANTED:
+        tag = ver.replace(".", "")
+        assert f"native.cpython-{tag}-x86_64-linux-gnu.so" in natives, natives
+    for dist in ("mpguard", "libcst", "pygls", "lsprotocol", "cattrs", "attrs", "jedi", "parso"):
+        assert any(n.startswith(f"{libs}{dist}-") and n.endswith(".dist-info/METADATA") for n in names), dist
+    assert f"{libs}mpguard/__main__.py" in names
+    assert "extension/dist/extension.js" in names
+    assert manifest["main"] == "./dist/extension.js"
+    assert 'TargetPlatform="linux-x64"' in vsixmanifest
+    assert not manifest.get("extensionDependencies")
+    bad = [n for n in names if "/node_modules/" in n or n.startswith("extension/client/")
+           or "__pycache__" in n or n.endswith(".pyc") or n.startswith("extension/tests/")
+           or n.startswith("extension/server/")]
+    assert not bad, bad[:10]
+    assert vsix.stat().st_size < 25_000_000, vsix.stat().st_size
+
+
+# ------------------------------------------------------------------------------------------------
+# import the bundle with each interpreter
+
+IMPORT_CHECK = r"""
+import sys
+bundle = sys.argv[1]
+import attrs, cattrs, jedi, libcst, lsprotocol, parso, pygls, mpguard
+import mpguard.lsp.server
+from libcst.metadata import MetadataWrapper, PositionProvider
+mod = libcst.parse_module("x = 1\n")
+MetadataWrapper(mod).resolve(PositionProvider)
+outside = sorted(
+    name for name, m in sys.modules.items()
+    if name.split(".")[0] in {"attrs", "attr", "cattrs", "jedi", "libcst", "lsprotocol", "parso", "pygls", "mpguard",
+                              "typing_extensions", "exceptiongroup", "tomli"}
+    and getattr(m, "__file__", None) and not m.__file__.startswith(bundle)
+)
+assert not outside, outside
+assert not [p for p in sys.path if "site-packages" in p], sys.path
+print("ok", sys.version.split()[0], libcst.__file__)
+"""
+
+
+@pytest.mark.parametrize("python", PARAMS)
+def test_bundle_imports_in_isolation(python: str, libs: Path, tmp_path: Path) -> None:
+    res = subprocess.run([python, "-S", "-s", "-c", IMPORT_CHECK, str(libs)], env=isolated_env(libs, tmp_path),
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.startswith("ok "), res.stdout
+
+
+def test_without_bundle_mpguard_is_not_importable(tmp_path: Path) -> None:
+    """The isolation above is real: without the bundle the same environment cannot import mpguard."""
+    env = isolated_env(tmp_path, tmp_path)
+    res = subprocess.run([sys.executable, "-S", "-s", "-c", "import mpguard"], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode != 0
+
+
+# ------------------------------------------------------------------------------------------------
+# the server over stdio, launched like the extension does
+
+
+class Lsp:
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=env, cwd=cwd)
+        self.inbox: queue.Queue = queue.Queue()
+        self.stderr: list[bytes] = []
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=lambda: self.stderr.extend(self.proc.stderr), daemon=True).start()
+
+    def _read(self) -> None:
+        out = self.proc.stdout
+        while True:
+            headers = {}
+            while True:
+                line = out.readline()
+                if not line:
+                    self.inbox.put(None)
+                    return
+                line = line.strip()
+                if not line:
+                    break
+                k, _, v = line.decode().partition(":")
+                headers[k.strip().lower()] = v.strip()
+            body = out.read(int(headers["content-length"]))
+            self.inbox.put(json.loads(body))
+
+    def send(self, msg: dict) -> None:
+        data = json.dumps({"jsonrpc": "2.0", **msg}).encode()
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        self.proc.stdin.flush()
+
+    def request(self, method: str, params) -> int:
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        return self.next_id
+
+    def wait(self, pred, timeout: float = 60.0) -> dict:
+        """Next message matching pred; answers server->client requests on the way."""
+        end = time.monotonic() + timeout
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"timed out; server stderr:\n{b''.join(self.stderr).decode(errors='replace')[-3000:]}")
+            try:
+                msg = self.inbox.get(timeout=left)
+            except queue.Empty:
+                continue
+            if msg is None:
+                raise AssertionError(f"server exited ({self.proc.poll()}); stderr:\n"
+                                     f"{b''.join(self.stderr).decode(errors='replace')[-3000:]}")
+            if "method" in msg and "id" in msg:  # a request from the server
+                result = [{} for _ in msg["params"]["items"]] if msg["method"] == "workspace/configuration" else None
+                self.send({"id": msg["id"], "result": result})
+            if pred(msg):
+                return msg
+
+
+@pytest.mark.parametrize("python", PARAMS)
+def test_server_answers_over_stdio(python: str, libs: Path, tmp_path: Path) -> None:
+    work = tmp_path / "ws"
+    work.mkdir()
+    script = work / "broken_guard.py"
+    script.write_text(BROKEN, encoding="utf-8")
+    uri = script.as_uri()
+    # The extension's command line (client/src/serverCommand.ts): -m mpguard server --stdio, cwd = extension.
+    lsp = Lsp([python, "-m", "mpguard", "server", "--stdio"], isolated_env(libs, tmp_path), cwd=libs.parent.parent)
+    try:
+        rid = lsp.request("initialize", {
+            "processId": os.getpid(),
+            "rootUri": work.as_uri(),
+            "workspaceFolders": [{"uri": work.as_uri(), "name": "ws"}],
+            "capabilities": {
+                "workspace": {"configuration": True},
+                "textDocument": {"codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "source"]}}}},
+            },
+            "initializationOptions": {
+                "settings": [{"workspace": work.as_uri(), "enable": True, "run": "onType", "select": [], "ignore": [],
+                              "severity": {}, "startMethod": "spawn", "showNotifications": "off", "logLevel": "warning"}],
+                "globalSettings": {"enable": True, "run": "onType", "select": [], "ignore": [], "severity": {},
+                                   "startMethod": "spawn", "showNotifications": "off", "logLevel": "warning"},
+            },
+        })
+        init = lsp.wait(lambda m: m.get("id") == rid)
+        assert "result" in init, init
+        caps = init["result"]["capabilities"]
+        assert caps.get("codeActionProvider"), caps
+        assert init["result"].get("serverInfo", {}).get("name"), init["result"]
+        lsp.send({"method": "initialized", "params": {}})
+        lsp.send({"method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": BROKEN}}})
+        pub = lsp.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                       and m["params"]["uri"] == uri and m["params"]["diagnostics"])
+        diags = pub["params"]["diagnostics"]
+        mp101 = [d for d in diags if d.get("code") == "MP101"]
+        assert mp101 and mp101[0]["source"] == "mpguard", diags
+        rid = lsp.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": mp101[0]["range"],
+            "context": {"diagnostics": mp101, "only": ["quickfix"]}})
+        actions = lsp.wait(lambda m: m.get("id") == rid)["result"]
+        titles = [a["title"] for a in actions]
+        assert any(t.startswith("Wrap in") for t in titles), titles
+        rid = lsp.request("shutdown", None)
+        lsp.wait(lambda m: m.get("id") == rid)
+        lsp.send({"method": "exit"})
+        assert lsp.proc.wait(timeout=30) == 0
+    finally:
+        if lsp.proc.poll() is None:
+            lsp.proc.kill()
+            lsp.proc.wait()
