@@ -276,10 +276,11 @@ def test_server_answers_over_stdio(python: str, libs: Path, tmp_path: Path) -> N
                 "textDocument": {"codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "source"]}}}},
             },
             "initializationOptions": {
-                "settings": [{"workspace": work.as_uri(), "enable": True, "run": "onType", "select": [], "ignore": [],
-                              "severity": {}, "startMethod": "spawn", "showNotifications": "off", "logLevel": "warning"}],
-                "globalSettings": {"enable": True, "run": "onType", "select": [], "ignore": [], "severity": {},
-                                   "startMethod": "spawn", "showNotifications": "off", "logLevel": "warning"},
+                # What the extension sends with default settings (client/src/settings.ts).
+                "settings": [{"workspace": work.as_uri(), "enable": True, "run": "onType", "select": None, "ignore": None,
+                              "severity": None, "startMethod": None, "showNotifications": "off", "logLevel": "warning"}],
+                "globalSettings": {"enable": True, "run": "onType", "select": None, "ignore": None, "severity": None,
+                                   "startMethod": None, "showNotifications": "off", "logLevel": "warning"},
             },
         })
         init = lsp.wait(lambda m: m.get("id") == rid)

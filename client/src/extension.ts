@@ -16,7 +16,7 @@ import { buildLaunch, describeLaunch, probeEnv } from './serverCommand';
 import type { LaunchPlan } from './serverCommand';
 import { RestartQueue } from './restartQueue';
 import {
-  actionForChange, buildInitializationOptions, ignoredWorkspaceValues, readLaunchSettings, sanitizeConfigurationAnswer, SECTION,
+  actionForChange, buildInitializationOptions, ignoredWorkspaceValues, configurationAnswer, readLaunchSettings, SECTION,
 } from './settings';
 import type { ServerState } from './status';
 import { which } from './which';
@@ -210,16 +210,16 @@ class Extension implements vscode.Disposable {
       initializationOptions: buildInitializationOptions(folderSources, configSource(), { trusted }),
       middleware: {
         workspace: {
-          // Restricted Mode: the server must not see workspace values of interpreter/path/importStrategy.
+          // Defaults must not override pyproject.toml; Restricted Mode hides workspace launch settings.
           configuration: async (params, token, next) => {
             const answer = await next(params, token);
-            if (vscode.workspace.isTrusted || !Array.isArray(answer)) return answer;
+            if (!Array.isArray(answer)) return answer;
+            const opts = { trusted: vscode.workspace.isTrusted };
             return answer.map((value, i) => {
               const item = params.items[i];
               if (item?.section !== SECTION) return value;
               const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
-              const user = readLaunchSettings(configSource(scope), { trusted: false }, vars);
-              return sanitizeConfigurationAnswer(value, user, { trusted: false });
+              return configurationAnswer(value, configSource(scope), opts, vars);
             });
           },
         },

@@ -27,14 +27,19 @@ export interface ConfigSource {
   inspect<T>(key: string): Inspected<T> | undefined;
 }
 
-/** Settings the server reads (sent per folder in `initializationOptions`, or pulled). */
+/**
+ * Settings the server reads (sent per folder in `initializationOptions`, and answered to its
+ * `workspace/configuration` pulls). The rule-selection keys override `[tool.mpguard]` in
+ * pyproject.toml on the server, so they are `null` ("not set": the server keeps the project's
+ * value) unless the user set them; an empty `select` also means "not set".
+ */
 export interface ServerSettings {
   enable: boolean;
   run: RunMode;
-  select: string[];
-  ignore: string[];
-  severity: Record<string, SeverityLevel>;
-  startMethod: StartMethod;
+  select: string[] | null;
+  ignore: string[] | null;
+  severity: Record<string, SeverityLevel> | null;
+  startMethod: StartMethod | null;
   showNotifications: Notifications;
   logLevel: LogLevel;
 }
@@ -56,7 +61,8 @@ export interface LaunchSettings {
   importStrategy: ImportStrategy;
 }
 
-export const DEFAULTS: ServerSettings & LaunchSettings = {
+/** The defaults contributed in package.json. */
+export const DEFAULTS = {
   enable: true,
   run: 'onType',
   select: [],
@@ -67,8 +73,11 @@ export const DEFAULTS: ServerSettings & LaunchSettings = {
   logLevel: 'warning',
   interpreter: [],
   path: [],
-  importStrategy: 'useBundled',
+  importStrategy: 'useBundled' as ImportStrategy,
 };
+
+/** Keys that override pyproject.toml on the server: sent only when the user set them. */
+export const PROJECT_OVERRIDE_KEYS: readonly string[] = ['select', 'ignore', 'severity', 'startMethod'];
 
 /** Settings a workspace must not be able to set in Restricted Mode (they run programs). */
 export const RESTRICTED_KEYS: readonly string[] = ['path', 'interpreter', 'importStrategy'];
@@ -95,6 +104,12 @@ export function effectiveValue<T>(inspected: Inspected<T> | undefined, key: stri
     ? [inspected.globalValue, inspected.defaultValue]
     : [inspected.workspaceFolderValue, inspected.workspaceValue, inspected.globalValue, inspected.defaultValue];
   return order.find(v => v !== undefined);
+}
+
+/** Like effectiveValue, but undefined when only the default applies (the user set nothing). */
+export function explicitValue<T>(inspected: Inspected<T> | undefined, key: string, opts: ReadOptions): T | undefined {
+  if (!inspected) return undefined;
+  return effectiveValue({ ...inspected, defaultValue: undefined }, key, opts);
 }
 
 /** True when a restricted key has a workspace/folder value that is being ignored. */
@@ -130,16 +145,22 @@ function severityMap(value: unknown): Record<string, SeverityLevel> {
 
 export function readServerSettings(src: ConfigSource, opts: ReadOptions): ServerSettings {
   const get = (key: string): unknown => effectiveValue(src.inspect<unknown>(key), key, opts);
+  const set = (key: string): unknown => explicitValue(src.inspect<unknown>(key), key, opts);
   const enable = get('enable');
+  const select = set('select');
+  const ignore = set('ignore');
+  const severity = set('severity');
+  const startMethod = set('startMethod');
+  const selected = select === undefined ? [] : stringArray(select, []);
   return {
     enable: typeof enable === 'boolean' ? enable : DEFAULTS.enable,
-    run: oneOf(get('run'), ['onType', 'onSave'] as const, DEFAULTS.run),
-    select: stringArray(get('select'), DEFAULTS.select),
-    ignore: stringArray(get('ignore'), DEFAULTS.ignore),
-    severity: severityMap(get('severity')),
-    startMethod: oneOf(get('startMethod'), ['spawn', 'fork', 'forkserver'] as const, DEFAULTS.startMethod),
-    showNotifications: oneOf(get('showNotifications'), ['off', 'onError', 'onWarning', 'always'] as const, DEFAULTS.showNotifications),
-    logLevel: oneOf(get('logLevel'), ['error', 'warning', 'info', 'debug'] as const, DEFAULTS.logLevel),
+    run: oneOf(get('run'), ['onType', 'onSave'] as const, DEFAULTS.run as RunMode),
+    select: selected.length ? selected : null,
+    ignore: ignore === undefined ? null : stringArray(ignore, []),
+    severity: severity === undefined ? null : severityMap(severity),
+    startMethod: startMethod === undefined ? null : oneOf(startMethod, ['spawn', 'fork', 'forkserver'] as const, DEFAULTS.startMethod as StartMethod),
+    showNotifications: oneOf(get('showNotifications'), ['off', 'onError', 'onWarning', 'always'] as const, DEFAULTS.showNotifications as Notifications),
+    logLevel: oneOf(get('logLevel'), ['error', 'warning', 'info', 'debug'] as const, DEFAULTS.logLevel as LogLevel),
   };
 }
 
@@ -200,15 +221,17 @@ export function actionForChange(affects: (key: string) => boolean, serverListens
 }
 
 /**
- * In Restricted Mode, the `workspace/configuration` answers for section `mpguard` must not carry
- * workspace values of restricted keys (the server may run `interpreter` for type inference):
- * replace them with the user-level launch settings.
+ * The answer to the server's `workspace/configuration` pull for section `mpguard` and one scope:
+ * VS Code's raw answer (which includes package.json defaults) with the server keys normalised as
+ * in `initializationOptions`, and, in Restricted Mode, the restricted keys replaced by their
+ * user-level values (the server may run `interpreter` for type inference).
  */
-export function sanitizeConfigurationAnswer(value: unknown, userLevel: LaunchSettings, opts: ReadOptions): unknown {
-  if (opts.trusted || !value || typeof value !== 'object' || Array.isArray(value)) return value;
-  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const key of RESTRICTED_KEYS) {
-    if (key in copy) copy[key] = (userLevel as unknown as Record<string, unknown>)[key];
+export function configurationAnswer(raw: unknown, src: ConfigSource, opts: ReadOptions, vars: Variables): unknown {
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) return raw;
+  const out: Record<string, unknown> = { ...((raw as Record<string, unknown> | null) ?? {}), ...readServerSettings(src, opts) };
+  if (!opts.trusted) {
+    const user = readLaunchSettings(src, { trusted: false }, vars) as unknown as Record<string, unknown>;
+    for (const key of RESTRICTED_KEYS) out[key] = user[key];
   }
-  return copy;
+  return out;
 }

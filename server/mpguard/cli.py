@@ -79,8 +79,15 @@ def check_file(args: tuple[str, dict]) -> FileReport:
     path_str, overrides = args
     path = Path(path_str)
     report = FileReport(path_str)
+    notebook = None  # notebooks: findings are reported per cell (mpguard.notebook)
     try:
-        text = read_source(path)
+        if path.suffix == ".ipynb":
+            from mpguard.sources import read_notebook
+
+            notebook = read_notebook(path)
+            text = notebook.text
+        else:
+            text = read_source(path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
         report.error = f"{path_str}: cannot read: {exc}"
         return report
@@ -90,7 +97,8 @@ def check_file(args: tuple[str, dict]) -> FileReport:
         cfg = _config(path, overrides)
         report.warnings = list(cfg.warnings)
         result = analyze(text, path_str, cfg)
-        report.findings = [f.to_json(path_str) for f in result.findings]
+        report.findings = [notebook.finding_to_json(f, path_str) if notebook is not None else f.to_json(path_str)
+                           for f in result.findings]
         for err in result.rule_errors:
             report.warnings.append(f"mpguard: internal error in rule {err} on {path_str} (skipped)")
     except Exception as exc:  # noqa: BLE001 - report, never a traceback
@@ -184,6 +192,8 @@ def format_text(findings: list[dict], color: bool) -> str:
     for f in findings:
         start = f["range"]["start"]
         loc = f"{f['path']}:{start['line']}:{start['column'] + 1}"
+        if "cell" in f:  # a notebook finding: the range is relative to the cell
+            loc = f"{f['path']}:cell {f['cell']}:{start['line']}:{start['column'] + 1}"
         sev = f["severity"]
         sev_txt = f"\x1b[{_COLORS[sev]}m{sev}\x1b[0m" if color else sev
         fixable = " [*]" if any(x["safety"] == "safe" for x in f["fixes"]) else ""

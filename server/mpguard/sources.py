@@ -17,25 +17,22 @@ def decode_source(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+# ---- notebooks (see mpguard.notebook for the cell mapping) ----------------------------------
+
 def notebook_to_source(data: str) -> str:
     """The code cells of an .ipynb as one module; IPython magics and shell escapes become
     comments so that line numbers stay those of the cells."""
-    nb = json.loads(data)
-    chunks = []
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        src = cell.get("source", "")
-        if isinstance(src, list):
-            src = "".join(src)
-        lines = []
-        for line in src.splitlines():
-            stripped = line.lstrip()
-            if stripped.startswith(("%", "!")):
-                line = line[: len(line) - len(stripped)] + "# " + stripped
-            lines.append(line)
-        chunks.append("\n".join(lines))
-    return "\n\n".join(chunks) + "\n"
+    from mpguard.notebook import NotebookSource
+
+    return NotebookSource.from_ipynb(data).text
+
+
+def read_notebook(path: Path):
+    """The :class:`mpguard.notebook.NotebookSource` of an .ipynb file (ValueError when it is not
+    notebook JSON)."""
+    from mpguard.notebook import NotebookSource
+
+    return NotebookSource.from_ipynb(path.read_bytes(), str(path))
 
 
 def read_python_source(path: Path) -> str:

@@ -88,8 +88,9 @@ async def wait_for(predicate, timeout: float = 15.0, interval: float = 0.02):
 
 
 async def debug_stats(client, uri: Optional[str] = None) -> dict:
-    result = await client.protocol.send_request_async("mpguard/debugStats", {"uri": uri} if uri else {})
-    return _plain(result)
+    result = _plain(await client.protocol.send_request_async("mpguard/debugStats", {"uri": uri} if uri else {}))
+    result["documents"] = {d["uri"]: d for d in result["documents"]}
+    return result
 
 
 def _plain(value: Any) -> Any:

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
   actionForChange, buildInitializationOptions, DEFAULTS, effectiveValue, ignoredWorkspaceValues,
-  readLaunchSettings, readServerSettings, sanitizeConfigurationAnswer, substituteVariables,
+  configurationAnswer, readLaunchSettings, readServerSettings, substituteVariables,
 } from '../settings';
 import type { ConfigSource, Inspected } from '../settings';
 
@@ -41,15 +41,18 @@ describe('effectiveValue', () => {
 });
 
 describe('readServerSettings', () => {
-  it('returns the defaults for an empty configuration', () => {
-    const s = readServerSettings(source({}), { trusted: true });
+  it('leaves the pyproject-overriding keys unset (null) when the user set nothing', () => {
+    const s = readServerSettings(source({
+      select: { defaultValue: [] }, ignore: { defaultValue: [] }, severity: { defaultValue: {} },
+      startMethod: { defaultValue: 'spawn' }, enable: { defaultValue: true }, logLevel: { defaultValue: 'warning' },
+    }), { trusted: true });
     assert.deepEqual(s, {
-      enable: true, run: 'onType', select: [], ignore: [], severity: {}, startMethod: 'spawn',
+      enable: true, run: 'onType', select: null, ignore: null, severity: null, startMethod: null,
       showNotifications: 'off', logLevel: 'warning',
     });
   });
 
-  it('validates and normalises values', () => {
+  it('validates and normalises values the user set', () => {
     const s = readServerSettings(source({
       enable: { globalValue: false },
       run: { workspaceValue: 'onSave' },
@@ -68,6 +71,13 @@ describe('readServerSettings', () => {
     assert.equal(s.startMethod, 'spawn');
     assert.equal(s.showNotifications, 'onError');
     assert.equal(s.logLevel, 'debug');
+  });
+
+  it('treats an explicitly empty select as unset, an explicit ignore list as set', () => {
+    const s = readServerSettings(source({ select: { workspaceValue: [] }, ignore: { globalValue: [] }, startMethod: { workspaceFolderValue: 'fork' } }), { trusted: true });
+    assert.equal(s.select, null);
+    assert.deepEqual(s.ignore, []);
+    assert.equal(s.startMethod, 'fork');
   });
 });
 
@@ -147,18 +157,35 @@ describe('actionForChange', () => {
   });
 });
 
-describe('sanitizeConfigurationAnswer', () => {
-  const user = { interpreter: ['/usr/bin/python3'], path: [], importStrategy: 'useBundled' as const };
-  it('replaces restricted keys with user-level values in Restricted Mode', () => {
-    const answer = { interpreter: ['/ws/.venv/bin/python'], path: ['./evil'], importStrategy: 'fromEnvironment', select: ['MP2'] };
-    assert.deepEqual(sanitizeConfigurationAnswer(answer, user, { trusted: false }),
-      { interpreter: ['/usr/bin/python3'], path: [], importStrategy: 'useBundled', select: ['MP2'] });
-    assert.deepEqual(answer.interpreter, ['/ws/.venv/bin/python']); // not mutated
+describe('configurationAnswer', () => {
+  const raw = {
+    enable: true, run: 'onType', select: [], ignore: [], severity: {}, startMethod: 'spawn', showNotifications: 'off',
+    logLevel: 'warning', interpreter: ['/ws/.venv/bin/python'], path: ['./evil'], importStrategy: 'fromEnvironment',
+    trace: { server: 'off' },
+  };
+  const src = source({
+    select: { defaultValue: [], workspaceValue: ['MP2'] }, startMethod: { defaultValue: 'spawn' },
+    interpreter: { defaultValue: [], globalValue: ['/usr/bin/python3'], workspaceValue: ['/ws/.venv/bin/python'] },
+    path: { defaultValue: [], workspaceValue: ['./evil'] }, importStrategy: { defaultValue: 'useBundled', workspaceValue: 'fromEnvironment' },
   });
-  it('passes answers through when trusted, and non-objects always', () => {
-    const answer = { interpreter: ['/ws/.venv/bin/python'] };
-    assert.equal(sanitizeConfigurationAnswer(answer, user, { trusted: true }), answer);
-    assert.equal(sanitizeConfigurationAnswer(null, user, { trusted: false }), null);
-    assert.deepEqual(sanitizeConfigurationAnswer({ select: [] }, user, { trusted: false }), { select: [] });
+  it('replaces VS Code defaults of pyproject-overriding keys by null', () => {
+    const a = configurationAnswer(raw, src, { trusted: true }, vars) as Record<string, unknown>;
+    assert.deepEqual(a.select, ['MP2']);
+    assert.equal(a.ignore, null);
+    assert.equal(a.severity, null);
+    assert.equal(a.startMethod, null);
+    assert.deepEqual(a.trace, { server: 'off' });
+    assert.deepEqual(a.interpreter, ['/ws/.venv/bin/python']); // trusted: as is
+  });
+  it('replaces restricted keys with user-level values in Restricted Mode', () => {
+    const a = configurationAnswer(raw, src, { trusted: false }, vars) as Record<string, unknown>;
+    assert.deepEqual(a.interpreter, ['/usr/bin/python3']);
+    assert.deepEqual(a.path, []);
+    assert.equal(a.importStrategy, 'useBundled');
+    assert.deepEqual(raw.interpreter, ['/ws/.venv/bin/python']); // not mutated
+  });
+  it('passes non-object answers through', () => {
+    assert.equal(configurationAnswer(42, src, { trusted: false }, vars), 42);
+    assert.equal((configurationAnswer(null, src, { trusted: true }, vars) as Record<string, unknown>).run, 'onType');
   });
 });

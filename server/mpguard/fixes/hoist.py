@@ -295,8 +295,9 @@ def add_import(module: cst.Module, line: str, before: int) -> cst.Module:
     return module.with_changes(body=body)
 
 
-def partial_call(callee: str, func: str, names: Sequence[str]) -> cst.Call:
-    args = ", ".join(f"{n}={n}" for n in names)
+def partial_call(callee: str, func: str, names: Sequence[Union[str, tuple[str, str]]]) -> cst.Call:
+    """`callee(func, a=a, b=<expr>)`; items are names, or (keyword, expression text) pairs."""
+    args = ", ".join(f"{n}={n}" if isinstance(n, str) else f"{n[0]}={n[1]}" for n in names)
     return cst.parse_expression(f"{callee}({func}, {args})")  # type: ignore[return-value]
 
 

@@ -732,7 +732,8 @@ def create_server() -> MpguardServer:
                 log.warning("dynamic registration failed: %s", exc)
         ls.warm_up()
         # Documents opened before the pulled configuration arrived are re-linted with it.
-        ls.relint_all()
+        if ls.pulled_global or ls.pulled_folders:
+            ls.relint_all()
 
     @server.feature(lsp.SHUTDOWN)
     def on_shutdown(ls: MpguardServer, params: Any) -> None:
@@ -1085,18 +1086,19 @@ def create_server() -> MpguardServer:
         return _debug_stats(ls, uri)
 
     def _debug_stats(ls: MpguardServer, uri: Optional[str]) -> dict:
-        docs = {}
+        docs = []
         for u, st in ls.docs.items():
             if uri is not None and u != uri:
                 continue
-            docs[u] = {
+            docs.append({
+                "uri": u,
                 "analyses": st.analyses,
                 "versionsAnalysed": list(st.versions_analysed),
                 "publishedVersions": list(st.published_versions),
                 "discarded": st.discarded,
                 "slowRuns": st.slow_runs,
                 "diagnostics": len(st.current),
-            }
+            })
         return {
             "version": mpguard.__version__,
             "pullMode": ls.pull_mode,

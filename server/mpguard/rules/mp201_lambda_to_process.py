@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -76,47 +76,107 @@ def check(ctx: RuleContext) -> None:
 # fix
 # --------------------------------------------------------------------------------------------
 
+def _clean(name: str) -> str:
+    return name.strip("_")
+
+
 def _derive_name(model: ModuleModel, w: Worker, lam: cst.Lambda, var: Optional[str]) -> str:
-    if var:
-        base = var.lstrip("_") or "worker"
+    role = _ROLE_SUFFIX[w.dispatch.worker_role]
+    called = dotted_name(lam.body.func) if isinstance(lam.body, cst.Call) else None
+    called = _clean(called.rsplit(".", 1)[-1]) if called else None
+    fn = w.dispatch.site.function
+    fn_name = _clean(fn.name) if fn is not None and not fn.name.startswith("__") else None
+    if var and _clean(var):
+        base = _clean(var)
+    elif called:
+        base = f"{called}_{role}"
+    elif role == "init":
+        base = "init_worker"
+    elif fn_name:
+        base = f"{fn_name}_{role}"
     else:
-        role = _ROLE_SUFFIX[w.dispatch.worker_role]
-        called = dotted_name(lam.body.func) if isinstance(lam.body, cst.Call) else None
-        if called:
-            base = f"{called.rsplit('.', 1)[-1].lstrip('_')}_{role}"
-        elif w.dispatch.site.function is not None:
-            base = f"{w.dispatch.site.function.name.lstrip('_')}_{role}"
-        else:
-            base = "init_worker" if role == "init" else role
+        base = role
     return hoist.unique_name(model, "_" + base)
 
 
-def _captured(model: ModuleModel, lam: cst.Lambda) -> Optional[list[str]]:
-    """Variables to bind with functools.partial, or None when the lambda cannot be hoisted."""
+def _default_needs_binding(model: ModuleModel, default: cst.BaseExpression, outer) -> bool:
+    names: list[str] = []
+
+    class V(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            names.append(n.value)
+
+        def visit_Attribute(self, n: cst.Attribute) -> bool:
+            n.value.visit(self)
+            return False
+
+    default.visit(V())
+    for name in names:
+        target = outer.lookup_scope(name)
+        if target is None:
+            continue
+        if target.kind != "module":
+            return True
+        bs = target.bindings.get(name, [])
+        if bs and all(b.guarded for b in bs):
+            return True
+    return False
+
+
+def _captured(model: ModuleModel, lam: cst.Lambda
+              ) -> Optional[tuple[cst.Lambda, list[Union[str, tuple[str, str]]]]]:
+    """(the lambda to turn into a def, what to bind with functools.partial), or None when the
+    lambda cannot be hoisted. Defaults that read local names (`lambda d=d: ...`) become
+    keyword-only parameters bound by the partial (the same value, taken at the same time)."""
+    orig = lam
     own = model.node_scope.get(id(lam))
     if own is None or own.parent is None:
         return None
     outer = own.parent
-    if hoist.uses_nonlocal_or_super(model, own) or hoist.header_problem(model, lam, outer, leaving_guard=True):
+    if hoist.uses_nonlocal_or_super(model, own):
         return None
-    names: list[str] = []
-    for n in model.free_variables(lam):
+    binds: list[Union[str, tuple[str, str]]] = []
+    params = lam.params
+    moved: list[cst.Param] = []
+    keep: list[cst.Param] = []
+    for p in params.params:
+        if p.default is not None and _default_needs_binding(model, p.default, outer):
+            moved.append(p)
+            binds.append((p.name.value, model.module.code_for_node(p.default).strip()))
+        else:
+            keep.append(p)
+    for p in (*params.posonly_params, *params.kwonly_params):
+        if p.default is not None and _default_needs_binding(model, p.default, outer):
+            return None
+    if moved:
+        kw = [p.with_changes(default=None, equal=cst.MaybeSentinel.DEFAULT, comma=cst.MaybeSentinel.DEFAULT)
+              for p in moved]
+        keep = [p.with_changes(comma=cst.MaybeSentinel.DEFAULT) for p in keep]
+        star = params.star_arg if not isinstance(params.star_arg, cst.MaybeSentinel) else cst.ParamStar()
+        params = params.with_changes(params=keep, kwonly_params=[*kw, *params.kwonly_params], star_arg=star)
+        lam = lam.with_changes(params=params)
+    taken = {b if isinstance(b, str) else b[0] for b in binds}
+    for n in model.free_variables(orig):
         if not hoist.bindable(model, n, own.lookup_scope(n)):
             return None
-        names.append(n)
+        if n not in taken:
+            binds.append(n)
+            taken.add(n)
     for n in hoist.guard_only_names(model, own):
         if not hoist.bindable(model, n, model.module_scope):
             return None
-        if n not in names:
-            names.append(n)
-    return names
+        if n not in taken:
+            binds.append(n)
+            taken.add(n)
+    return lam, binds
 
 
 def _fix(ctx: RuleContext, w: Worker, lam: cst.Lambda, inline: bool, workers: list[Worker]):
     model = ctx.model
-    captured = _captured(model, lam)
-    if captured is None:
+    got = _captured(model, lam)
+    if got is None:
         return None
+    new_lam, captured = got
     top = hoist.top_index_of(model, lam)
     if top < 0:
         return None
@@ -138,7 +198,8 @@ def _fix(ctx: RuleContext, w: Worker, lam: cst.Lambda, inline: bool, workers: li
         for other in workers:
             if other.value.node is lam and isinstance(other.use, cst.Name) and _lambda_binding(model, other) is b:
                 scope = other.dispatch.site.scope
-                if any(scope.lookup_scope(n) is not outer.lookup_scope(n) for n in captured):  # type: ignore[union-attr]
+                if any(not isinstance(n, str) or scope.lookup_scope(n) is not outer.lookup_scope(n)  # type: ignore[union-attr]
+                       for n in captured):
                     return None
                 uses.append(other.use)
         if not uses:
@@ -149,7 +210,8 @@ def _fix(ctx: RuleContext, w: Worker, lam: cst.Lambda, inline: bool, workers: li
     def compute() -> Optional[str]:
         name = _derive_name(model, w, lam, var)
         callee, need_import = hoist.partial_callee(model) if captured else ("", False)
-        new_def = hoist.lambda_as_def(model.module, lam, name, captured)
+        new_def = hoist.lambda_as_def(model.module, new_lam, name,
+                                      [n for n in captured if isinstance(n, str)])
         replacement: cst.BaseExpression
         if captured:
             replacement = hoist.partial_call(callee, name, captured)

@@ -7,7 +7,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg
-from mpguard.pickling import api_text, constructor_qualname, is_task, when_pickled
+from mpguard.pickling import api_text, constructor_qualname, is_partial, is_task, when_pickled
 from mpguard.rules import Example, Rule, RuleContext
 
 # DB-API connections that are C objects (or hold one) and really cannot be pickled. Pure-Python
@@ -83,6 +83,17 @@ def payload(model: ModuleModel, d: Dispatch) -> Iterator[tuple[cst.BaseExpressio
     """(expression at the call site, is it an iterable of items, how it is sent)."""
     call = d.site.node
     method = d.api.split(".", 1)[-1]
+    # Arguments bound with functools.partial travel with the pickled function.
+    w = d.worker.value if d.worker is not None else None
+    while w is not None and is_partial(model, w, d.site):
+        assert isinstance(w, cst.Call)
+        for i, a in enumerate(w.args):
+            if i == 0 and a.keyword is None:
+                continue
+            if not a.star:
+                yield a.value, False, "`functools.partial` arguments"
+        first = get_arg(w, None, 0)
+        w = first.value if first is not None else None
     if d.api.startswith("pool.") and method in ("apply", "apply_async"):
         for name, pos in (("args", 1), ("kwds", 2)):
             a = get_arg(call, name, pos)
@@ -194,6 +205,9 @@ def check(ctx: RuleContext) -> None:
                 if task:
                     sent = (f"{api_text(d)} pickles its {how} to send them to the worker processes under every "
                             "start method")
+                elif how.startswith("`functools"):
+                    sent = (f"under the `{when}` start method the callable of {api_text(d)}, with its {how}, is "
+                            "pickled to start the child process")
                 else:
                     sent = (f"under the `{when}` start method the {how} of {api_text(d)} are pickled to start "
                             "the child process")
@@ -328,6 +342,23 @@ def main():
 """,
             True,
             "a threading.RLock in initargs under spawn",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+from functools import partial
+
+def work(q, item):
+    q.put(item)
+
+def main(items):
+    q = mp.Queue()
+    with mp.Pool(2) as pool:
+        pool.map(partial(work, q), items)  # expect
+    return [q.get() for _ in items]
+""",
+            True,
+            "a multiprocessing.Queue bound with functools.partial travels with every task",
         ),
         Example(
             """

@@ -1,0 +1,366 @@
+"""mpguard performance benchmark: one command, every number side by side, as ratios.
+
+    python benchmarks/run.py            # full run (~10 min on 2 cores)
+    python benchmarks/run.py --quick    # reduced counts (~3 min)
+    python benchmarks/run.py --only 1,3 # a subset of the sections
+
+Sections (issue 5):
+  0. in-process: analyze() vs bare libcst.parse_module, paired, gc.collect() between
+  1. edit -> diagnostics over real LSP stdio (median, p95) / bare parse_module of the same text
+  2. typing burst: 10 edits 50 ms apart, last edit -> its diagnostics, versions analysed, hover
+  3. a file with no process API: edit -> diagnostics round trip
+  4. `mpguard check` over the stdlib vs `ruff check --select ALL --no-cache`, alternating runs
+  5. server RSS before/after 10,000 edits to the 6,000-line file
+
+Files come from the running interpreter's stdlib. `multiprocessing/pool.py` and
+`popen_spawn_posix.py` only import their own package relatively, so the prefilter skips them;
+the benchmark also runs them with `import multiprocessing` prepended ("+import") so that the
+whole analysis runs. All ratios are taken pair by pair inside the same run (the machine is noisy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import libcst as cst  # noqa: E402
+
+from lsp_driver import Session, file_uri, rss_kib, trailing_comment_doc  # noqa: E402
+
+STDLIB = Path(__import__("sysconfig").get_paths()["stdlib"])
+FORCE = "import multiprocessing  # mpguard-bench: defeat the prefilter\n"
+
+FILES = {
+    "pool.py": ("multiprocessing/pool.py", False),
+    "pool.py+import": ("multiprocessing/pool.py", True),
+    "popen_spawn_posix.py+import": ("multiprocessing/popen_spawn_posix.py", True),
+    "_test_multiprocessing.py": ("test/_test_multiprocessing.py", False),
+    "json/decoder.py (no API)": ("json/decoder.py", False),
+}
+
+
+def load(name: str) -> str:
+    rel, force = FILES[name]
+    text = (STDLIB / rel).read_text(encoding="utf-8")
+    return FORCE + text if force else text
+
+
+def ms(x: float) -> str:
+    return f"{x * 1e3:.1f}"
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def timed_parse(text: str) -> float:
+    gc.collect()
+    t0 = time.perf_counter()
+    cst.parse_module(text)
+    return time.perf_counter() - t0
+
+
+RESULTS: dict = {}
+
+
+# ---- 0. in-process --------------------------------------------------------------------------
+
+def section0(quick: bool) -> None:
+    from mpguard.config import Config
+    from mpguard.engine import analyze
+
+    print("\n## 0. in-process: analyze() vs parse_module (paired, gc.collect() before each op)")
+    print(f"{'file':<30} {'lines':>6} {'reps':>4} {'parse ms':>9} {'analyze ms':>11} {'ratio':>6}")
+    out = {}
+    for name in FILES:
+        text = load(name)
+        reps = 5 if quick else 15
+        if text.count("\n") > 3000:
+            reps = 3 if quick else 7
+        P, A, R = [], [], []
+        for _ in range(reps):
+            p = timed_parse(text)
+            gc.collect()
+            t0 = time.perf_counter()
+            analyze(text, name, Config())
+            a = time.perf_counter() - t0
+            P.append(p)
+            A.append(a)
+            R.append(a / p)
+        out[name] = {"parse_ms": statistics.median(P) * 1e3, "analyze_ms": statistics.median(A) * 1e3,
+                     "ratio": statistics.median(R)}
+        print(f"{name:<30} {text.count(chr(10)):>6} {reps:>4} {ms(statistics.median(P)):>9} "
+              f"{ms(statistics.median(A)):>11} {statistics.median(R):>6.2f}")
+    RESULTS["0_inprocess"] = out
+
+
+# ---- 1 and 3. edit -> diagnostics ------------------------------------------------------------
+
+async def edit_latency(root: Path, name: str, n: int) -> dict:
+    text, line, col = trailing_comment_doc(load(name))
+    path = root / Path(FILES[name][0]).name
+    path.write_text(text, encoding="utf-8")
+    uri = file_uri(str(path))
+    s = Session({"debounceMs": 0})
+    await s.start(root)
+    try:
+        open_s = await s.open(uri, text)
+        cur = text
+        lat, parse, ratios = [], [], []
+        for i in range(1, n + 1):
+            lat_i = await s.edit_and_wait(uri, i, line, col + i - 1, "x")
+            cur = cur + "x"
+            p = timed_parse(cur)
+            lat.append(lat_i)
+            parse.append(p)
+            ratios.append(lat_i / p)
+        return {
+            "lines": text.count("\n") + 1, "n": n, "didOpen_ms": open_s * 1e3,
+            "median_ms": statistics.median(lat) * 1e3, "p95_ms": pct(lat, 0.95) * 1e3,
+            "parse_median_ms": statistics.median(parse) * 1e3,
+            "ratio_median_of_pairs": statistics.median(ratios),
+            "ratio_medians": statistics.median(lat) / statistics.median(parse),
+            "diagnostics": len(s.last_diags.get(uri, [])),
+        }
+    finally:
+        await s.stop()
+
+
+def section1(root: Path, quick: bool) -> None:
+    print("\n## 1. edit -> publishDiagnostics over LSP stdio (debounceMs=0, typeAware off), "
+          "vs bare parse_module of the same text (client process, paired per edit)")
+    print(f"{'file':<30} {'lines':>6} {'n':>4} {'median ms':>10} {'p95 ms':>8} {'parse ms':>9} "
+          f"{'ratio':>6}  target")
+    out = {}
+    plan = [("pool.py+import", 10 if quick else 40), ("pool.py", 10 if quick else 40),
+            ("popen_spawn_posix.py+import", 10 if quick else 40),
+            ("_test_multiprocessing.py", 3 if quick else 10)]
+    for name, n in plan:
+        r = asyncio.run(edit_latency(root, name, n))
+        out[name] = r
+        target = "<= 1.5" if name == "pool.py+import" else ""
+        print(f"{name:<30} {r['lines']:>6} {n:>4} {r['median_ms']:>10.1f} {r['p95_ms']:>8.1f} "
+              f"{r['parse_median_ms']:>9.1f} {r['ratio_median_of_pairs']:>6.2f}  {target}")
+    RESULTS["1_edit_latency"] = out
+
+
+def section3(root: Path, quick: bool) -> None:
+    print("\n## 3. a file with no process API: edit -> diagnostics round trip (target <= 2 ms)")
+    name = "json/decoder.py (no API)"
+    r = asyncio.run(edit_latency(root, name, 30 if quick else 200))
+    RESULTS["3_no_api"] = r
+    print(f"{name}: {r['lines']} lines, n={r['n']}: median {r['median_ms']:.2f} ms, "
+          f"p95 {r['p95_ms']:.2f} ms (bare parse would be {r['parse_median_ms']:.1f} ms)")
+
+
+# ---- 2. burst ----------------------------------------------------------------------------------
+
+async def burst(root: Path, name: str, rounds: int, keys: int = 10, gap: float = 0.05) -> dict:
+    text, line, col = trailing_comment_doc(load(name))
+    path = root / ("burst_" + Path(FILES[name][0]).name)
+    path.write_text(text, encoding="utf-8")
+    uri = file_uri(str(path))
+    s = Session()  # default debounce
+    await s.start(root)
+    try:
+        await s.open(uri, text)
+        version = 0
+        finals, hovers, analysed = [], [], []
+        for _ in range(rounds):
+            await asyncio.sleep(0.3)
+            before = await s.debug_stats(uri)
+            before_n = _doc_stats(before, uri).get("analyses", 0)
+            hover_tasks = []
+            t_next = time.perf_counter()
+            last_send = 0.0
+            for _k in range(keys):
+                version += 1
+                last_send = s.change(uri, version, line, col + version - 1, "x")
+                # hover on the line being typed, while the server is busy
+                hover_tasks.append(asyncio.ensure_future(s.hover(uri, 0, 1)))
+                t_next += gap
+                await asyncio.sleep(max(0.0, t_next - time.perf_counter()))
+            got = await s.wait_version(uri, version)
+            finals.append(got - last_send)
+            hovers.extend(await asyncio.gather(*hover_tasks))
+            after = await s.debug_stats(uri)
+            st = _doc_stats(after, uri)
+            burst_versions = [v for v in st.get("versionsAnalysed", []) if v is not None and version - keys < v <= version]
+            analysed.append({"analyses": st.get("analyses", 0) - before_n, "versions": burst_versions})
+        return {
+            "lines": text.count("\n") + 1, "rounds": rounds, "keys": keys, "gap_ms": gap * 1e3,
+            "last_edit_to_diag_median_ms": statistics.median(finals) * 1e3,
+            "last_edit_to_diag_max_ms": max(finals) * 1e3,
+            "hover_median_ms": statistics.median(hovers) * 1e3, "hover_p95_ms": pct(hovers, 0.95) * 1e3,
+            "hover_max_ms": max(hovers) * 1e3,
+            "analysed_per_burst": analysed,
+        }
+    finally:
+        await s.stop()
+
+
+def _doc_stats(stats: dict, uri: str) -> dict:
+    docs = stats.get("documents", {}) or {}
+    return docs.get(uri) or (next(iter(docs.values())) if docs else {})
+
+
+def section2(root: Path, quick: bool) -> None:
+    print("\n## 2. typing burst: 10 edits 50 ms apart (default debounce), hover after each edit")
+    out = {}
+    plan = [("pool.py+import", 2 if quick else 5)] + ([] if quick else [("_test_multiprocessing.py", 2)])
+    for name, rounds in plan:
+        r = asyncio.run(burst(root, name, rounds))
+        out[name] = r
+        counts = [a["analyses"] for a in r["analysed_per_burst"]]
+        only_newest = all(a["versions"] == [max(a["versions"])] for a in r["analysed_per_burst"] if a["versions"])
+        print(f"{name}: last edit -> diagnostics median {r['last_edit_to_diag_median_ms']:.0f} ms "
+              f"(max {r['last_edit_to_diag_max_ms']:.0f}); analyses per burst {counts} "
+              f"(only newest: {only_newest}); hover median {r['hover_median_ms']:.1f} ms, "
+              f"p95 {r['hover_p95_ms']:.1f}, max {r['hover_max_ms']:.1f} (target <= 20)")
+        r["only_newest"] = only_newest
+    RESULTS["2_burst"] = out
+
+
+# ---- 4. CLI vs ruff ----------------------------------------------------------------------------
+
+def stdlib_copy(dest: Path) -> Path:
+    tree = dest / "stdlib"
+    if tree.exists():
+        return tree
+
+    def ignore(d: str, names: list[str]) -> list[str]:
+        return [n for n in names if n in ("site-packages", "__pycache__") or
+                (not n.endswith(".py") and not os.path.isdir(os.path.join(d, n)))]
+
+    shutil.copytree(STDLIB, tree, ignore=ignore, symlinks=False)
+    return tree
+
+
+def _wall(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - t0
+
+
+def section4(root: Path, quick: bool) -> None:
+    print("\n## 4. `mpguard check` over the stdlib vs `ruff check --select ALL --no-cache` (A B A B ...)")
+    ruff = shutil.which("ruff")
+    tree = stdlib_copy(root)
+    nfiles = sum(1 for _ in tree.rglob("*.py"))
+    mp_cold = [sys.executable, "-m", "mpguard", "check", "-q", "--no-cache", str(tree)]
+    mp_warm = [sys.executable, "-m", "mpguard", "check", "-q", str(tree)]
+    if ruff is None:
+        print("ruff not found: pip install -e '.[bench]'")
+        return
+    rf = [ruff, "check", "--select", "ALL", "--no-cache", "--isolated", str(tree)]
+    pairs = 1 if quick else 3
+    _wall(mp_warm)  # fills the cache (and the page cache) once
+    _wall(rf)
+    cold, warm, ruffs = [], [], []
+    for _ in range(pairs):
+        cold.append(_wall(mp_cold))
+        ruffs.append(_wall(rf))
+        warm.append(_wall(mp_warm))
+        ruffs.append(_wall(rf))
+    r_cold = statistics.median([c / r for c, r in zip(cold, ruffs[0::2])])
+    r_warm = statistics.median([w / r for w, r in zip(warm, ruffs[1::2])])
+    RESULTS["4_cli_vs_ruff"] = {
+        "files": nfiles, "pairs": pairs, "mpguard_cold_s": cold, "mpguard_warm_s": warm, "ruff_s": ruffs,
+        "ratio_cold": r_cold, "ratio_warm": r_warm,
+    }
+    print(f"{nfiles} files; mpguard --no-cache {statistics.median(cold):.2f} s, "
+          f"mpguard (warm cache) {statistics.median(warm):.2f} s, ruff ALL {statistics.median(ruffs):.2f} s")
+    print(f"ratio mpguard/ruff: cold {r_cold:.2f}, warm cache {r_warm:.2f} (target <= 1.0)")
+
+
+# ---- 5. memory ---------------------------------------------------------------------------------
+
+async def memory(root: Path, edits: int, batch: int = 250) -> dict:
+    name = "_test_multiprocessing.py"
+    text, line, col = trailing_comment_doc(load(name))
+    path = root / ("mem_" + Path(FILES[name][0]).name)
+    path.write_text(text, encoding="utf-8")
+    uri = file_uri(str(path))
+    s = Session({"debounceMs": 300})
+    await s.start(root)
+    try:
+        await s.open(uri, text)
+        # settle: one analysed edit so every lazily imported module is in
+        await s.edit_and_wait(uri, 1, line, col, "x")
+        version = 1
+        start = rss_kib(s.pid)
+        samples = [(version, start)]
+        t0 = time.perf_counter()
+        while version < edits + 1:
+            for _ in range(min(batch, edits + 1 - version)):
+                version += 1
+                s.change(uri, version, line, col + version - 1, "x")
+            await s.wait_version(uri, version, timeout=300)
+            samples.append((version, rss_kib(s.pid)))
+        gc.collect()
+        end = rss_kib(s.pid)
+        stats = _doc_stats(await s.debug_stats(uri), uri)
+        return {"edits": edits, "rss_start_kib": start, "rss_end_kib": end,
+                "growth_pct": 100.0 * (end - start) / start, "seconds": time.perf_counter() - t0,
+                "analyses": stats.get("analyses"), "samples": samples}
+    finally:
+        await s.stop()
+
+
+def section5(root: Path, quick: bool) -> None:
+    edits = 1000 if quick else 10000
+    print(f"\n## 5. server RSS over {edits} edits to _test_multiprocessing.py (debounceMs=300, "
+          "edits sent in batches of 250, waiting for each batch's diagnostics)")
+    r = asyncio.run(memory(root, edits))
+    RESULTS["5_memory"] = {k: v for k, v in r.items()}
+    print(f"RSS start {r['rss_start_kib'] / 1024:.1f} MiB, end {r['rss_end_kib'] / 1024:.1f} MiB, "
+          f"growth {r['growth_pct']:+.1f} % (target <= 10 %); {r['analyses']} analyses, {r['seconds']:.0f} s")
+
+
+# ---- main --------------------------------------------------------------------------------------
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="reduced counts")
+    ap.add_argument("--only", default="0,1,2,3,4,5", help="comma-separated sections")
+    ap.add_argument("--json", help="also write the results here")
+    ns = ap.parse_args()
+    only = {int(x) for x in ns.only.split(",") if x.strip()}
+    import mpguard
+
+    print(f"mpguard {mpguard.__version__}, Python {platform.python_version()}, libcst "
+          f"{__import__('importlib.metadata').metadata.version('libcst')}, {os.cpu_count()} CPUs, "
+          f"{platform.platform()}, load average {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(prefix="mpguard-bench-") as tmp:
+        root = Path(tmp)
+        (root / "pyproject.toml").write_text("[tool.mpguard]\n", encoding="utf-8")
+        for number, fn in ((0, section0), (1, section1), (2, section2), (3, section3), (4, section4),
+                           (5, section5)):
+            if number in only:
+                if number == 0:
+                    fn(ns.quick)  # type: ignore[call-arg]
+                else:
+                    fn(root, ns.quick)  # type: ignore[call-arg]
+    RESULTS["load_average_end"] = os.getloadavg()[0]
+    if ns.json:
+        Path(ns.json).write_text(json.dumps(RESULTS, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

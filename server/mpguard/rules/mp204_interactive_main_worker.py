@@ -1,0 +1,109 @@
+"""MP204 interactive-main-worker: a worker defined in a notebook cell (the interactive `__main__`)
+is used by a spawned process pool / process; the children cannot import it."""
+
+from __future__ import annotations
+
+from mpguard.pickling import api_text, iter_workers
+from mpguard.rules import Example, Rule, RuleContext
+
+
+def _in_notebook(ctx: RuleContext) -> bool:
+    path = ctx.model.path
+    return bool(path) and str(path).lower().endswith(".ipynb")
+
+
+def check(ctx: RuleContext) -> None:
+    if not _in_notebook(ctx):
+        return
+    model = ctx.model
+    reported: set[int] = set()
+    for w in iter_workers(model):
+        d = w.dispatch
+        method = model.start_method_of(d.receiver)
+        if method == "fork":
+            continue  # fork children inherit the notebook's __main__
+        node = d.worker.value  # type: ignore[union-attr]
+        if id(node) in reported:
+            continue
+        v = w.value
+        name = None
+        defined = None
+        if v.kind == "function" and v.function is not None:
+            f = v.function
+            if f.is_module_level and not f.guarded:  # nested: MP202; under the guard: MP206
+                name, defined = f.name, f.node.name
+        elif v.kind in ("class", "instance", "method") and v.class_info is not None:
+            c = v.class_info
+            if c.is_module_level and not c.guarded and not v.is_type("mp.Process"):
+                name, defined = c.name, c.node.name
+        if name is None:
+            continue
+        reported.add(id(node))
+        role = {"task": "task function", "target": "target", "initializer": "initializer"}[d.worker_role]
+        via = " (inside `functools.partial`)" if w.through_partial else ""
+        ctx.report(
+            node,
+            f"`{name}` is defined in a notebook cell, i.e. in the interactive `__main__` module, and is the "
+            f"{role} of {api_text(d)}{via}: under the `{method}` start method every child starts a fresh "
+            f"interpreter that cannot import the notebook, so unpickling fails in the child with "
+            f"\"AttributeError: Can't get attribute '{name}' on <module '__main__' (built-in)>\" (a Pool "
+            f"keeps replacing the crashing workers and can hang). Move `{name}` into a `.py` module next to "
+            f"the notebook and import it, or use the `fork` start method on Linux.",
+            related=[(defined, "defined in the notebook here")],
+        )
+
+
+RULE = Rule(
+    code="MP204",
+    summary="A worker defined in a notebook (interactive `__main__`) is sent to spawned processes, "
+            "which cannot import it.",
+    why="""
+Functions and classes are pickled by reference: `module.qualname`. A function defined in a Jupyter
+notebook (or typed into the REPL) lives in the interactive `__main__` module, which has no file a
+spawned child could import. Under `spawn`/`forkserver` (the default on Windows, macOS and, from
+Python 3.14, Linux) every worker fails with
+`AttributeError: Can't get attribute 'f' on <module '__main__' (built-in)>`; a `Pool` keeps
+respawning the crashing workers and the notebook appears to hang. The `__main__` guard does not help:
+in a notebook `__name__` is always `"__main__"`.
+
+mpguard checks `.ipynb` files with `mpguard check`; this rule only runs on notebooks.
+""",
+    fix_doc="""
+Put the worker into a module next to the notebook (`workers.py`) and `from workers import f`, or,
+on Linux only, use `multiprocessing.get_context("fork")`.
+""",
+    check=check,
+    spawn_only=True,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool() as pool:
+        print(pool.map(square, range(10)))
+""",
+            False,
+            "a .py script: children import it as __mp_main__ (the positive case is a notebook, see "
+            "tests/test_notebook.py)",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+with Pool() as pool:
+    print(pool.map(square, range(10)))
+""",
+            False,
+            "fork: children inherit __main__",
+            start_method="fork",
+        ),
+    ),
+)

@@ -1,0 +1,143 @@
+"""MP207 coroutine-to-process: an `async def` function is sent to a process pool or Process."""
+
+from __future__ import annotations
+
+from mpguard.pickling import Worker, api_text, is_task, iter_workers
+from mpguard.rules import Example, Rule, RuleContext
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    reported: set[int] = set()
+    for w in iter_workers_any(model):
+        d = w.dispatch
+        v = w.value
+        f = v.function if v.kind in ("function", "method") else None
+        if f is None or not f.is_async:
+            continue
+        node = d.worker.value  # type: ignore[union-attr]
+        if id(node) in reported:
+            continue
+        reported.add(id(node))
+        if is_task(d):
+            effect = (f"each task only creates a coroutine object that is never awaited, and sending it back to the "
+                      f"parent fails with \"TypeError: cannot pickle 'coroutine' object\" (a Pool reports "
+                      "MaybeEncodingError)")
+        elif d.worker_role == "initializer":
+            effect = ("each worker only creates a coroutine object that is never awaited, so the initialization "
+                      "silently never runs (\"RuntimeWarning: coroutine ... was never awaited\")")
+        else:
+            effect = ("the child only creates a coroutine object that is never awaited and exits without doing the "
+                      "work (\"RuntimeWarning: coroutine ... was never awaited\")")
+        ctx.report(node, f"`{f.name}` is an `async def` function passed to {api_text(d)}: the child calls it "
+                         f"without an event loop, so {effect}. Pass a sync wrapper that runs "
+                         f"`asyncio.run({f.name}(...))`.",
+                   related=[(f.node.name, "defined here")])
+
+
+def iter_workers_any(model):
+    """Workers of process APIs, whatever the start method (calling a coroutine function never
+    runs it, pickled or not)."""
+
+    seen = set()
+    for w in iter_workers(model):
+        seen.add(id(w.dispatch))
+        yield w
+    for d in model.iter_process_dispatches():
+        if id(d) in seen or not d.is_process or d.worker is None:
+            continue
+        v = model.worker_value(d)
+        through = False
+        while v.kind == "partial" and v.inner is not None:
+            v, through = v.inner, True
+        yield Worker(d, v, d.worker.value, through, "fork")
+
+
+RULE = Rule(
+    code="MP207",
+    summary="An `async def` function is sent to a process pool or `Process`: it is never awaited there.",
+    why="""
+Calling an `async def` function only creates a coroutine object. A pool worker calls the function,
+gets the coroutine and tries to pickle it back to the parent: `TypeError: cannot pickle 'coroutine'
+object` (`MaybeEncodingError` for `multiprocessing.Pool`), plus `RuntimeWarning: coroutine ... was
+never awaited` — the work never ran. As a `Process` target or initializer it silently does nothing.
+""",
+    fix_doc="""
+Send a module-level sync wrapper that runs the coroutine in the child:
+`def fetch_sync(url): return asyncio.run(fetch(url))`.
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+import asyncio
+from concurrent.futures import ProcessPoolExecutor
+
+async def fetch(url):
+    await asyncio.sleep(0.1)
+    return len(url)
+
+def main(urls):
+    with ProcessPoolExecutor() as ex:
+        futures = [ex.submit(fetch, u) for u in urls]  # expect
+        return [f.result() for f in futures]
+""",
+            True,
+            "async def submitted to a process pool",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+async def serve(port):
+    print("serving", port)
+
+if __name__ == "__main__":
+    mp.set_start_method("fork")
+    with mp.Pool(2) as pool:
+        pool.map(serve, [8000, 8001])  # expect
+    p = mp.Process(target=serve, args=(9000,))  # expect
+    p.start()
+""",
+            True,
+            "Pool.map and a Process target, even under fork",
+        ),
+        Example(
+            """
+import asyncio
+from concurrent.futures import ProcessPoolExecutor
+
+async def fetch(url):
+    await asyncio.sleep(0.1)
+    return len(url)
+
+def fetch_sync(url):
+    return asyncio.run(fetch(url))
+
+def main(urls):
+    with ProcessPoolExecutor() as ex:
+        return list(ex.map(fetch_sync, urls))
+""",
+            False,
+            "a sync wrapper running asyncio.run",
+        ),
+        Example(
+            """
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+async def fetch(url):
+    return len(url)
+
+async def main(urls):
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor() as ex:
+        ex.submit(print, "x")
+    return await asyncio.gather(*(fetch(u) for u in urls))
+""",
+            False,
+            "coroutines awaited in the parent; thread pools",
+        ),
+    ),
+)

@@ -1,0 +1,146 @@
+"""MP208 unpicklable-result: a pool task returns something that cannot be pickled back."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.model import FunctionInfo, ModuleModel, Value
+from mpguard.pickling import api_text, is_task, iter_workers
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules.mp203_unpicklable_argument import classify
+
+
+def _local(scope) -> bool:
+    while scope is not None:
+        if scope.kind in ("function", "lambda"):
+            return True
+        scope = scope.parent
+    return False
+
+
+def _bad_return(model: ModuleModel, f: FunctionInfo) -> Optional[tuple[cst.CSTNode, str, str]]:
+    """(return expression, what it is, the error) for a return value that cannot be pickled."""
+    for r in f.returns:
+        v: Value = model.resolve(r, f.scope)
+        if v.kind == "lambda":
+            return r, "a lambda", "Can't pickle <function <lambda>>"
+        if v.kind == "function" and v.function is not None and _local(v.function.defining_scope):
+            return r, f"the nested function `{v.function.name}`", "Can't pickle local object"
+        got = classify(model, v, task=False)
+        if got is not None:
+            what, error, _ = got
+            return r, what, error
+    return None
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    reported: set[int] = set()
+    for w in iter_workers(model):
+        d = w.dispatch
+        if not is_task(d):
+            continue  # Process targets and initializers: the return value is discarded
+        v = w.value
+        f = v.function if v.kind in ("function", "method") else None
+        if f is None or f.is_async:
+            continue
+        node = d.worker.value  # type: ignore[union-attr]
+        if id(node) in reported:
+            continue
+        if f.is_generator:
+            reported.add(id(node))
+            ctx.report(node, f"`{f.name}` is a generator function passed to {api_text(d)}: in the worker it only "
+                             "creates a generator object, which must be pickled to send the result back and cannot "
+                             "be (\"TypeError: cannot pickle 'generator' object\"; a Pool raises MaybeEncodingError). "
+                             "Return `list(...)` or other plain data instead.",
+                       related=[(f.node.name, "defined here")])
+            continue
+        bad = _bad_return(model, f)
+        if bad is None:
+            continue
+        ret, what, error = bad
+        reported.add(id(node))
+        ctx.report(node, f"`{f.name}` returns {what}, and {api_text(d)} must pickle the result to send it back to "
+                         f"the parent: this fails (\"{error}\"; a Pool raises MaybeEncodingError: Error sending "
+                         "result). Return plain data instead.",
+                   related=[(ret, "returned here")])
+
+
+RULE = Rule(
+    code="MP208",
+    summary="A pool task returns something that cannot be pickled back to the parent (a generator, lambda, "
+            "closure, open file, lock or connection).",
+    why="""
+Results of Pool/ProcessPoolExecutor tasks travel back to the parent pickled. A generator function
+used as a task returns a generator object; returning a lambda, a nested function, an open file, a
+thread lock or a DB connection fails the same way: `multiprocessing.pool.MaybeEncodingError: Error
+sending result: ... Reason: 'TypeError("cannot pickle 'generator' object")'` (ProcessPoolExecutor
+raises the TypeError from `result()`).
+""",
+    fix_doc="""
+Return plain data: `list(...)` of a generator, the file's contents or path, the computed values.
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+from multiprocessing import Pool
+
+def parse(path):
+    with open(path) as fh:
+        for line in fh:
+            yield line.split(",")
+
+def main(paths):
+    with Pool() as pool:
+        return pool.map(parse, paths)  # expect
+""",
+            True,
+            "a generator function as a Pool task",
+        ),
+        Example(
+            """
+from concurrent.futures import ProcessPoolExecutor
+
+def make_scaler(factor):
+    return lambda x: x * factor
+
+def open_log(path):
+    fh = open(path, "a")
+    return fh
+
+def main():
+    with ProcessPoolExecutor() as ex:
+        s = ex.submit(make_scaler, 3)  # expect
+        log = ex.submit(open_log, "x.log")  # expect
+        return s.result(), log.result()
+""",
+            True,
+            "returns a lambda; returns an open file",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def parse(path):
+    with open(path) as fh:
+        return [line.split(",") for line in fh]
+
+def stream(q):
+    for i in range(3):
+        yield i
+
+def main(paths):
+    with mp.Pool() as pool:
+        rows = pool.map(parse, paths)
+    p = mp.Process(target=print, args=(1,))
+    return rows
+""",
+            False,
+            "returns a list; a generator function not sent anywhere",
+        ),
+    ),
+)

@@ -1,0 +1,327 @@
+"""MP504 thread-primitive-for-processes: a `threading` lock/event or `queue.Queue` handed to a
+process, where it is not shared."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+import libcst as cst
+
+from mpguard.findings import Safety
+from mpguard.fixes.insert import replace_node
+from mpguard.model import CallSite, Dispatch, ModuleModel, Scope, Value, canonical, get_arg
+from mpguard.pickling import constructor_qualname
+from mpguard.rules import Example, Rule, RuleContext
+
+# thread primitive -> (multiprocessing equivalent, attributes the equivalent supports)
+_LOCK = {"acquire", "release"}
+EQUIVALENTS: dict[str, tuple[str, set[str]]] = {
+    "threading.Lock": ("Lock", _LOCK),
+    "threading.RLock": ("RLock", _LOCK),
+    "threading.Semaphore": ("Semaphore", _LOCK),
+    "threading.BoundedSemaphore": ("BoundedSemaphore", _LOCK),
+    "threading.Event": ("Event", {"set", "clear", "is_set", "wait"}),
+    "threading.Condition": ("Condition", _LOCK | {"wait", "wait_for", "notify", "notify_all"}),
+    "threading.Barrier": ("Barrier", {"wait", "reset", "abort", "parties", "n_waiting", "broken"}),
+    "queue.Queue": ("Queue", {"put", "get", "put_nowait", "get_nowait", "empty", "full", "qsize"}),
+    "queue.SimpleQueue": ("SimpleQueue", {"put", "get", "empty"}),
+    "queue.LifoQueue": ("", set()),
+    "queue.PriorityQueue": ("", set()),
+}
+_JOINABLE = {"task_done", "join"}
+
+
+def _elements(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int) -> list[cst.BaseExpression]:
+    if isinstance(expr, cst.Name):
+        b = model.binding_before(expr.value, scope, seq)
+        if b is not None and b.kind == "assign" and b.unpack_index is None and isinstance(b.value, (cst.Tuple, cst.List)):
+            return [e.value for e in b.value.elements if isinstance(e, cst.Element)]
+        return []
+    if isinstance(expr, (cst.Tuple, cst.List)):
+        return [e.value for e in expr.elements if isinstance(e, cst.Element)]
+    if isinstance(expr, cst.Dict):
+        return [e.value for e in expr.elements if isinstance(e, cst.DictElement)]
+    return []
+
+
+def _sent(model: ModuleModel, d: Dispatch) -> Iterator[cst.BaseExpression]:
+    call = d.site.node
+    if d.api == "process" and d.receiver.class_info is None:
+        for name, pos in (("args", 3), ("kwargs", 4)):
+            a = get_arg(call, name, pos)
+            if a is not None:
+                yield from _elements(model, a.value, d.site.scope, d.site.seq)
+    elif d.api in ("pool.init", "executor.init") and d.is_process:
+        a = get_arg(call, "initargs", 2 if d.api == "pool.init" else 3)
+        if a is not None:
+            yield from _elements(model, a.value, d.site.scope, d.site.seq)
+
+
+def _primitive(model: ModuleModel, v: Value) -> Optional[str]:
+    if not v.is_type("thread.sync", "thread.queue"):
+        return None
+    ctor = canonical(constructor_qualname(model, v) or "")
+    ctor = ctor.replace("multiprocessing.dummy.", "threading.") if ctor.startswith("multiprocessing.dummy.") else ctor
+    if ctor == "threading.Queue":
+        ctor = "queue.Queue"
+    return ctor if ctor in EQUIVALENTS else None
+
+
+def _uses(model: ModuleModel, ctor_call: cst.Call) -> Optional[set[str]]:
+    """Attributes used on the variable the primitive is bound to (None: not trackable)."""
+    parent = model.parents.get(id(ctor_call))
+    if not isinstance(parent, cst.Assign):
+        return set() if isinstance(parent, (cst.Arg, cst.Element)) else None
+    if len(parent.targets) != 1 or not isinstance(parent.targets[0].target, cst.Name):
+        return None
+    name = parent.targets[0].target.value
+    attrs: set[str] = set()
+    for s in model.scopes:
+        for use in s.loads.get(name, []):
+            b = model.binding_before(name, s, use.seq)
+            if b is None or b.node is not parent:
+                continue
+            p = model.parents.get(id(use.node))
+            if isinstance(p, cst.Attribute) and p.value is use.node:
+                attrs.add(p.attr.value)
+    return attrs
+
+
+def _mp_module_name(model: ModuleModel) -> tuple[Optional[str], bool]:
+    """(name under which `multiprocessing` is bound at module level, whether to add the import)."""
+    for name, bindings in model.module_scope.bindings.items():
+        for b in bindings:
+            if b.kind == "import" and b.qualname == "multiprocessing" and isinstance(b.node, cst.Import):
+                if len(bindings) == 1:
+                    return name, False
+    if model.module_scope.bindings.get("multiprocessing"):
+        return None, False
+    return "multiprocessing", True
+
+
+def _add_import(module: cst.Module) -> cst.Module:
+    body = list(module.body)
+    insert_at = 0
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
+            if any(isinstance(s, cst.ImportFrom) and s.module is not None and getattr(s.module, "value", "") == "__future__"
+                   for s in stmt.body):
+                insert_at = i + 1
+                continue
+            insert_at = i
+            break
+        if i == 0 and isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Expr):
+            insert_at = 1
+            continue
+        break
+    new = cst.parse_statement("import multiprocessing\n")
+    body.insert(insert_at, new)
+    return module.with_changes(body=body)
+
+
+def _fix(ctx: RuleContext, ctor: str, ctor_call: cst.Call, d: Dispatch):
+    model = ctx.model
+    mp_name, need_import = _mp_module_name(model)
+    target, supported = EQUIVALENTS[ctor]
+    if mp_name is None or not target:
+        return None
+    if d.receiver.start_method not in (None, "default"):
+        return None  # processes of an explicit context: use ctx.X() (not automated)
+    uses = _uses(model, ctor_call)
+    if uses is None:
+        return None
+    if target == "Queue" and uses & _JOINABLE:
+        target = "JoinableQueue"
+        supported = supported | _JOINABLE
+    if not uses <= supported:
+        return None
+    new_call = ctor_call.with_changes(func=cst.Attribute(value=cst.Name(mp_name), attr=cst.Name(target)))
+
+    def compute():
+        new = replace_node(model.module, ctor_call, new_call)
+        if new is None:
+            return None
+        if need_import:
+            new = _add_import(new)
+        return new.code
+
+    return ctx.fix("Replace with multiprocessing equivalent", Safety.SAFE, compute, preferred=True)
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    reported: set[int] = set()
+    for d in model.iter_process_dispatches():
+        if not d.is_process:
+            continue
+        for expr in _sent(model, d):
+            v = model.resolve(expr, d.site.scope, d.site.seq)
+            ctor = _primitive(model, v)
+            if ctor is None or id(expr) in reported or not isinstance(v.node, cst.Call):
+                continue
+            reported.add(id(expr))
+            method = model.start_method_of(d.receiver)
+            short = ctor.split(".", 1)[1]
+            equivalent = EQUIVALENTS[ctor][0]
+            if method == "fork":
+                effect = ("under `fork` the child gets its own copy of it, so nothing is shared: the "
+                          "processes never see each other's puts, sets or lock holds")
+            else:
+                effect = (f"under `{method}` it must be pickled to reach the child and the process fails to "
+                          "start with `TypeError: cannot pickle '_thread.lock' object`")
+            advice = (f"Use `multiprocessing.{equivalent}()`." if equivalent else
+                      "Use `multiprocessing.Queue()` (there is no process-shared priority/LIFO queue; "
+                      "use a `Manager()` to share one).")
+            message = (f"A `{ctor}` is a thread primitive: it only works between threads of one process, and "
+                       f"{effect}. {advice}")
+            fix = _fix(ctx, ctor, v.node, d)
+            ctx.report(expr, message, fixes=[fix] if fix else [],
+                       related=[(v.node, f"the `{short}` is created here")])
+
+
+RULE = Rule(
+    code="MP504",
+    summary="A `threading` lock/event or a `queue.Queue` is passed to a process, where it is not shared.",
+    why="""
+`threading.Lock`, `Event`, `Condition`, `Semaphore` and `queue.Queue` coordinate threads of one
+process. Handed to a child process through `Process(args=...)` or `initargs`, they either fail to
+pickle under `spawn`/`forkserver` (`TypeError: cannot pickle '_thread.lock' object`) or, under
+`fork`, become an independent copy in the child: a queue the parent never receives from, a lock
+that excludes nobody.
+""",
+    fix_doc="""
+**Replace with multiprocessing equivalent** (safe): `threading.Lock()` -> `multiprocessing.Lock()`,
+`queue.Queue()` -> `multiprocessing.Queue()` (`JoinableQueue` when `task_done()`/`join()` are used),
+and so on; `import multiprocessing` is added when needed. Not offered for `PriorityQueue`/
+`LifoQueue`, for explicit contexts, or when the object is used with methods the equivalent lacks.
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+import threading
+from multiprocessing import Process
+
+def work(lock, n):
+    with lock:
+        print("worker", n)
+
+if __name__ == "__main__":
+    lock = threading.Lock()
+    procs = [Process(target=work, args=(lock, i)) for i in range(3)]  # expect
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+""",
+            True,
+            "threading.Lock in Process args",
+        ),
+        Example(
+            """
+import queue
+import multiprocessing as mp
+
+def produce(q):
+    for i in range(5):
+        q.put(i * i)
+
+if __name__ == "__main__":
+    results = queue.Queue()
+    p = mp.Process(target=produce, args=(results,))  # expect
+    p.start()
+    p.join()
+    print([results.get() for _ in range(5)])
+""",
+            True,
+            "queue.Queue as a result channel",
+            start_method="fork",
+        ),
+        Example(
+            """
+from threading import Event
+from multiprocessing import Pool
+
+stop = None
+
+def init(event):
+    global stop
+    stop = event
+
+def work(x):
+    return None if stop.is_set() else x
+
+if __name__ == "__main__":
+    ev = Event()
+    with Pool(2, initializer=init, initargs=(ev,)) as pool:  # expect
+        print(pool.map(work, range(4)))
+""",
+            True,
+            "threading.Event through initargs",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def work(lock, q):
+    with lock:
+        q.put(1)
+
+if __name__ == "__main__":
+    lock = mp.Lock()
+    q = mp.Queue()
+    p = mp.Process(target=work, args=(lock, q))
+    p.start()
+    print(q.get())
+    p.join()
+""",
+            False,
+            "multiprocessing equivalents",
+        ),
+        Example(
+            """
+import threading
+import queue
+
+def work(lock, q):
+    with lock:
+        q.put(1)
+
+if __name__ == "__main__":
+    lock = threading.Lock()
+    q = queue.Queue()
+    t = threading.Thread(target=work, args=(lock, q))
+    t.start()
+    t.join()
+    print(q.get())
+""",
+            False,
+            "threads",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+from multiprocessing.dummy import Pool as ThreadPool
+import threading
+
+def work(args):
+    lock, x = args
+    with lock:
+        return x
+
+if __name__ == "__main__":
+    lock = threading.Lock()
+    m = mp.Manager()
+    shared = m.Lock()
+    p = mp.Process(target=print, args=(shared,))
+    p.start()
+    p.join()
+    with ThreadPool(4) as tp:
+        print(tp.map(work, [(lock, 1)]))
+""",
+            False,
+            "a Manager lock to a process; a threading lock to a thread pool",
+        ),
+    ),
+)

@@ -1,0 +1,250 @@
+"""MP607 windows-max-workers: `ProcessPoolExecutor(max_workers=...)` above Windows' limit of 61."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.findings import Safety
+from mpguard.fixes.insert import replace_node
+from mpguard.model import CallSite, ModuleModel, Scope, get_arg
+from mpguard.rules import Example, Rule, RuleContext
+
+LIMIT = 61
+CPU_COUNTS = {"os.cpu_count", "multiprocessing.cpu_count", "os.process_cpu_count", "psutil.cpu_count"}
+
+
+def _verdict(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int,
+             depth: int = 0) -> Optional[str]:
+    """'literal:N' (N > 61), 'cpu' (an unclamped CPU count, maybe None), 'cpu-int' (an
+    unclamped CPU-count-derived int) or None (fine or unknown)."""
+    if depth > 6:
+        return None
+    if isinstance(expr, cst.Integer):
+        try:
+            n = int(expr.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+        return f"literal:{n}" if n > LIMIT else None
+    if isinstance(expr, cst.Name):
+        b = model.binding_before(expr.value, scope, seq)
+        if b is None or b.kind != "assign" or b.value is None or b.unpack_index is not None or b.scope is None:
+            return None
+        # a name re-bound elsewhere (e.g. clamped later) is not a single value
+        if len([x for x in model.bindings_of(expr.value, scope) if x.kind != "import"]) != 1:
+            return None
+        return _verdict(model, b.value, b.scope, b.seq, depth + 1)
+    if isinstance(expr, cst.Call):
+        v = model.resolve(expr.func, scope, seq)
+        qual = v.qualname if v.kind in ("ref", "module") else None
+        if qual in CPU_COUNTS:
+            return "cpu"
+        if isinstance(expr.func, cst.Name) and expr.func.value in ("min",) and scope.lookup_scope("min") is None:
+            for arg in expr.args:
+                if isinstance(arg.value, cst.Integer) and _verdict(model, arg.value, scope, seq) is None:
+                    return None  # clamped by a small literal
+                if isinstance(arg.value, cst.Name):
+                    inner = _verdict(model, arg.value, scope, seq, depth + 1)
+                    if inner is None and _is_small_constant(model, arg.value, scope, seq):
+                        return None
+            verdicts = [_verdict(model, a.value, scope, seq, depth + 1) for a in expr.args]
+            return "cpu-int" if verdicts and all(verdicts) else None
+        if isinstance(expr.func, cst.Name) and expr.func.value in ("max", "int") and scope.lookup_scope(expr.func.value) is None:
+            for arg in expr.args:
+                if _verdict(model, arg.value, scope, seq, depth + 1):
+                    return "cpu-int"
+            return None
+        return None
+    if isinstance(expr, cst.BooleanOperation):
+        if _verdict(model, expr.left, scope, seq, depth + 1):
+            return "cpu-int"
+        return None
+    if isinstance(expr, cst.BinaryOperation):
+        left = _verdict(model, expr.left, scope, seq, depth + 1)
+        if left and isinstance(expr.operator, (cst.Multiply, cst.Add, cst.Subtract, cst.FloorDivide)):
+            if isinstance(expr.operator, cst.FloorDivide):
+                return None  # cpu_count() // 2 and friends: usually small, stay quiet
+            return "cpu-int"
+        right = _verdict(model, expr.right, scope, seq, depth + 1)
+        if right and isinstance(expr.operator, (cst.Multiply, cst.Add)):
+            return "cpu-int"
+        return None
+    return None
+
+
+def _is_small_constant(model: ModuleModel, name: cst.Name, scope: Scope, seq: int) -> bool:
+    b = model.binding_before(name.value, scope, seq)
+    return (b is not None and b.kind == "assign" and isinstance(b.value, cst.Integer)
+            and _verdict(model, b.value, scope, seq) is None)
+
+
+def _executor_sites(model: ModuleModel):
+    for site in model.calls:
+        func = model.resolve(site.node.func, site.scope, site.seq)
+        if func.kind != "ref":
+            continue
+        inst = model.resolve(site.node, site.scope, site.seq)
+        if inst.is_type("ProcessPoolExecutor"):
+            yield site
+
+
+def clamp_fix(ctx: RuleContext, arg: cst.Arg, verdict: str):
+    model = ctx.model
+    value = arg.value
+    inner = value
+    if verdict == "cpu":
+        inner = cst.BooleanOperation(left=value, operator=cst.Or(), right=cst.Integer("1"))
+    new_value = cst.Call(func=cst.Name("min"), args=[
+        cst.Arg(cst.Integer(str(LIMIT)), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+        cst.Arg(inner),
+    ])
+
+    def compute():
+        if model.module_scope.lookup_scope("min") is not None:
+            return None
+        new = replace_node(model.module, value, new_value)
+        return None if new is None else new.code
+
+    return ctx.fix("Clamp to 61", Safety.SAFE, compute, preferred=True)
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    for site in _executor_sites(model):
+        arg = get_arg(site.node, "max_workers", 0)
+        if arg is None or arg.star:
+            continue
+        verdict = _verdict(model, arg.value, site.scope, site.seq)
+        if verdict is None:
+            continue
+        if verdict.startswith("literal:"):
+            what = f"`max_workers={verdict.split(':')[1]}`"
+        else:
+            what = "a `max_workers` derived from the CPU count without a cap"
+        message = (
+            f"{what}: on Windows `ProcessPoolExecutor` can wait on at most 61 worker processes and "
+            "raises `ValueError: max_workers must be <= 61` for more (machines with 64+ logical "
+            "CPUs exist). Clamp it with `min(61, ...)`; without `max_workers` the executor already "
+            "caps its default at 61 on Windows."
+        )
+        ctx.report(arg.value, message, fixes=[clamp_fix(ctx, arg, verdict)])
+
+
+RULE = Rule(
+    code="MP607",
+    summary="`ProcessPoolExecutor(max_workers=N)` with N above 61, or an uncapped CPU count: `ValueError` on Windows.",
+    why="""
+On Windows, `ProcessPoolExecutor` waits on its worker processes with `WaitForMultipleObjects`,
+which handles at most 64 objects; the executor therefore rejects `max_workers > 61` with
+`ValueError: max_workers must be <= 61`. A literal above 61, or `os.cpu_count()` (or something
+computed from it) passed explicitly, crashes on large Windows machines. The executor's own
+default (no `max_workers`) is already capped.
+""",
+    fix_doc="""
+**Clamp to 61** (safe): `max_workers=min(61, N)`; an `os.cpu_count()` that may be `None` becomes
+`min(61, os.cpu_count() or 1)`.
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+def work(x):
+    return x
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(max_workers=os.cpu_count()) as ex:  # expect
+        print(list(ex.map(work, range(8))))
+""",
+            True,
+            "os.cpu_count() unclamped",
+        ),
+        Example(
+            """
+import concurrent.futures as cf
+
+def work(x):
+    return x
+
+def main():
+    with cf.ProcessPoolExecutor(64) as ex:  # expect
+        return list(ex.map(work, range(8)))
+""",
+            True,
+            "a literal above 61",
+        ),
+        Example(
+            """
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+WORKERS = multiprocessing.cpu_count() * 2
+
+def work(x):
+    return x
+
+def run(items):
+    with ProcessPoolExecutor(max_workers=WORKERS) as ex:  # expect
+        return list(ex.map(work, items))
+""",
+            True,
+            "a module constant computed from the CPU count",
+        ),
+        Example(
+            """
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+def work(x):
+    return x
+
+if __name__ == "__main__":
+    n = min(61, os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=n) as ex:
+        print(list(ex.map(work, range(8))))
+    with ProcessPoolExecutor(max_workers=8) as ex:
+        print(list(ex.map(work, range(8))))
+    with ProcessPoolExecutor() as ex:
+        print(list(ex.map(work, range(8))))
+""",
+            False,
+            "clamped, small literal, default",
+        ),
+        Example(
+            """
+import os
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing import Pool
+
+def work(x):
+    return x
+
+if __name__ == "__main__":
+    with ThreadPoolExecutor(max_workers=os.cpu_count() * 4) as ex:
+        print(list(ex.map(work, range(8))))
+    with Pool(os.cpu_count()) as pool:
+        print(pool.map(work, range(8)))
+""",
+            False,
+            "thread pools and multiprocessing.Pool are not concerned",
+        ),
+        Example(
+            """
+from concurrent.futures import ProcessPoolExecutor
+
+def work(x):
+    return x
+
+def run(items, jobs):
+    with ProcessPoolExecutor(max_workers=jobs) as ex:
+        return list(ex.map(work, items))
+""",
+            False,
+            "a parameter: value unknown",
+        ),
+    ),
+)
