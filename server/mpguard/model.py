@@ -700,7 +700,14 @@ class ModuleModel:
             base = None
         else:
             base = dotted_name(node.module) if node.module is not None else None
-        if isinstance(node.names, cst.ImportStar) or base is None:
+        if base is None:
+            return
+        if isinstance(node.names, cst.ImportStar):
+            # `from multiprocessing import *`: bind the public names we know about.
+            for name in _STAR_EXPORTS.get(canonical(base), ()):
+                self._scope.bind(Binding(name, "import", node, qualname=f"{canonical(base)}.{name}",
+                                         seq=self._next(), scope=self._scope,
+                                         toplevel=self._scope.kind == "module", guarded=self._guarded))
             return
         for alias in node.names:
             name = dotted_name(alias.name) or ""
@@ -1287,6 +1294,20 @@ _KNOWN_MODULES = {
     "psycopg", "pymysql", "MySQLdb", "mysql.connector", "pyodbc", "sqlalchemy", "redis", "pymongo",
     "requests", "httpx", "boto3", "numpy", "numpy.random", "pandas", "polars", "torch", "functools",
     "os", "time", "json", "pickle", "logging", "sys", "asyncio", "joblib", "cx_Oracle", "oracledb",
+}
+
+
+_STAR_EXPORTS = {
+    "multiprocessing": ("Pool", "Process", "Manager", "Queue", "SimpleQueue", "JoinableQueue", "Lock",
+                        "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event", "Barrier",
+                        "Value", "Array", "RawValue", "RawArray", "Pipe", "get_context",
+                        "set_start_method", "cpu_count", "freeze_support", "current_process"),
+    "concurrent.futures": ("ProcessPoolExecutor", "ThreadPoolExecutor", "as_completed", "wait",
+                           "Future", "FIRST_COMPLETED", "ALL_COMPLETED", "FIRST_EXCEPTION"),
+    "multiprocessing.pool": ("Pool", "ThreadPool"),
+    "threading": ("Thread", "Timer", "Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition",
+                  "Event", "Barrier"),
+    "queue": ("Queue", "LifoQueue", "PriorityQueue", "SimpleQueue"),
 }
 
 

@@ -277,12 +277,15 @@ async def test_half_typed_code_keeps_last_findings_shifted(client: LanguageClien
     syntax = next(d for d in diags if d.code == "MP000")
     assert syntax.severity == lsp.DiagnosticSeverity.Error
     # An edit inside the finding's range drops it; edits elsewhere keep it.
-    change(client, uri, 3, "W", (4, 0), (4, 4))  # `with` -> `W`
+    change(client, uri, 3, "W", (4, 0), (4, 4))  # `with` -> `W`: before the finding, which shifts
+    await asyncio.sleep(0.4)
+    assert [d.range.start.character for d in client.diagnostics[uri] if d.code == "MP101"] == [2]
+    change(client, uri, 4, "X", (4, 2), (4, 6))  # `Pool` -> `X`: inside the finding, which goes
     await asyncio.sleep(0.4)
     assert not [d for d in client.diagnostics[uri] if d.code == "MP101"]
     # Fix the syntax: real findings come back.
-    change(client, uri, 4, "", (0, 0), (1, 0))
-    change(client, uri, 5, "with", (3, 0), (3, 1))
+    change(client, uri, 5, "", (0, 0), (1, 0))
+    change(client, uri, 6, "with Pool", (3, 0), (3, 3))
     diags = await diagnostics_for(client, uri, lambda ds: codes(ds) == ["MP101"])
     assert diags[0].range.start.line == 3
 

@@ -488,30 +488,61 @@ class MpguardServer(LanguageServer):
                 return
             mod = self.typeaware_module()
             root = self.root_for(uri)
+            config = self.config_for_doc(path, settings)
             loop = asyncio.get_running_loop()
+            budget = settings.type_aware_budget_ms / 1000
             st.slow_runs += 1
-            fut = loop.run_in_executor(self.slow_executor, mod.analyze, text, path, root, settings.interpreter)
+
+            def on_complete(findings: list) -> None:  # from the jedi thread, after the budget
+                loop.call_soon_threadsafe(self._apply_slow, uri, st, text, version, findings)
+
+            def call() -> Any:
+                import inspect
+
+                try:
+                    params = inspect.signature(mod.analyze).parameters
+                except (TypeError, ValueError):
+                    params = {}
+                kwargs: dict = {}
+                if "budget_s" in params:
+                    kwargs["budget_s"] = budget
+                if "config" in params:
+                    kwargs["config"] = config
+                if "on_complete" in params:
+                    kwargs["on_complete"] = on_complete
+                return mod.analyze(text, path, root, settings.interpreter, **kwargs)
+
+            fut = loop.run_in_executor(self.slow_executor, call)
             try:
-                result = await asyncio.wait_for(asyncio.shield(fut), settings.type_aware_budget_ms / 1000)
+                result = await asyncio.wait_for(asyncio.shield(fut), budget + 2)
             except asyncio.TimeoutError:
                 log.info("type-aware checks of %s exceeded %d ms; skipped", uri, settings.type_aware_budget_ms)
                 return
-            doc = self.workspace.text_documents.get(uri)
-            if doc is None or doc.version != version or doc.source != text or self.docs.get(uri) is not st:
-                return
-            findings = getattr(result, "findings", result) or []
-            index = LineIndex(text, self.codec)
-            st.slow = [
-                finding_to_diagnostic(f, index, uri, version, self.supports_related())
-                for f in findings
-                if isinstance(f, Finding)
-            ]
-            self.publish(uri, version)
-            self.refresh_pull()
+            self._apply_slow(uri, st, text, version, result)
         except asyncio.CancelledError:
             return
         except Exception:  # noqa: BLE001
             log.exception("type-aware checks of %s failed", uri)
+
+    def _apply_slow(self, uri: str, st: DocState, text: str, version: Optional[int], result: Any) -> None:
+        try:
+            doc = self.workspace.text_documents.get(uri)
+            if doc is None or doc.version != version or doc.source != text or self.docs.get(uri) is not st:
+                return  # outdated: never published
+            findings = getattr(result, "findings", result) or []
+            index = LineIndex(text, self.codec)
+            new = [
+                finding_to_diagnostic(f, index, uri, version, self.supports_related())
+                for f in findings
+                if isinstance(f, Finding)
+            ]
+            if [(d.code, d.range, d.message) for d in new] == [(d.code, d.range, d.message) for d in st.slow]:
+                return
+            st.slow = new
+            self.publish(uri, version)
+            self.refresh_pull()
+        except Exception:  # noqa: BLE001
+            log.exception("publishing type-aware findings for %s failed", uri)
 
     # -------------------------------------------------------------- analysis for requests
     async def analysis_for_current(self, uri: str) -> tuple[Optional[Analysis], str, Optional[int]]:
@@ -734,6 +765,17 @@ def create_server() -> MpguardServer:
         # Documents opened before the pulled configuration arrived are re-linted with it.
         if ls.pulled_global or ls.pulled_folders:
             ls.relint_all()
+
+    @server.feature(lsp.EXIT)
+    def on_exit(ls: MpguardServer, params: Any) -> None:
+        # Background threads (jedi warm-up, an analysis of a huge file) must not keep the process
+        # alive after `exit`: pygls exits normally right after this; force it if that stalls.
+        import os
+
+        code = 0 if getattr(ls.protocol, "_shutdown", False) else 1
+        timer = threading.Timer(0.5, os._exit, [code])
+        timer.daemon = True
+        timer.start()
 
     @server.feature(lsp.SHUTDOWN)
     def on_shutdown(ls: MpguardServer, params: Any) -> None:

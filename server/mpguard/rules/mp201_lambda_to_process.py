@@ -403,6 +403,20 @@ def launch(name):
         ),
         Example(
             """
+import asyncio
+from concurrent.futures import ProcessPoolExecutor
+
+async def render_all(docs):
+    loop = asyncio.get_running_loop()
+    with ProcessPoolExecutor() as pool:
+        jobs = [loop.run_in_executor(pool, lambda d=d: d.upper()) for d in docs]  # expect
+        return await asyncio.gather(*jobs)
+""",
+            True,
+            "run_in_executor with a process pool; `d=d` default becomes a partial keyword (unsafe)",
+        ),
+        Example(
+            """
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.dummy import Pool as ThreadPool
 from multiprocessing.pool import ThreadPool as TP

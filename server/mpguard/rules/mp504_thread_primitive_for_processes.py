@@ -51,6 +51,12 @@ def _sent(model: ModuleModel, d: Dispatch) -> Iterator[cst.BaseExpression]:
             a = get_arg(call, name, pos)
             if a is not None:
                 yield from _elements(model, a.value, d.site.scope, d.site.seq)
+    elif d.api == "process":
+        # A Process subclass: its constructor arguments usually end up on `self`, and the whole
+        # instance is pickled by `start()` under spawn/forkserver (inherited as a copy under fork).
+        for a in call.args:
+            if not a.star:
+                yield a.value
     elif d.api in ("pool.init", "executor.init") and d.is_process:
         a = get_arg(call, "initargs", 2 if d.api == "pool.init" else 3)
         if a is not None:
