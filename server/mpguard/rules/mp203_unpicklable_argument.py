@@ -26,6 +26,8 @@ def classify(model: ModuleModel, v: Value, task: bool) -> Optional[tuple[str, st
     if t == "file":
         return ("an open file", "TypeError: cannot pickle '_io.TextIOWrapper' object",
                 "Pass the path and open the file in the worker.")
+    if t in ("thread.sync", "thread.queue") and not task:
+        return None  # Process(args=)/initargs: MP504 reports thread primitives there, with a fix
     if t == "thread.sync" and ctor.startswith(("threading.", "multiprocessing.dummy.")):
         name = ctor.rsplit(".", 1)[-1]
         err = "'_thread.RLock'" if name == "RLock" else "'_thread.lock'"
@@ -331,17 +333,17 @@ def main(path):
 import threading
 import multiprocessing as mp
 
-def init(lock):
-    global LOCK
-    LOCK = lock
+def init(log):
+    global LOG
+    LOG = log
 
 def main():
     ctx = mp.get_context("spawn")
-    with ctx.Pool(2, initializer=init, initargs=(threading.RLock(),)) as pool:  # expect
+    with ctx.Pool(2, initializer=init, initargs=(open("run.log", "a"),)) as pool:  # expect
         pool.map(abs, [1, -2])
 """,
             True,
-            "a threading.RLock in initargs under spawn",
+            "an open file in initargs under spawn",
         ),
         Example(
             """
