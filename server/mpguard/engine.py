@@ -25,7 +25,14 @@ _PREFILTER = re.compile(
 )
 
 
+# Every alternative of _PREFILTER contains one of these words: a plain substring test rejects
+# almost every file ~20x faster than the multi-line regex (which then only runs on candidates).
+_PREFILTER_WORDS = ("multiprocessing", "concurrent", "billiard")
+
+
 def mentions_process_api(text: str) -> bool:
+    if not any(word in text for word in _PREFILTER_WORDS):
+        return False
     return _PREFILTER.search(text) is not None
 
 

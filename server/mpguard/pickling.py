@@ -129,3 +129,38 @@ def enclosing_scope_of(model: ModuleModel, node: cst.CSTNode) -> Optional[Scope]
     """The scope a lambda/def/class node is evaluated in (the parent of its own scope)."""
     own = model.node_scope.get(id(node))
     return own.parent if own is not None else None
+
+
+def literal_elements(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int) -> list[cst.BaseExpression]:
+    if isinstance(expr, cst.Name):
+        b = model.binding_before(expr.value, scope, seq)
+        if b is not None and b.kind == "assign" and b.unpack_index is None and isinstance(b.value, (cst.Tuple, cst.List)):
+            return [e.value for e in b.value.elements if isinstance(e, cst.Element)]
+        return []
+    if isinstance(expr, (cst.Tuple, cst.List)):
+        return [e.value for e in expr.elements if isinstance(e, cst.Element)]
+    if isinstance(expr, cst.Dict):
+        return [e.value for e in expr.elements if isinstance(e, cst.DictElement)]
+    return []
+
+
+def inherited_payload(model: ModuleModel, d: Dispatch) -> Iterator[cst.BaseExpression]:
+    """The objects a dispatch hands to a child process object: `Process(args=, kwargs=)`, a
+    `Process` subclass's constructor arguments, `initargs` (inherited under fork, pickled when the
+    child is spawned)."""
+    call = d.site.node
+    if d.api == "process" and d.receiver.class_info is None:
+        for name, pos in (("args", 3), ("kwargs", 4)):
+            a = get_arg(call, name, pos)
+            if a is not None:
+                yield from literal_elements(model, a.value, d.site.scope, d.site.seq)
+    elif d.api == "process":
+        # A Process subclass: its constructor arguments usually end up on `self`, and the whole
+        # instance is pickled by `start()` under spawn/forkserver (inherited as a copy under fork).
+        for a in call.args:
+            if not a.star:
+                yield a.value
+    elif d.api in ("pool.init", "executor.init") and d.is_process:
+        a = get_arg(call, "initargs", 2 if d.api == "pool.init" else 3)
+        if a is not None:
+            yield from literal_elements(model, a.value, d.site.scope, d.site.seq)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mpguard.model import CallSite, get_arg, string_value
+from mpguard.model import CallSite, get_arg
 from mpguard.rules import Example, Rule, RuleContext
 from mpguard.rules.mp101_unguarded_process_start import guard_fix
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mpguard.model import CallSite, get_arg
+from mpguard.model import CallSite
 from mpguard.rules import Example, Rule, RuleContext
 from mpguard.starts import process_start_of
 

@@ -9,7 +9,7 @@ import libcst as cst
 
 from mpguard.findings import Safety
 from mpguard.fixes import hoist
-from mpguard.model import ClassInfo, FunctionInfo, ModuleModel, Scope, Value
+from mpguard.model import ClassInfo, FunctionInfo, ModuleModel, Scope
 from mpguard.pickling import EVERY, Worker, api_text, iter_workers, when_pickled
 from mpguard.rules import Example, Rule, RuleContext
 

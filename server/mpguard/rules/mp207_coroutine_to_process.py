@@ -20,8 +20,8 @@ def check(ctx: RuleContext) -> None:
             continue
         reported.add(id(node))
         if is_task(d):
-            effect = (f"each task only creates a coroutine object that is never awaited, and sending it back to the "
-                      f"parent fails with \"TypeError: cannot pickle 'coroutine' object\" (a Pool reports "
+            effect = ("each task only creates a coroutine object that is never awaited, and sending it back to the "
+                      "parent fails with \"TypeError: cannot pickle 'coroutine' object\" (a Pool reports "
                       "MaybeEncodingError)")
         elif d.worker_role == "initializer":
             effect = ("each worker only creates a coroutine object that is never awaited, so the initialization "

@@ -7,7 +7,7 @@ from typing import Optional
 
 import libcst as cst
 
-from mpguard.model import Binding, CallSite, FunctionInfo, ModuleModel, Scope, Use, Value, dotted_name
+from mpguard.model import Binding, CallSite, FunctionInfo, ModuleModel, Scope, Use, dotted_name
 from mpguard.reach import callers_of, names_within, process_workers
 from mpguard.rules import Example, Rule, RuleContext
 

@@ -3,14 +3,14 @@ process, where it is not shared."""
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Optional
 
 import libcst as cst
 
 from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
-from mpguard.model import CallSite, Dispatch, ModuleModel, Scope, Value, canonical, get_arg
-from mpguard.pickling import constructor_qualname
+from mpguard.model import Dispatch, ModuleModel, Value, canonical
+from mpguard.pickling import constructor_qualname, inherited_payload
 from mpguard.rules import Example, Rule, RuleContext
 
 # thread primitive -> (multiprocessing equivalent, attributes the equivalent supports)
@@ -29,38 +29,6 @@ EQUIVALENTS: dict[str, tuple[str, set[str]]] = {
     "queue.PriorityQueue": ("", set()),
 }
 _JOINABLE = {"task_done", "join"}
-
-
-def _elements(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int) -> list[cst.BaseExpression]:
-    if isinstance(expr, cst.Name):
-        b = model.binding_before(expr.value, scope, seq)
-        if b is not None and b.kind == "assign" and b.unpack_index is None and isinstance(b.value, (cst.Tuple, cst.List)):
-            return [e.value for e in b.value.elements if isinstance(e, cst.Element)]
-        return []
-    if isinstance(expr, (cst.Tuple, cst.List)):
-        return [e.value for e in expr.elements if isinstance(e, cst.Element)]
-    if isinstance(expr, cst.Dict):
-        return [e.value for e in expr.elements if isinstance(e, cst.DictElement)]
-    return []
-
-
-def _sent(model: ModuleModel, d: Dispatch) -> Iterator[cst.BaseExpression]:
-    call = d.site.node
-    if d.api == "process" and d.receiver.class_info is None:
-        for name, pos in (("args", 3), ("kwargs", 4)):
-            a = get_arg(call, name, pos)
-            if a is not None:
-                yield from _elements(model, a.value, d.site.scope, d.site.seq)
-    elif d.api == "process":
-        # A Process subclass: its constructor arguments usually end up on `self`, and the whole
-        # instance is pickled by `start()` under spawn/forkserver (inherited as a copy under fork).
-        for a in call.args:
-            if not a.star:
-                yield a.value
-    elif d.api in ("pool.init", "executor.init") and d.is_process:
-        a = get_arg(call, "initargs", 2 if d.api == "pool.init" else 3)
-        if a is not None:
-            yield from _elements(model, a.value, d.site.scope, d.site.seq)
 
 
 def _primitive(model: ModuleModel, v: Value) -> Optional[str]:
@@ -160,7 +128,7 @@ def check(ctx: RuleContext) -> None:
     for d in model.iter_process_dispatches():
         if not d.is_process:
             continue
-        for expr in _sent(model, d):
+        for expr in inherited_payload(model, d):
             v = model.resolve(expr, d.site.scope, d.site.seq)
             ctor = _primitive(model, v)
             if ctor is None or id(expr) in reported or not isinstance(v.node, cst.Call):

@@ -130,7 +130,7 @@ def check(ctx: RuleContext) -> None:
     for run in process_workers(model, roles=("task", "target", "initializer")):
         d = run.dispatch
         if d.receiver.is_type("mp.Pool"):
-            outer_what = f"a task of a `multiprocessing.Pool`" if d.worker_role == "task" else (
+            outer_what = "a task of a `multiprocessing.Pool`" if d.worker_role == "task" else (
                 "the initializer of a `multiprocessing.Pool`")
             why = "Pool workers are daemonic processes"
         elif _is_daemon_process(model, d):

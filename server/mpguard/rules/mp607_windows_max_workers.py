@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
-from mpguard.model import CallSite, ModuleModel, Scope, get_arg
+from mpguard.model import ModuleModel, Scope, get_arg
 from mpguard.rules import Example, Rule, RuleContext
 
 LIMIT = 61

@@ -1,0 +1,129 @@
+"""MP205 unpicklable-self: a bound method is a worker while its instance holds something that
+cannot be pickled (a pool, a lock, an open file, a connection)."""
+
+from __future__ import annotations
+
+from mpguard.pickling import api_text, iter_workers, when_text
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules.mp203_unpicklable_argument import classify
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    reported: set[int] = set()
+    for worker in iter_workers(model):
+        v = worker.value
+        cls = v.class_info
+        if v.kind != "method" or cls is None or not cls.is_module_level or id(worker.use) in reported:
+            continue  # methods of local classes are MP202's
+        if v.function is not None and any(d in ("staticmethod", "classmethod") for d in v.function.decorators):
+            continue  # no instance travels with them
+        for attr, bindings in cls.self_attrs.items():
+            hit = None
+            for b in bindings:
+                if b.value is None or b.scope is None:
+                    continue
+                got = classify(model, model.resolve(b.value, b.scope, b.seq), task=True)
+                if got is not None:
+                    hit = (b, got)
+                    break
+            if hit is None:
+                continue
+            binding, (what, error, _advice) = hit
+            reported.add(id(worker.use))
+            method = v.qualname or "method"
+            ctx.report(
+                worker.use,
+                f"`{method}` is a bound method, so {api_text(worker.dispatch)} pickles its `{cls.name}` "
+                f"instance with it {when_text(worker.when)} — and `self.{attr}` is {what}, which cannot "
+                f"be pickled ({error}). Use a module-level function that takes the plain data it "
+                "needs as parameters, or keep the resource out of the instance the workers receive.",
+                related=[(binding.node, f"`self.{attr}` is set here")],
+            )
+            break
+
+
+RULE = Rule(
+    code="MP205",
+    summary="A bound method is a worker while its instance holds an unpicklable attribute.",
+    why="""
+Pickling `self.method` pickles `self`: every attribute of the instance travels to the worker. When
+the class also stores its pool or executor (`NotImplementedError: pool objects cannot be passed
+between processes or pickled`), a `threading.Lock` (`TypeError: cannot pickle '_thread.lock'
+object`), an open file or a database connection, the task cannot be sent at all. Pool and executor
+tasks are pickled under every start method; `Process(target=self.run)` under `spawn`/`forkserver`.
+""",
+    fix_doc="""
+Make the worker a module-level function (or a `staticmethod`) that receives the plain data it needs,
+or split the picklable state into a small object of its own.
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example("""
+from multiprocessing import Pool
+
+class Trainer:
+    def __init__(self, n):
+        self.n = n
+        self.pool = Pool(n)
+
+    def step(self, batch):
+        return sum(batch) * self.n
+
+    def run(self, batches):
+        return self.pool.map(self.step, batches)  # expect
+""", True, "the instance owns the pool"),
+        Example("""
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+class Fetcher:
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def fetch(self, url):
+        return url
+
+def main(urls):
+    f = Fetcher()
+    with ProcessPoolExecutor() as ex:
+        return list(ex.map(f.fetch, urls))  # expect
+""", True, "an instance holding a threading.Lock"),
+        Example("""
+from multiprocessing import Pool
+
+class Scaler:
+    def __init__(self, factor):
+        self.factor = factor
+
+    def apply(self, x):
+        return x * self.factor
+
+    @staticmethod
+    def double(x):
+        return 2 * x
+
+def main(xs):
+    s = Scaler(3)
+    with Pool() as pool:
+        return pool.map(s.apply, xs), pool.map(Scaler.double, xs)
+""", False, "plain attributes; a staticmethod"),
+        Example("""
+from multiprocessing.pool import ThreadPool
+import threading
+
+class Cache:
+    def __init__(self):
+        self.lock = threading.Lock()
+
+    def get(self, k):
+        return k
+
+def main(keys):
+    c = Cache()
+    with ThreadPool() as tp:
+        return tp.map(c.get, keys)
+""", False, "thread pool: nothing is pickled"),
+    ),
+)

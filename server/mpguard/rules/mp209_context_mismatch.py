@@ -1,0 +1,108 @@
+"""MP209 context-mismatch: a lock/queue made in a `fork` context is given to spawned processes."""
+
+from __future__ import annotations
+
+from mpguard.pickling import inherited_payload, when_pickled
+from mpguard.rules import Example, Rule, RuleContext
+
+_PRIMITIVES = ("mp.sync", "mp.queue", "mp.shared")
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    for d in model.iter_process_dispatches():
+        child_method = when_pickled(model, d)
+        if child_method is None or d.api not in ("process", "pool.init", "executor.init"):
+            continue
+        for expr in inherited_payload(model, d):
+            v = model.resolve(expr, d.site.scope, d.site.seq)
+            if not v.is_type(*_PRIMITIVES):
+                continue
+            made_with = model.start_method_of(v)
+            if made_with != "fork":
+                continue
+            ctx.report(
+                expr,
+                f"This {'queue' if v.qualname == 'mp.queue' else 'lock/shared value'} was created by the "
+                f"`fork` context but is handed to a process started with `{child_method}`: pickling it "
+                "raises 'RuntimeError: A SemLock created in a fork context is being shared with a "
+                "process in a spawn context. This is not supported.' Create it from the same context "
+                "as the process (`ctx.Lock()`, `ctx.Queue()`).",
+                related=[(v.node, "created here")] if v.node is not None else [],
+            )
+
+
+RULE = Rule(
+    code="MP209",
+    summary="A multiprocessing lock/queue from the `fork` context is passed to spawned processes.",
+    why="""
+Locks, semaphores and queues remember the context that made them. One made by the `fork` context
+(explicitly, or as the default context after `set_start_method("fork")`) cannot be pickled for a
+child started with `spawn` or `forkserver`: `RuntimeError: A SemLock created in a fork context is
+being shared with a process in a spawn context. This is not supported.` (older Pythons crashed).
+""",
+    fix_doc="""
+Create the primitives from the same context object as the processes: `ctx = get_context("spawn")`,
+then `ctx.Lock()`, `ctx.Queue()` and `ctx.Process(...)`.
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example("""
+import multiprocessing as mp
+
+def work(lock):
+    with lock:
+        print("hi")
+
+if __name__ == "__main__":
+    fork_ctx = mp.get_context("fork")
+    lock = fork_ctx.Lock()
+    spawn_ctx = mp.get_context("spawn")
+    p = spawn_ctx.Process(target=work, args=(lock,))  # expect
+    p.start()
+    p.join()
+""", True, "fork lock, spawn process"),
+        Example("""
+import multiprocessing as mp
+
+def init(q):
+    global Q
+    Q = q
+
+def work(x):
+    return x
+
+if __name__ == "__main__":
+    mp.set_start_method("fork")
+    q = mp.Queue()
+    with mp.get_context("spawn").Pool(2, initializer=init, initargs=(q,)) as pool:  # expect
+        pool.map(work, [1])
+""", True, "default (fork) queue, spawn pool"),
+        Example("""
+import multiprocessing as mp
+
+def work(lock):
+    pass
+
+if __name__ == "__main__":
+    ctx = mp.get_context("spawn")
+    lock = ctx.Lock()
+    p = ctx.Process(target=work, args=(lock,))
+    p.start()
+    p.join()
+""", False, "same context"),
+        Example("""
+import multiprocessing as mp
+
+def work(lock):
+    pass
+
+if __name__ == "__main__":
+    lock = mp.get_context("spawn").Lock()
+    p = mp.get_context("fork").Process(target=work, args=(lock,))
+    p.start()
+    p.join()
+""", False, "spawn lock inherited by a fork child works"),
+    ),
+)
