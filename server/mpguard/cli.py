@@ -132,7 +132,55 @@ def fix_file(args: tuple[str, dict, bool]) -> FileReport:
     return report
 
 
-def run_parallel(func, jobs: list, workers: Optional[int]) -> list[FileReport]:
+def check_files(files: list[Path], overrides: dict, workers: Optional[int],
+                use_cache: bool = True) -> list[FileReport]:
+    """`check_file` over many files, cheaply: reading and the prefilter run here in the parent
+    (microseconds per file; 96 % of a typical tree never imports a process API and needs no
+    worker at all), results of unchanged files come from the cache, and only the rest is
+    spread over the pool, biggest first so that one large file does not finish last."""
+    from mpguard.engine import mentions_process_api
+
+    cache = None
+    if use_cache:
+        from mpguard.cache import ResultCache
+
+        cache = ResultCache()
+    reports: list[Optional[FileReport]] = [None] * len(files)
+    todo: list[tuple[int, str, int, Optional[str]]] = []  # (index, path, size, cache key)
+    for i, f in enumerate(files):
+        path_str = str(f)
+        try:
+            text = read_source(f)
+            cfg = _config(f, overrides)
+        except Exception:  # noqa: BLE001 - the worker reports it exactly as before
+            todo.append((i, path_str, 0, None))
+            continue
+        if "\x00" not in text and not mentions_process_api(text):
+            reports[i] = FileReport(path_str, warnings=list(cfg.warnings))  # what analyze() gives
+            continue
+        key = cache.key(path_str, text, cfg) if cache is not None else None
+        if key is not None:
+            got = cache.get(key)  # type: ignore[union-attr]
+            if got is not None:
+                reports[i] = FileReport(path_str, findings=got["findings"], warnings=got["warnings"])
+                continue
+        todo.append((i, path_str, len(text), key))
+    todo.sort(key=lambda t: -t[2])
+    total = sum(t[2] for t in todo)
+    # A spawned worker costs ~0.3-0.5 s to start (it imports libcst): below ~150 kB of source
+    # to analyse (~1 s of work) the parent does it alone.
+    if total < 150_000:
+        workers = 1
+    results = run_parallel(check_file, [(p, overrides) for _, p, _, _ in todo], workers, chunksize=1)
+    for (i, _, _, key), rep in zip(todo, results):
+        reports[i] = rep
+        if (cache is not None and key is not None and rep.error is None
+                and not any("internal error" in w for w in rep.warnings)):
+            cache.put(key, rep.findings, rep.warnings)
+    return [r for r in reports if r is not None]
+
+
+def run_parallel(func, jobs: list, workers: Optional[int], chunksize: Optional[int] = None) -> list[FileReport]:
     """Run `func` over `jobs`, in a spawn-context process pool when there is enough work.
 
     mpguard follows its own rules: the pool uses an explicit spawn context, the worker functions
@@ -143,7 +191,7 @@ def run_parallel(func, jobs: list, workers: Optional[int]) -> list[FileReport]:
     if workers is None:
         workers = min(os.cpu_count() or 1, 8)
     # Only the files that mention a process API cost anything; spread only when worth it.
-    if workers <= 1 or len(jobs) < 16:
+    if workers <= 1 or len(jobs) < (2 if chunksize == 1 else 16):
         out = []
         for job in jobs:
             out.append(func(job))
@@ -155,7 +203,8 @@ def run_parallel(func, jobs: list, workers: Optional[int]) -> list[FileReport]:
 
     ctx = multiprocessing.get_context("spawn")
     out = []
-    chunksize = max(1, len(jobs) // (workers * 8))
+    if chunksize is None:
+        chunksize = max(1, len(jobs) // (workers * 8))
     with ProcessPoolExecutor(max_workers=min(workers, 61), mp_context=ctx) as ex:
         for report in ex.map(func, jobs, chunksize=chunksize):
             out.append(report)
@@ -304,7 +353,7 @@ def cmd_check(ns: argparse.Namespace) -> int:
     if errors and not files:
         return EXIT_ERROR
     overrides = _overrides(ns)
-    reports = run_parallel(check_file, [(str(f), overrides) for f in files], ns.jobs)
+    reports = check_files(files, overrides, ns.jobs, use_cache=not ns.no_cache)
     _print_warnings(reports)
     findings: list[dict] = []
     internal = False
@@ -424,6 +473,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(check)
     check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     check.add_argument("--quiet", "-q", action="store_true")
+    check.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write the result cache (~/.cache/mpguard, $MPGUARD_CACHE_DIR)")
     fix = sub.add_parser("fix", help="apply fixes in place (safe fixes unless --unsafe-fixes)")
     common(fix)
     fix.add_argument("--unsafe-fixes", action="store_true")
