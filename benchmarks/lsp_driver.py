@@ -32,7 +32,8 @@ def rss_kib(pid: int) -> int:
 class Session:
     """One server process and one open document."""
 
-    def __init__(self, settings: Optional[dict] = None) -> None:
+    def __init__(self, settings: Optional[dict] = None, command: tuple = SERVER_CMD) -> None:
+        self.command = command
         self.settings = {"typeAware": False, **(settings or {})}
         self.client = LanguageClient("mpguard-bench", "1")
         self.waiters: dict[tuple[str, int], asyncio.Future] = {}
@@ -66,7 +67,7 @@ class Session:
         return self.client._server.pid  # type: ignore[union-attr]
 
     async def start(self, root: Path) -> None:
-        await self.client.start_io(*SERVER_CMD)
+        await self.client.start_io(*self.command)
         await self.client.initialize_async(
             lsp.InitializeParams(
                 capabilities=lsp.ClientCapabilities(
@@ -142,6 +143,8 @@ class Session:
 
 
 def _plain(obj: Any) -> Any:
+    if hasattr(obj, "_asdict"):  # pygls hands back unknown results as namedtuples
+        return {k: _plain(v) for k, v in obj._asdict().items()}
     if isinstance(obj, dict):
         return {k: _plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

@@ -222,6 +222,14 @@ class Extension implements vscode.Disposable {
               return configurationAnswer(value, configSource(scope), opts, vars);
             });
           },
+          // vscode-languageclient would send VS Code's raw values (package.json defaults included,
+          // e.g. select: [] = "no rules" for the server); send the same normalised answer instead.
+          didChangeConfiguration: async (sections, next) => {
+            if (sections && !sections.includes(SECTION)) return next(sections);
+            const raw = JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SECTION))) as unknown;
+            const settings = configurationAnswer(raw, configSource(), { trusted: vscode.workspace.isTrusted }, vars);
+            await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: settings } });
+          },
         },
       },
     };

@@ -571,6 +571,8 @@ def _classify(model, kind: str, detail: str, task: bool) -> Optional[tuple[str, 
     from mpguard.model import Value
 
     if detail in _THREAD_LOCK:
+        if not task:
+            return None  # Process(args=)/initargs: MP504's territory, as in the syntactic MP203
         what, err, name = _THREAD_LOCK[detail]
         fix = ("Use `multiprocessing.Manager().Lock()`, or give the workers a `multiprocessing` lock once "
                "through `initializer`/`initargs`." if task else

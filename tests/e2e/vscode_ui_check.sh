@@ -22,7 +22,10 @@ done
 [ -f "$E2E/ui-check.mjs" ] || { echo "vscode-e2e harness not found at $E2E" >&2; exit 2; }
 if [ -z "$VSIX" ]; then
   VSIX="$ROOT/mpguard-linux-x64.vsix"
-  [ -f "$VSIX" ] || (cd "$ROOT" && npm run package)
+  # (Re)build when missing or older than any source that goes into it.
+  if [ ! -f "$VSIX" ] || [ -n "$(cd "$ROOT" && find client/src server/mpguard scripts package.json -newer "$VSIX" -type f -not -path '*/__pycache__/*' | head -1)" ]; then
+    (cd "$ROOT" && npm run package)
+  fi
 fi
 VSIX="$(cd "$(dirname "$VSIX")" && pwd)/$(basename "$VSIX")"
 mkdir -p "$OUT"

@@ -27,9 +27,13 @@ import pytest
 CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
 TIMEOUT = 12
 # Force spawn exactly as Windows/macOS would, whatever this platform's default is.
+# The script runs in the real `__main__` module (not a runpy temporary one): importing
+# multiprocessing aliases `sys.modules['__mp_main__']` to the `__main__` of that moment, and the parent
+# resolves classes pickled back by children (e.g. an exception raised in a task) through that alias.
 RUNNER = (
-    "import multiprocessing as mp, runpy, sys; mp.set_start_method('spawn', force=True); "
-    "sys.argv = [sys.argv[1]]; runpy.run_path(sys.argv[0], run_name='__main__')"
+    "import multiprocessing as mp, sys; mp.set_start_method('spawn', force=True); "
+    "sys.argv = [sys.argv[1]]; m = sys.modules['__main__']; m.__file__ = sys.argv[0]; "
+    "exec(compile(open(sys.argv[0]).read(), sys.argv[0], 'exec'), m.__dict__)"
 )
 
 

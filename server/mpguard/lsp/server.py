@@ -39,7 +39,7 @@ import mpguard
 from mpguard.catalogue import CATALOGUE, docs_url
 from mpguard.config import Config, config_for, invalidate_cache
 from mpguard.engine import Analysis, analyze
-from mpguard.findings import Finding, Safety
+from mpguard.findings import Finding, Range, Safety
 from mpguard.lsp.convert import (
     SOURCE,
     LineIndex,
@@ -617,15 +617,15 @@ def collect_actions(
 
     specs: list[ActionSpec] = []
     suppress: list[tuple[str, int]] = []  # (code, 1-based line), in order
-    any_safe = False
+    any_safe = False  # a safe fix under the cursor: offer fix-all in the plain lightbulb menu too
     for f in analysis.findings:
         if f.code == "MP000":
+            continue
+        if not engine_ranges_overlap(f.range, req):
             continue
         for fx in f.fixes:
             if fx.kind == "quickfix" and fx.safety is Safety.SAFE:
                 any_safe = True
-        if not engine_ranges_overlap(f.range, req):
-            continue
         for i, fx in enumerate(f.fixes):
             if not _kind_wanted(fx.kind, only):
                 continue
@@ -644,6 +644,22 @@ def collect_actions(
             )
         if (f.code, f.range.start.line) not in suppress:
             suppress.append((f.code, f.range.start.line))
+    # Convertible `with Pool(...)` blocks around the cursor, reported or not.
+    if _kind_wanted("refactor.rewrite", only) and analysis.parsed:
+        from mpguard.lsp.refactorings import pool_conversions
+
+        have = {s.title for s in specs if s.kind.startswith("refactor")}
+        for title, compute in pool_conversions(getattr(analysis, "model", None), req):
+            if title in have or f"{title} (unsafe)" in have:
+                continue
+
+            def conv_edits(compute=compute) -> list:
+                new = compute()
+                return [] if new is None or new == text else minimal_edits(text, new)
+
+            specs.append(ActionSpec(title=title, kind="refactor.rewrite", code=None, edits=conv_edits,
+                                    data={"type": "convertPool", "line": req.start.line,
+                                          "column": req.start.column}))
     # Diagnostics the editor holds for this range (maybe stale while the file does not parse).
     for d in context_diags:
         if d.source != SOURCE or not isinstance(d.code, str) or d.code == "MP000":
@@ -989,6 +1005,15 @@ def create_server() -> MpguardServer:
                 return [line_suppression_edit(text, int(data["line"]), str(data["code"]))]
             if kind == "disableFile":
                 return [file_suppression_edit(text, str(data["code"]))]
+            if kind == "convertPool":
+                from mpguard.findings import Position as P
+                from mpguard.lsp.refactorings import pool_conversions
+
+                at = P(int(data.get("line", 1)), int(data.get("column", 0)))
+                for _title, compute in pool_conversions(getattr(analysis, "model", None), Range(at, at)):
+                    new = compute()
+                    return [] if new is None else minimal_edits(text, new)
+                return []
             if kind == "fix":
                 code, line = data.get("code"), int(data.get("line", 0))
                 candidates = [f for f in analysis.findings if f.code == code]

@@ -1,0 +1,605 @@
+"""MP404 unpicklable-exception: an exception raised in a pool/executor task cannot be rebuilt in the
+parent because its `__init__` does not hand all of its arguments to `BaseException.__init__`.
+
+A task's exception travels back to the parent by pickle, and `BaseException.__reduce__` rebuilds it
+as `cls(*exc.args)`. `exc.args` is what `BaseException.__init__` last received (or, when no
+`__init__` in the chain calls it, the positional constructor arguments). When that tuple does not
+fit the class's own `__init__` signature, unpickling raises `TypeError` in the parent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Optional, Union
+
+import libcst as cst
+
+from mpguard.model import (
+    CallSite,
+    ClassInfo,
+    Dispatch,
+    FunctionInfo,
+    ModuleModel,
+    dotted_name,
+)
+from mpguard.pickling import api_text
+from mpguard.reach import WorkerRun, process_workers
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.valueflow import site_of_call
+
+ESCAPES = ("__reduce__", "__reduce_ex__", "__new__")
+CATCH_ALL = {"Exception", "BaseException"}
+ORIG = "orig"  # exc.args = the positional arguments of the constructor call
+
+
+# ---- which raises leave the worker ---------------------------------------------------------
+
+Layer = tuple[cst.ExceptHandler, ...]
+
+
+@dataclass(eq=False)
+class Escaping:
+    raise_node: cst.Raise
+    function: FunctionInfo
+    layers: tuple[Layer, ...]  # enclosing handlers (callee first), up the call chain
+
+
+def _walk_function(f: FunctionInfo) -> tuple[list[tuple[cst.Raise, tuple[Layer, ...]]], dict[int, tuple[Layer, ...]]]:
+    """The raises of `f` and its call nodes, each with the try-handlers around them (innermost
+    last). A local walk of this one body (nested defs and classes are their own functions)."""
+    raises: list[tuple[cst.Raise, tuple[Layer, ...]]] = []
+    calls: dict[int, tuple[Layer, ...]] = {}
+
+    def walk(node: cst.CSTNode, layers: tuple[Layer, ...]) -> None:
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return
+        if isinstance(node, (cst.Try, cst.TryStar)):
+            inner = layers + (tuple(node.handlers),)
+            walk(node.body, inner)
+            for h in node.handlers:
+                walk(h, layers)
+            for part in (node.orelse, node.finalbody):
+                if part is not None:
+                    walk(part, layers)
+            return
+        if isinstance(node, cst.Raise):
+            raises.append((node, layers))
+        if isinstance(node, cst.Call):
+            calls[id(node)] = layers
+        for child in node.children:
+            walk(child, layers)
+
+    walk(f.node.body, ())
+    return raises, calls
+
+
+def escaping_raises(model: ModuleModel, worker: FunctionInfo) -> Iterator[Escaping]:
+    """Every `raise` in the worker and the local functions it calls, with the handlers that might
+    catch it on the way out (first path found per function)."""
+    seen: set[int] = set()
+    work: list[tuple[FunctionInfo, tuple[Layer, ...]]] = [(worker, ())]
+    while work:
+        f, outer = work.pop(0)
+        if id(f) in seen:
+            continue
+        seen.add(id(f))
+        raises, calls = _walk_function(f)
+        for node, layers in raises:
+            yield Escaping(node, f, layers + outer)
+        for site in f.calls:
+            layers = calls.get(id(site.node))
+            if layers is None:
+                continue
+            for g in model.called_functions(site):
+                if id(g) not in seen:
+                    work.append((g, layers + outer))
+
+
+def _reraises(handler: cst.ExceptHandler) -> bool:
+    """The handler ends with a bare `raise` (it logs and re-raises)."""
+    stack: list[cst.CSTNode] = [handler.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Raise) and node.exc is None:
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def _caught(model: ModuleModel, esc: Escaping, chain: list[ClassInfo]) -> bool:
+    names = {c.name for c in chain}
+    for layer in esc.layers:
+        for h in layer:
+            if _reraises(h):
+                continue
+            if h.type is None:
+                return True
+            types = [e.value for e in h.type.elements] if isinstance(h.type, cst.Tuple) else [h.type]
+            for t in types:
+                text = dotted_name(t) or ""
+                last = text.rsplit(".", 1)[-1]
+                if last in CATCH_ALL or last in names:
+                    return True
+                v = model.resolve(t, esc.function.scope)
+                if v.kind == "class" and v.class_info is not None and v.class_info in chain:
+                    return True
+                if v.kind == "unknown" and last not in names and not last.endswith(("Error", "Exception", "Warning")):
+                    return True  # an exception tuple held in a variable: cannot tell
+    return False
+
+
+# ---- what `exc.args` will hold --------------------------------------------------------------
+
+def _local_base(model: ModuleModel, cls: ClassInfo) -> Optional[ClassInfo]:
+    for base in cls.bases:
+        v = model.resolve(base, cls.defining_scope)
+        if v.kind == "class" and v.class_info is not None:
+            return v.class_info
+    return None
+
+
+def local_chain(model: ModuleModel, cls: ClassInfo) -> list[ClassInfo]:
+    """The class and its local exception bases (first local base at each step)."""
+    out = [cls]
+    while len(out) < 8:
+        nxt = _local_base(model, out[-1])
+        if nxt is None or nxt in out:
+            break
+        out.append(nxt)
+    return out
+
+
+def _init_of(model: ModuleModel, cls: ClassInfo) -> Optional[tuple[ClassInfo, FunctionInfo]]:
+    for c in local_chain(model, cls):
+        if "__init__" in c.methods:
+            return c, c.methods["__init__"]
+    return None
+
+
+def _super_inits(model: ModuleModel, owner: ClassInfo, init: FunctionInfo
+                 ) -> Optional[list[tuple[CallSite, Optional[ClassInfo], list[cst.Arg]]]]:
+    """The calls in `init` that run the next `__init__`: (site, local class whose `__init__` runs,
+    or None for a library/builtin exception, the arguments passed). None when one is unclear."""
+    out = []
+    for site in init.calls:
+        func = site.node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "__init__"):
+            continue
+        target = func.value
+        args = list(site.node.args)
+        if isinstance(target, cst.Call) and isinstance(target.func, cst.Name) and target.func.value == "super" \
+                and model.binding_before("super", site.scope, site.seq) is None:
+            nxt = _local_base(model, owner)
+        else:
+            if not args or args[0].keyword is not None or args[0].star or not (
+                    isinstance(args[0].value, cst.Name) and args[0].value.value == "self"):
+                return None
+            args = args[1:]
+            v = model.resolve(target, site.scope, site.seq)
+            if v.kind == "class" and v.class_info is not None:
+                nxt = v.class_info
+            elif (dotted_name(target) or "").rsplit(".", 1)[-1] in {
+                    (dotted_name(b) or "").rsplit(".", 1)[-1] for b in owner.bases}:
+                nxt = None  # `Exception.__init__(self, ...)`, `requests.HTTPError.__init__(self, ...)`
+            else:
+                return None
+        out.append((site, nxt, args))
+    return out
+
+
+ArgsLen = Union[int, str, None]  # a count, ORIG, or None (unknown)
+
+
+def args_len(model: ModuleModel, cls: ClassInfo, depth: int = 0) -> tuple[ArgsLen, Optional[CallSite]]:
+    """len(exc.args) after `cls(...)`'s `__init__` chain runs, and the call that sets it."""
+    if depth > 6:
+        return None, None
+    found = _init_of(model, cls)
+    if found is None:
+        return ORIG, None  # BaseException.__init__ with every positional argument
+    owner, init = found
+    calls = _super_inits(model, owner, init)
+    if calls is None:
+        return None, None
+    if not calls:
+        return ORIG, None  # BaseException.__new__ already stored the constructor's positional args
+    results = set()
+    site0 = None
+    for site, nxt, args in calls:
+        if any(a.star or a.keyword is not None for a in args):
+            return None, None
+        if nxt is None:
+            got: ArgsLen = len(args)
+        else:
+            inner, _ = args_len(model, nxt, depth + 1)
+            got = len(args) if inner == ORIG else inner
+        results.add(got)
+        site0 = site0 or site
+    if len(results) != 1:
+        return None, None
+    return results.pop(), site0
+
+
+@dataclass
+class Signature:
+    required: list[str]
+    optional: list[str]
+    star: bool
+    required_kwonly: list[str]
+
+    def text(self) -> str:
+        return ", ".join(["self", *self.required, *(f"{o}=..." for o in self.optional)]
+                         + (["*args"] if self.star else []) + [f"*, {k}" for k in self.required_kwonly[:1]]
+                         + self.required_kwonly[1:])
+
+
+def signature(init: FunctionInfo) -> Optional[Signature]:
+    p = init.node.params
+    positional = [*p.posonly_params, *p.params]
+    if not positional or init.decorators:
+        return None
+    positional = positional[1:]  # self
+    return Signature(
+        required=[x.name.value for x in positional if x.default is None],
+        optional=[x.name.value for x in positional if x.default is not None],
+        star=isinstance(p.star_arg, cst.Param),
+        required_kwonly=[x.name.value for x in p.kwonly_params if x.default is None],
+    )
+
+
+def _registered_with_copyreg(model: ModuleModel, cls: ClassInfo) -> bool:
+    for site in model.calls:
+        v = model.resolve(site.node.func, site.scope, site.seq)
+        if v.kind in ("ref", "module") and v.qualname == "copyreg.pickle" and site.node.args:
+            t = model.resolve(site.node.args[0].value, site.scope, site.seq)
+            if t.kind == "class" and t.class_info is cls:
+                return True
+    return False
+
+
+# ---- check ---------------------------------------------------------------------------------
+
+def _raised_class(model: ModuleModel, esc: Escaping) -> Optional[tuple[ClassInfo, Optional[cst.Call]]]:
+    exc = esc.raise_node.exc
+    if isinstance(exc, cst.Call):
+        site = site_of_call(model, exc)
+        if site is None:
+            return None
+        v = model.resolve(exc.func, site.scope, site.seq)
+        if v.kind == "class" and v.class_info is not None:
+            return v.class_info, exc
+        return None
+    if isinstance(exc, cst.Name):
+        v = model.resolve(exc, esc.function.scope)
+        if v.kind == "instance" and v.class_info is not None and isinstance(v.node, cst.Call):
+            return v.class_info, v.node  # err = LedgerError(...); raise err
+    return None
+
+
+def _consequence(d: Dispatch) -> str:
+    if d.receiver.is_type("ProcessPoolExecutor"):
+        return ("`ProcessPoolExecutor` then treats the pool as broken: the future fails with `BrokenProcessPool` "
+                "(\"A process in the process pool was terminated abruptly\") instead of the real error, and every "
+                "pending task is lost")
+    return ("The `Pool`'s result-handler thread dies on that error, so `map()`/`get()` never returns (the program "
+            "hangs) and the real error is never shown")
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    reported: set[int] = set()
+    cache: dict[int, object] = {}
+    for run in process_workers(model, roles=("task",)):
+        d = run.dispatch
+        if d.api in ("pool.init", "executor.init"):
+            continue
+        for esc in escaping_raises(model, run.worker):
+            if id(esc.raise_node) in reported:
+                continue
+            got = _raised_class(model, esc)
+            if got is None:
+                continue
+            cls, ctor = got
+            if not model.class_is_exception(cls):
+                continue
+            chain = local_chain(model, cls)
+            if _caught(model, esc, chain):
+                continue
+            verdict = cache.get(id(cls))
+            if verdict is None:
+                verdict = cache[id(cls)] = _class_verdict(model, cls, chain)
+            if verdict is False:
+                continue
+            owner, init, sig, n_args, setter = verdict  # type: ignore[misc]
+            problem = _problem(sig, n_args, ctor)
+            if problem is None:
+                continue
+            reported.add(id(esc.raise_node))
+            _report(ctx, run, esc, cls, owner, init, sig, setter, problem)
+
+
+def _class_verdict(model: ModuleModel, cls: ClassInfo, chain: list[ClassInfo]):
+    for c in chain:
+        if any(m in c.methods for m in ESCAPES) or "args" in c.self_attrs:
+            return False  # a custom __reduce__, or `self.args = (...)` restores the arguments
+    if _registered_with_copyreg(model, cls):
+        return False
+    found = _init_of(model, cls)
+    if found is None:
+        return False
+    owner, init = found
+    sig = signature(init)
+    if sig is None:
+        return False
+    n_args, setter = args_len(model, cls)
+    if n_args is None:
+        return False
+    return owner, init, sig, n_args, setter
+
+
+def _problem(sig: Signature, n_args: ArgsLen, ctor: Optional[cst.Call]) -> Optional[tuple[int, str]]:
+    """(len(exc.args), the TypeError) when `cls(*exc.args)` fails, else None."""
+    if n_args == ORIG:
+        if ctor is None or any(a.star for a in ctor.args):
+            return None
+        n = sum(1 for a in ctor.args if a.keyword is None)
+    else:
+        assert isinstance(n_args, int)
+        n = n_args
+    if sig.required_kwonly:
+        return n, f"missing 1 required keyword-only argument: '{sig.required_kwonly[0]}'"
+    if n < len(sig.required):
+        missing = sig.required[n:]
+        names = " and ".join(f"'{m}'" for m in missing) if len(missing) <= 2 else ", ".join(f"'{m}'" for m in missing)
+        plural = "s" if len(missing) > 1 else ""
+        return n, f"missing {len(missing)} required positional argument{plural}: {names}"
+    if not sig.star and n > len(sig.required) + len(sig.optional):
+        return n, f"takes {len(sig.required) + len(sig.optional) + 1} positional arguments but {n + 1} were given"
+    return None
+
+
+def _report(ctx: RuleContext, run: WorkerRun, esc: Escaping, cls: ClassInfo, owner: ClassInfo,
+            init: FunctionInfo, sig: Signature, setter: Optional[CallSite], problem: tuple[int, str]) -> None:
+    d = run.dispatch
+    n, error = problem
+    if sig.required_kwonly:
+        advice = ("Make the keyword-only parameters positional and pass every argument to `super().__init__(...)`, "
+                  "or define `__reduce__`.")
+    else:
+        advice = ("Pass every constructor argument to `super().__init__(...)` (format the message in `__str__`), or "
+                  "define `__reduce__`.")
+    where = f"`{esc.function.name}`" if esc.function is run.worker else (
+        f"`{esc.function.name}` (called by the worker `{run.worker.name}`)")
+    if setter is not None:
+        stores = (f"its `__init__({sig.text()})` passes {n} argument{'s' if n != 1 else ''} to "
+                  "`super().__init__`, so `exc.args` holds only those")
+    else:
+        stores = (f"its `__init__({sig.text()})` never calls `super().__init__`, so `exc.args` holds only the "
+                  f"{n} positional argument{'s' if n != 1 else ''} of the `raise`")
+    message = (
+        f"`{cls.name}` is raised in {where}, which runs in worker processes ({api_text(d)}): the exception is "
+        f"pickled back to the parent and rebuilt there as `{cls.name}(*exc.args)`, but {stores}; unpickling fails "
+        f"with `TypeError: {owner.name}.__init__() {error}`. {_consequence(d)}. {advice}"
+    )
+    label = (f"`{owner.name}.__init__` sets `exc.args` here" if setter is not None
+             else f"`{owner.name}.__init__` never calls `super().__init__`")
+    related = [(setter.node if setter is not None else init.node, label),
+               (d.site.node, "the task runs in a worker process here")]
+    ctx.report(esc.raise_node, message, related=related)
+
+
+RULE = Rule(
+    code="MP404",
+    summary="An exception raised in a pool/executor task cannot be unpickled in the parent: its `__init__` "
+            "does not pass all of its arguments to `super().__init__`.",
+    why="""
+When a `Pool`/`ProcessPoolExecutor` task raises, the worker pickles the exception and the parent
+rebuilds it as `cls(*exc.args)`. `exc.args` is whatever `BaseException.__init__` received, so an
+exception like `def __init__(self, entry_id, reason): super().__init__(f"{entry_id}: {reason}")`
+has one arg but needs two: unpickling raises `TypeError: __init__() missing 1 required positional
+argument` in the parent. `Pool`'s result-handler thread dies and `map()`/`get()` hangs forever;
+`ProcessPoolExecutor` reports `BrokenProcessPool` instead of the real error.
+""",
+    fix_doc="""
+Pass every constructor argument to the base class and build the message in `__str__`:
+
+```python
+class LedgerError(Exception):
+    def __init__(self, entry_id, reason):
+        super().__init__(entry_id, reason)
+        self.entry_id, self.reason = entry_id, reason
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.reason}"
+```
+
+or define `__reduce__` returning `(LedgerError, (self.entry_id, self.reason))`. Standard exceptions
+and exceptions whose arguments all reach `super().__init__` are not reported.
+""",
+    check=check,
+    crash_class=True,
+    examples=(
+        Example("""
+from multiprocessing import Pool
+
+class LedgerError(Exception):
+    def __init__(self, entry_id, reason):
+        super().__init__(f"{entry_id}: {reason}")
+        self.entry_id = entry_id
+
+def post(entry):
+    if entry["amount"] < 0:
+        raise LedgerError(entry["id"], "negative amount")  # expect
+    return entry["amount"]
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        print(pool.map(post, [{"id": 1, "amount": 5}, {"id": 2, "amount": -1}]))
+""", True, "the catalogue's LedgerError raised by a Pool.map task"),
+        Example("""
+from concurrent.futures import ProcessPoolExecutor
+
+class ConversionError(RuntimeError):
+    def __init__(self, path, code, detail=""):
+        RuntimeError.__init__(self, "cannot convert %s (exit %d) %s" % (path, code, detail))
+
+class PdfError(ConversionError):
+    pass
+
+def run_tool(path):
+    code = 3
+    if code:
+        raise PdfError(path, code)  # expect
+
+def convert(path):
+    try:
+        run_tool(path)
+    except ValueError:
+        return None
+    return path
+
+def main(paths):
+    with ProcessPoolExecutor() as ex:
+        return [f.result() for f in [ex.submit(convert, p) for p in paths]]
+
+if __name__ == "__main__":
+    main(["a.pdf"])
+""", True, "inherited __init__, raised in a helper the submitted task calls"),
+        Example("""
+import multiprocessing as mp
+
+class FetchError(Exception):
+    def __init__(self, url, status):
+        self.url = url
+        self.status = status
+
+    def __str__(self):
+        return f"{self.url}: HTTP {self.status}"
+
+class Timeout(Exception):
+    def __init__(self, url, *, seconds):
+        super().__init__(url)
+        self.seconds = seconds
+
+def fetch(url):
+    if url.endswith(".bad"):
+        raise FetchError(url, status=404)  # expect
+    if url.endswith(".slow"):
+        raise Timeout(url, seconds=30)  # expect
+    return url
+
+if __name__ == "__main__":
+    with mp.Pool(2) as pool:
+        pages = pool.map_async(fetch, ["a", "b.bad"]).get()
+""", True, "no super().__init__ with a keyword argument; a required keyword-only parameter"),
+        Example("""
+from multiprocessing import Pool
+
+class LedgerError(Exception):
+    def __init__(self, entry_id, reason):
+        super().__init__(entry_id, reason)
+        self.entry_id, self.reason = entry_id, reason
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.reason}"
+
+class QuotaError(Exception):
+    def __init__(self, user, limit):
+        super().__init__(f"{user} over {limit}")
+        self.user, self.limit = user, limit
+
+    def __reduce__(self):
+        return (QuotaError, (self.user, self.limit))
+
+class ParseError(ValueError):
+    def __init__(self, line, msg="bad line"):
+        super().__init__(f"{msg}: {line}")
+
+def post(entry):
+    if entry < 0:
+        raise LedgerError(entry, "negative")
+    if entry > 100:
+        raise QuotaError("bob", 100)
+    if entry == 7:
+        raise ParseError(entry)
+    if entry == 8:
+        raise ValueError(entry, "standard exceptions pickle fine")
+    return entry
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        print(pool.map(post, [1, 2, 3]))
+""", False, "all args passed through, __reduce__, only optional extras, standard exceptions"),
+        Example("""
+from multiprocessing import Pool
+
+class ConfigError(Exception):
+    def __init__(self, key, reason):
+        super().__init__(f"{key}: {reason}")
+
+def load_config(path):
+    raise ConfigError(path, "missing")
+
+def work(x):
+    try:
+        helper(x)
+    except ConfigError:
+        return None
+    return x
+
+def helper(x):
+    if x < 0:
+        raise ConfigError(x, "negative")
+
+if __name__ == "__main__":
+    try:
+        load_config("app.toml")
+    except ConfigError as e:
+        print(e)
+    with Pool(2) as pool:
+        print(pool.map(work, [1, -1]))
+""", False, "raised only in the parent; caught inside the worker"),
+        Example("""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing import Process
+
+class JobError(Exception):
+    def __init__(self, job, reason):
+        super().__init__(f"{job}: {reason}")
+
+def job(n):
+    raise JobError(n, "failed")
+
+if __name__ == "__main__":
+    with ThreadPoolExecutor() as ex:
+        ex.submit(job, 1).result()
+    p = Process(target=job, args=(2,))
+    p.start()
+    p.join()
+""", False, "threads do not pickle; a Process target's exception is never sent to the parent"),
+        Example("""
+from multiprocessing import Pool
+
+class RetryError(Exception):
+    def __init__(self, attempt, cause):
+        super().__init__(f"attempt {attempt}: {cause}")
+        self.args = (attempt, cause)
+
+class StepError(Exception):
+    def __init__(self, step):
+        super().__init__(step)
+
+def run(step):
+    if step == 3:
+        raise RetryError(step, "io")
+    raise StepError(f"step {step}")
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        pool.map(run, range(5))
+""", False, "self.args restored; one required argument passed through"),
+    ),
+)

@@ -1,0 +1,301 @@
+"""MP505 parent-only-global: a global assigned only in the parent at run time and read by workers
+that run under spawn/forkserver."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.model import Binding, FunctionInfo, ModuleModel, Scope, Use
+from mpguard.reach import WorkerRun, call_chains, process_workers
+from mpguard.rules import Example, Rule, RuleContext
+
+ASSIGN_KINDS = ("assign", "augassign", "for", "with")
+
+
+def _frame(scope: Scope) -> Scope:
+    while scope.parent is not None and scope.kind in ("comprehension", "lambda"):
+        scope = scope.parent
+    return scope
+
+
+def _scopes_of(model: ModuleModel, f: FunctionInfo) -> list[Scope]:
+    return [s for s in model.scopes if _frame(s) is f.scope]
+
+
+def _module_read(model: ModuleModel, f: FunctionInfo, name: str) -> Optional[Use]:
+    for s in _scopes_of(model, f):
+        for use in s.loads.get(name, []):
+            target = s.lookup_scope(name)
+            if target is not None and target.kind == "module":
+                return use
+    return None
+
+
+def _parent_functions(model: ModuleModel, runs: list[WorkerRun], children: set[int]) -> set[int]:
+    """Functions that run in the parent at run time: called from the guard, or on a call chain that
+    leads to a dispatch (minus code run in children or at import time)."""
+    out = set(model.functions_run_from_guard())
+    for run in runs:
+        for chain in call_chains(model, run.dispatch.site):
+            for site in chain:
+                if site.function is not None:
+                    out.add(id(site.function))
+    return out - children - model.functions_run_at_import()
+
+
+def _import_time_value(model: ModuleModel, name: str) -> Optional[Binding]:
+    for b in model.module_scope.bindings.get(name, []):
+        if b.toplevel and not b.guarded and b.scope is model.module_scope:
+            return b
+    return None
+
+
+def _short(model: ModuleModel, node: Optional[cst.CSTNode]) -> Optional[str]:
+    if node is None:
+        return None
+    try:
+        text = model.module.code_for_node(node).strip()
+    except Exception:  # noqa: BLE001
+        return None
+    return text if len(text) <= 30 and "\n" not in text else None
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    runs = process_workers(model, roles=("task", "target"))
+    if not runs:
+        return
+    inits = process_workers(model, roles=("initializer",))
+    children: set[int] = set()
+    for r in (*runs, *inits):
+        children.update(id(f) for f in r.reach)
+    parent_funcs = _parent_functions(model, runs, children)
+
+    # module-level names assigned in the parent at run time, with their first such assignment
+    assigned: dict[str, tuple[Binding, str]] = {}
+    child_assigned: set[str] = set()
+    for name, bindings in model.module_scope.bindings.items():
+        for b in bindings:
+            if b.kind not in ASSIGN_KINDS:
+                continue
+            scope = b.scope
+            if scope is model.module_scope:
+                if b.guarded and name not in assigned:
+                    assigned[name] = (b, "under the `__main__` guard")
+                continue
+            f = scope.function if scope is not None else None
+            if f is None:
+                continue
+            if id(f) in children:
+                child_assigned.add(name)
+            elif id(f) in parent_funcs and name not in assigned:
+                assigned[name] = (b, f"in `{f.name}()`")
+    for name, (b, where) in sorted(assigned.items(), key=lambda kv: kv[1][0].seq):
+        if name in child_assigned:
+            continue  # the child sets it itself (initializer, lazy init in the worker)
+        for run in (*runs, *inits):
+            method = model.start_method_of(run.dispatch.receiver)
+            if method == "fork":
+                continue
+            read = next(((f, u) for f in run.reach if id(f) not in parent_funcs and not f.guarded
+                         for u in [_module_read(model, f, name)] if u is not None), None)
+            if read is None:
+                continue
+            f, use = read
+            line = model.range_of(use.node).start.line
+            initial = _import_time_value(model, name)
+            if initial is None:
+                seen = "the name does not exist there at all (`NameError: name '" + name + "' is not defined`)"
+            else:
+                value = _short(model, initial.value) if initial.kind == "assign" else None
+                seen = (f"it sees the import-time value `{value}` instead" if value
+                        else "it sees the import-time value instead")
+            role = "initializer" if run.dispatch.worker_role == "initializer" else "worker"
+            who = f"the {role} `{f.name}`" if f is run.worker else f"`{f.name}` (run by the {role} `{run.worker.name}`)"
+            message = (
+                f"`{name}` is assigned here only in the parent at run time ({where}), but {who} "
+                f"reads it (line {line}). Under `{method}` each child process starts a fresh "
+                "interpreter and re-imports this module (the main script as `__mp_main__`, where the "
+                f"`__main__` guard does not run), so this assignment never happens in the child: {seen}. "
+                f"Pass `{name}` to the worker as an argument, or through `initializer=`/`initargs=` with "
+                "an initializer that sets the global in each child."
+            )
+            ctx.report(b.node, message, related=[(use.node, f"read in the {role} here")])
+            break
+
+
+RULE = Rule(
+    code="MP505",
+    summary="A global set only in the parent at run time is read by spawned workers, which never see it.",
+    why="""
+With the `spawn` and `forkserver` start methods a child does not inherit the parent's memory: it
+starts a new interpreter, imports the main module again (as `__mp_main__`, so the
+`if __name__ == "__main__":` block does not run) and unpickles the task. A module-level variable
+that the parent assigned at run time - `global SETTINGS; SETTINGS = load()` in `main()`, or a plain
+assignment under the guard - therefore has its import-time value in every child (often `None`,
+giving `TypeError: 'NoneType' object is not subscriptable`), or does not exist at all
+(`NameError`). Under `fork` the child gets a copy of the parent's memory and sees the value, which
+is why such code works on Linux < 3.14 and breaks on Windows, macOS and Python 3.14+.
+
+Not reported: values passed to the worker as arguments, globals set in each child by an
+`initializer` (or lazily by the worker itself), and processes started with `fork`.
+""",
+    fix_doc="""
+Pass the value to the worker explicitly (`pool.map(partial(work, settings=settings), items)`,
+`Process(args=(settings,))`), or set the global in every child with
+`Pool(initializer=init, initargs=(settings,))` where `init` does `global SETTINGS; SETTINGS = ...`.
+""",
+    check=check,
+    spawn_only=True,
+    examples=(
+        Example(
+            """
+import json
+from multiprocessing import Pool
+
+SETTINGS = None
+
+def score(item):
+    return item * SETTINGS["weight"]
+
+def main():
+    global SETTINGS
+    SETTINGS = json.load(open("settings.json"))  # expect
+    with Pool(4) as pool:
+        print(pool.map(score, [1, 2, 3]))
+
+if __name__ == "__main__":
+    main()
+""",
+            True,
+            "global set in main(), read by the task",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def work(path):
+    return path.startswith(PREFIX)
+
+if __name__ == "__main__":
+    PREFIX = "/data"  # expect
+    procs = [mp.Process(target=work, args=(p,)) for p in ["/data/a", "/tmp/b"]]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+""",
+            True,
+            "plain assignment under the guard: NameError in the child",
+        ),
+        Example(
+            """
+import argparse
+from concurrent.futures import ProcessPoolExecutor
+
+VERBOSE = False
+
+def log(msg):
+    if VERBOSE:
+        print(msg)
+
+def crunch(n):
+    log(f"crunching {n}")
+    return n * n
+
+if __name__ == "__main__":
+    args = argparse.ArgumentParser().parse_args()
+    VERBOSE = True  # expect
+    with ProcessPoolExecutor() as ex:
+        print(list(ex.map(crunch, range(4))))
+""",
+            True,
+            "read transitively through a helper",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+SETTINGS = None
+
+def init(settings):
+    global SETTINGS
+    SETTINGS = settings
+
+def score(item):
+    return item * SETTINGS["weight"]
+
+def main():
+    settings = {"weight": 2}
+    with Pool(4, initializer=init, initargs=(settings,)) as pool:
+        print(pool.map(score, [1, 2, 3]))
+
+if __name__ == "__main__":
+    main()
+""",
+            False,
+            "set in each child by an initializer",
+        ),
+        Example(
+            """
+from functools import partial
+from multiprocessing import Pool
+
+def score(item, weight):
+    return item * weight
+
+if __name__ == "__main__":
+    weight = 3
+    with Pool(2) as pool:
+        print(pool.map(partial(score, weight=weight), [1, 2]))
+""",
+            False,
+            "passed as an argument",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+CONFIG = None
+
+def work(x):
+    return x + CONFIG["offset"]
+
+def main():
+    global CONFIG
+    CONFIG = {"offset": 1}
+    ctx = mp.get_context("fork")
+    with ctx.Pool(2) as pool:
+        print(pool.map(work, [1, 2]))
+
+if __name__ == "__main__":
+    main()
+""",
+            False,
+            "fork context: the child inherits the value",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+CACHE = None
+
+def lookup(key):
+    global CACHE
+    if CACHE is None:
+        CACHE = {"a": 1}
+    return CACHE.get(key)
+
+if __name__ == "__main__":
+    results = None
+    with Pool(2) as pool:
+        results = pool.map(lookup, ["a", "b"])
+    print(results)
+""",
+            False,
+            "lazily initialised in the worker; guard-only names the worker never reads",
+        ),
+    ),
+)

@@ -1,0 +1,332 @@
+"""MP506 connection-inherited-by-fork: a DB connection / network client created in the parent is
+used by fork workers, which all share its socket."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.model import Binding, ModuleModel, Scope, Use, Value
+from mpguard.pickling import constructor_qualname, inherited_payload
+from mpguard.reach import process_workers
+from mpguard.rules import Example, Rule, RuleContext
+
+KINDS = {
+    "sqlite3": "SQLite connection",
+    "psycopg2": "PostgreSQL connection",
+    "psycopg": "PostgreSQL connection",
+    "pymysql": "MySQL connection",
+    "MySQLdb": "MySQL connection",
+    "mysql": "MySQL connection",
+    "pyodbc": "ODBC connection",
+    "cx_Oracle": "Oracle connection",
+    "oracledb": "Oracle connection",
+    "sqlalchemy": "SQLAlchemy engine",
+    "redis": "Redis client",
+    "pymongo": "MongoDB client",
+    "requests": "`requests.Session`",
+    "httpx": "`httpx.Client`",
+    "boto3": "boto3 client",
+}
+# Clients that open their sockets lazily and keep them in a pool.
+POOLED = {"sqlalchemy", "redis", "pymongo", "requests", "httpx", "boto3"}
+SYMPTOMS = {
+    "sqlite3": "interleaved writes through one file handle and its locks - `database is locked`, "
+               "`database disk image is malformed`, a corrupted database file",
+    "psycopg2": "interleaved protocol messages - `SSL error: decryption failed or bad record mac`, "
+                "'server closed the connection unexpectedly', results of another process's query",
+    "sqlalchemy": "interleaved protocol messages on the pooled connections - `SSL error: decryption "
+                  "failed or bad record mac`, 'server closed the connection unexpectedly', results of "
+                  "another process's query",
+}
+SYMPTOMS["psycopg"] = SYMPTOMS["psycopg2"]
+GENERIC = ("requests and replies interleave - a process reads another one's reply, or a truncated one, "
+           "and the connection breaks with protocol errors")
+RESETS = {"dispose", "close"}
+
+
+def _frame(scope: Scope) -> Scope:
+    while scope.parent is not None and scope.kind in ("comprehension", "lambda"):
+        scope = scope.parent
+    return scope
+
+
+def _root(model: ModuleModel, v: Value) -> str:
+    return (constructor_qualname(model, v) or "").split(".", 1)[0]
+
+
+def _reads(model: ModuleModel, f, name: str) -> list[Use]:
+    out = []
+    for s in model.scopes:
+        if _frame(s) is not f.scope:
+            continue
+        for use in s.loads.get(name, []):
+            target = s.lookup_scope(name)
+            if target is not None and target.kind == "module":
+                out.append(use)
+    return out
+
+
+def _reset_in(model: ModuleModel, uses: list[Use]) -> bool:
+    """`engine.dispose()` / `conn.close()` in child-side code: the child drops the inherited pool."""
+    for use in uses:
+        parent = model.parents.get(id(use.node))
+        if isinstance(parent, cst.Attribute) and parent.value is use.node and parent.attr.value in RESETS:
+            return True
+    return False
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    runs = process_workers(model, roles=("task", "target"))
+    inits = process_workers(model, roles=("initializer",))
+    fork_runs = [r for r in runs if model.start_method_of(r.dispatch.receiver) == "fork"]
+    children: set[int] = set()
+    for r in (*runs, *inits):
+        children.update(id(f) for f in r.reach)
+    reported: set[int] = set()
+
+    if fork_runs:
+        for name, bindings in model.module_scope.bindings.items():
+            conns: list[tuple[Binding, Value]] = []
+            in_child = False
+            for b in bindings:
+                f = b.scope.function if b.scope is not None and b.scope is not model.module_scope else None
+                if f is not None and id(f) in children:
+                    in_child = True  # created in the worker / initializer: one per child
+                    break
+                if b.kind != "assign":
+                    continue
+                v = model.value_of_binding(b)
+                if v.is_type("connection") and isinstance(v.node, cst.Call):
+                    conns.append((b, v))
+            if in_child or not conns:
+                continue
+            init_uses = [u for r in inits for f in r.reach for u in _reads(model, f, name)]
+            if _reset_in(model, init_uses):
+                continue
+            for run in fork_runs:
+                use = next((u for f in run.reach for u in _reads(model, f, name)), None)
+                if use is None or _reset_in(model, [u for f in run.reach for u in _reads(model, f, name)]):
+                    continue
+                b, v = conns[0]
+                if id(v.node) in reported:
+                    break
+                reported.add(id(v.node))
+                where = "at module level" if b.scope is model.module_scope and not b.guarded else "in the parent"
+                _report(ctx, v, f"`{name}`", where, use.node, run)
+                break
+
+    # handed to a fork Process / initializer as an argument: inherited the same way
+    for d in model.iter_process_dispatches():
+        if not d.is_process or d.api not in ("process", "pool.init", "executor.init"):
+            continue
+        if model.start_method_of(d.receiver) != "fork":
+            continue
+        for expr in inherited_payload(model, d):
+            v = model.resolve(expr, d.site.scope, d.site.seq)
+            if not v.is_type("connection") or not isinstance(v.node, cst.Call) or id(v.node) in reported:
+                continue
+            if _frame(d.site.scope).function is not None and id(_frame(d.site.scope).function) in children:
+                continue
+            reported.add(id(v.node))
+            label = f"`{expr.value}`" if isinstance(expr, cst.Name) else "This connection"
+            _report(ctx, v, label, "in the parent", expr, None)
+
+
+def _report(ctx: RuleContext, v: Value, label: str, where: str, use_node: cst.CSTNode, run) -> None:
+    model = ctx.model
+    root = _root(model, v)
+    what = KINDS.get(root, "connection")
+    line = model.range_of(use_node).start.line
+    if run is not None:
+        who = f"the fork worker `{run.worker.name}` uses it (line {line})"
+    else:
+        who = f"it is handed to a `fork` child process (line {line})"
+    shared = ("its pooled sockets (any connection the parent has opened before the fork)" if root in POOLED
+              else "its socket / file descriptor")
+    message = (
+        f"{label} is a {what} created {where}, and {who}. `fork` copies the parent's memory and open "
+        f"file descriptors, so every child inherits {shared} and uses {'them' if root in POOLED else 'it'} at "
+        "the same time as the "
+        f"parent and its siblings: {SYMPTOMS.get(root, GENERIC)}. Create the connection inside the "
+        "worker, or once per child in a pool `initializer` that stores it in a global"
+        + (" (or call `engine.dispose(close=False)` there)." if root == "sqlalchemy" else ".")
+    )
+    related = [(use_node, "used by the forked worker here")]
+    ctx.report(v.node, message, related=related)
+
+
+RULE = Rule(
+    code="MP506",
+    summary="A DB connection / network client created in the parent is used by `fork` workers.",
+    why="""
+Under the `fork` start method a child process starts as a copy of the parent, including every open
+socket and file descriptor. A database connection, SQLAlchemy engine pool, Redis/Mongo client or
+HTTP session created at module level or in the parent before the pool forks is therefore shared by
+all children: their requests go over one socket and the replies are read by whichever process
+happens to read first - wrong or truncated results, protocol errors such as psycopg2's
+`SSL error: decryption failed or bad record mac`, "server closed the connection unexpectedly",
+and for SQLite a possibly corrupted database file. (Under spawn/forkserver the object is not
+inherited at all; there MP103/MP203 apply instead.)
+
+Not reported: connections created inside the worker or in the pool's `initializer`, engines the
+initializer `dispose()`s, and spawn/forkserver processes.
+""",
+    fix_doc="""
+Create the connection in each child: inside the worker, or once per worker process in an
+`initializer` that stores it in a module global. For SQLAlchemy, call `engine.dispose(close=False)`
+in the initializer so each child opens its own pooled connections.
+""",
+    check=check,
+    examples=(
+        Example(
+            """
+import multiprocessing as mp
+from sqlalchemy import create_engine, text
+
+engine = create_engine("postgresql://db/app")  # expect
+
+def count_rows(table):
+    with engine.connect() as conn:
+        return conn.execute(text(f"select count(*) from {table}")).scalar()
+
+if __name__ == "__main__":
+    ctx = mp.get_context("fork")
+    with ctx.Pool(4) as pool:
+        print(pool.map(count_rows, ["users", "orders"]))
+""",
+            True,
+            "module-level engine, fork pool",
+        ),
+        Example(
+            """
+import sqlite3
+from multiprocessing import Pool
+
+DB = None
+
+def lookup(key):
+    return DB.execute("select v from kv where k = ?", (key,)).fetchone()
+
+def main():
+    global DB
+    DB = sqlite3.connect("cache.db")  # expect
+    with Pool(4) as pool:
+        print(pool.map(lookup, ["a", "b"]))
+
+if __name__ == "__main__":
+    main()
+""",
+            True,
+            "connection opened in main(); platform default fork",
+            "fork",
+        ),
+        Example(
+            """
+import requests
+from multiprocessing import Process, set_start_method
+
+session = requests.Session()  # expect
+
+def fetch(url):
+    return session.get(url).status_code
+
+def crawl(urls):
+    procs = [Process(target=fetch, args=(u,)) for u in urls]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+
+if __name__ == "__main__":
+    set_start_method("fork")
+    crawl(["https://example.com"])
+""",
+            True,
+            "HTTP session shared by forked processes",
+        ),
+        Example(
+            """
+import sqlite3
+from multiprocessing import Pool
+
+DB = None
+
+def init():
+    global DB
+    DB = sqlite3.connect("cache.db")
+
+def lookup(key):
+    return DB.execute("select v from kv where k = ?", (key,)).fetchone()
+
+if __name__ == "__main__":
+    with Pool(4, initializer=init) as pool:
+        print(pool.map(lookup, ["a", "b"]))
+""",
+            False,
+            "connection created in the initializer",
+            "fork",
+        ),
+        Example(
+            """
+import psycopg2
+import multiprocessing as mp
+
+def load(day):
+    conn = psycopg2.connect("dbname=app")
+    try:
+        return conn.cursor().execute("select 1")
+    finally:
+        conn.close()
+
+if __name__ == "__main__":
+    mp.set_start_method("fork")
+    with mp.Pool(4) as pool:
+        pool.map(load, range(7))
+""",
+            False,
+            "connection created inside the worker",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+from sqlalchemy import create_engine
+
+engine = create_engine("postgresql://db/app")
+
+def query(i):
+    with engine.connect() as conn:
+        return conn.execute("select 1")
+
+if __name__ == "__main__":
+    with mp.get_context("spawn").Pool(2) as pool:
+        pool.map(query, range(4))
+""",
+            False,
+            "spawn: not inherited (MP103 territory)",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+from sqlalchemy import create_engine
+
+engine = create_engine("postgresql://db/app")
+
+def reset():
+    engine.dispose(close=False)
+
+def query(i):
+    with engine.connect() as conn:
+        return conn.execute("select 1")
+
+if __name__ == "__main__":
+    with mp.get_context("fork").Pool(2, initializer=reset) as pool:
+        pool.map(query, range(4))
+""",
+            False,
+            "the initializer disposes the inherited engine",
+        ),
+    ),
+)

@@ -1,0 +1,236 @@
+"""MP602 process-not-joined: a `Process` is started and never joined."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.model import ModuleModel, get_arg
+from mpguard.rules import Example, Rule, RuleContext
+from mpguard.valueflow import trace
+
+# Uses that mean the process is waited for, reaped or deliberately detached.
+HANDLED = {"join", "daemon", "is_alive", "exitcode", "close", "sentinel"}
+
+
+def _daemon_keyword(call: cst.Call) -> bool:
+    arg = get_arg(call, "daemon", None)
+    return arg is not None and not (isinstance(arg.value, cst.Name) and arg.value.value in ("False", "None"))
+
+
+def _reaps_anywhere(model: ModuleModel) -> bool:
+    """`multiprocessing.active_children()` / `connection.wait(sentinels)` reap or wait for children."""
+    for site in model.calls:
+        v = model.resolve(site.node.func, site.scope, site.seq)
+        if v.kind == "ref" and v.qualname in ("multiprocessing.active_children",
+                                              "multiprocessing.connection.wait"):
+            return True
+    return False
+
+
+def _class_daemon(model: ModuleModel, cls) -> bool:
+    """A Process subclass that sets `self.daemon = ...` or passes `daemon=` to `super().__init__`."""
+    if cls is None:
+        return False
+    if "daemon" in cls.self_attrs:
+        return True
+    for f in cls.methods.values():
+        for site in f.calls:
+            if site.node.func is not None and isinstance(site.node.func, cst.Attribute) \
+                    and site.node.func.attr.value == "__init__" and get_arg(site.node, "daemon", None) is not None:
+                return True
+    return False
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    reaps: Optional[bool] = None
+    for d in model.iter_process_dispatches():
+        if d.api != "process" or not d.receiver.is_type("mp.Process"):
+            continue
+        call = d.site.node
+        if _daemon_keyword(call) or _class_daemon(model, d.receiver.class_info):
+            continue
+        events = trace(model, call, d.site.scope)
+        if any(e.kind not in ("attr", "neutral") for e in events):
+            continue  # stored, returned, passed on: joined (maybe) elsewhere
+        attrs = {e.attr for e in events}
+        if attrs & HANDLED:
+            continue
+        starts = [e for e in events if e.attr == "start" and e.called and e.call is not None]
+        if not starts:
+            continue
+        if reaps is None:
+            reaps = _reaps_anywhere(model)
+        if reaps:
+            return
+        killed = attrs & {"terminate", "kill"}
+        message = (
+            "This process is started but never joined: the parent never waits for it, so it cannot "
+            "tell when (or whether) the child finished, the finished child stays a zombie entry in the "
+            "process table on Unix until something reaps it, and at interpreter exit multiprocessing "
+            "joins it anyway, so the script silently blocks there until the child ends."
+        )
+        if killed:
+            message += f" `{sorted(killed)[0]}()` alone does not reap it either."
+        message += " Call `join()` (e.g. keep the processes in a list and join each one), or pass `daemon=True` for a background helper that may be killed at exit."
+        ctx.report(starts[0].call, message, related=[(call, "the process is created here")])
+
+
+RULE = Rule(
+    code="MP602",
+    summary="A `Process` is started and never joined.",
+    why="""
+A started `multiprocessing.Process` that is never joined is not waited for: the parent cannot know
+when it finished or whether it failed, and on Unix the finished child remains a zombie until it is
+reaped (the docs' programming guidelines: "it is probably good practice to explicitly join all the
+processes that you start"). At interpreter exit multiprocessing joins every non-daemonic child, so
+a script that forgot to join simply blocks at the end until the children finish.
+
+Not reported: processes that are joined (also through a list they were appended to),
+`daemon=True` processes, and processes stored on `self`, returned or passed to other code (joined
+elsewhere).
+""",
+    fix_doc="""
+Call `p.join()` once the parent needs the child to be done (keep the processes in a list and
+join each one), or mark a background helper `daemon=True`.
+""",
+    check=check,
+    examples=(
+        Example(
+            """
+from multiprocessing import Process
+
+def export(table):
+    print("exporting", table)
+
+if __name__ == "__main__":
+    p = Process(target=export, args=("users",))
+    p.start()  # expect
+    print("export started")
+""",
+            True,
+            "started, never joined",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def crunch(i):
+    return i * i
+
+def main():
+    procs = [mp.Process(target=crunch, args=(i,)) for i in range(4)]
+    for p in procs:
+        p.start()  # expect
+    print("launched", len(procs))
+
+if __name__ == "__main__":
+    main()
+""",
+            True,
+            "a list of processes, started but never joined",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+import time
+
+def poll():
+    while True:
+        time.sleep(1)
+
+def main():
+    ctx = mp.get_context("spawn")
+    watcher = ctx.Process(target=poll)
+    watcher.start()  # expect
+    time.sleep(3)
+    watcher.terminate()
+
+if __name__ == "__main__":
+    main()
+""",
+            True,
+            "terminated, but never joined",
+        ),
+        Example(
+            """
+from multiprocessing import Process
+
+def export(table):
+    print("exporting", table)
+
+if __name__ == "__main__":
+    workers = []
+    for t in ["users", "orders"]:
+        w = Process(target=export, args=(t,))
+        w.start()
+        workers.append(w)
+    for w in workers:
+        w.join()
+""",
+            False,
+            "appended to a list that is joined later",
+        ),
+        Example(
+            """
+from multiprocessing import Process
+import time
+
+def heartbeat():
+    while True:
+        time.sleep(5)
+
+if __name__ == "__main__":
+    Process(target=heartbeat, daemon=True).start()
+    hb = Process(target=heartbeat)
+    hb.daemon = True
+    hb.start()
+    time.sleep(1)
+""",
+            False,
+            "daemon processes",
+        ),
+        Example(
+            """
+from multiprocessing import Process
+
+def serve():
+    pass
+
+class Supervisor:
+    def start(self):
+        self.proc = Process(target=serve)
+        self.proc.start()
+
+    def stop(self):
+        self.proc.join()
+
+def launch():
+    p = Process(target=serve)
+    p.start()
+    return p
+""",
+            False,
+            "stored on self, returned to the caller",
+        ),
+        Example(
+            """
+from threading import Thread
+from multiprocessing import Process
+
+def job():
+    pass
+
+if __name__ == "__main__":
+    Thread(target=job).start()
+    p = Process(target=job)
+    p.start()
+    p.join(timeout=5)
+""",
+            False,
+            "threads are out of scope; join with a timeout",
+        ),
+    ),
+)
