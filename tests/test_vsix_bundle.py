@@ -59,9 +59,19 @@ def vsix() -> Path | None:
     env = os.environ.get("MPGUARD_VSIX")
     if env:
         return Path(env).resolve()
-    if DEFAULT_VSIX.exists() and not os.environ.get("MPGUARD_REBUILD_VSIX"):
+    if DEFAULT_VSIX.exists() and not os.environ.get("MPGUARD_REBUILD_VSIX") and not _stale(DEFAULT_VSIX):
         return DEFAULT_VSIX
     return _build_vsix()
+
+
+def _stale(vsix: Path) -> bool:
+    """A source that goes into the .vsix is newer than it (then rebuild, if npm is there)."""
+    if not shutil.which("npm"):
+        return False
+    built = vsix.stat().st_mtime
+    sources = [ROOT / "package.json", *(ROOT / "client" / "src").rglob("*.ts"), *(ROOT / "scripts").glob("*"),
+               *(ROOT / "server" / "mpguard").rglob("*.py")]
+    return any(p.is_file() and p.stat().st_mtime > built for p in sources)
 
 
 @pytest.fixture(scope="session")

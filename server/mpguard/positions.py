@@ -293,17 +293,47 @@ class PositionIndex:
             Position(code_range.end.line + delta, code_range.end.column),
         )
 
-    def _candidates(self, node: cst.CSTNode) -> list[int]:
+    def _first_line_of(self, node: cst.CSTNode) -> str:
+        try:
+            snippet = self._module.code_for_node(node).strip()
+        except Exception:  # noqa: BLE001 - a node libcst cannot render alone
+            snippet = ""
+        return snippet.splitlines()[0].strip() if snippet else ""
+
+    def _from_inner_search(self, node: cst.CSTNode, index: int, first: str) -> Optional[Range]:
+        """Inside a big top-level statement, try the simple statement lines whose text holds
+        the node's first line (each regenerated alone, cheaply); None if none holds it."""
+        if not first:
+            return None
+        shifts = self._shifts()
+        if shifts is None:
+            return None
+        nxt = shifts[index + 1] if index + 1 < len(shifts) else len(self._text_lines()) + 1
+        if nxt - shifts[index] < _DESCEND_MIN_LINES:
+            return None
+        pairs = self._pairs(index)
+        if not pairs:
+            return None
+        lines = self._text_lines()
+        tried: set[int] = set()
+        for line_node, astmt in pairs.values():
+            if id(line_node) in tried or not isinstance(line_node, cst.SimpleStatementLine):
+                continue
+            tried.add(id(line_node))
+            end = getattr(astmt, "end_lineno", None) or astmt.lineno
+            if first not in "".join(lines[astmt.lineno - 1: end]):
+                continue
+            got = self._from_inner(node, index, line_node)
+            if got is not None:
+                return got
+        return None
+
+    def _candidates(self, node: cst.CSTNode, first: str) -> list[int]:
         """Top-level statements ordered so that those whose text contains the node come first."""
         n = len(self._module.body)
         shifts = self._shifts()
         if shifts is None:
             return []
-        try:
-            snippet = self._module.code_for_node(node).strip()
-        except Exception:  # noqa: BLE001 - a node libcst cannot render alone
-            snippet = ""
-        first = snippet.splitlines()[0].strip() if snippet else ""
         if not first:
             return list(range(n))
         lines = self._text_lines()
@@ -327,9 +357,10 @@ class PositionIndex:
             if got is not None:
                 return got
         elif self._whole is None:
-            # A node the model did not mark: find its top-level statement by its text.
-            for index in self._candidates(node):
-                got = self._from_top(node, index)
+            # A node the model did not mark: find its statement by its text.
+            first = self._first_line_of(node)
+            for index in self._candidates(node, first):
+                got = self._from_inner_search(node, index, first) or self._from_top(node, index)
                 if got is not None:
                     return got
         code_range = self._whole_module().get(node)

@@ -38,7 +38,7 @@ def test_manual_proof(case: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken" / case.name
     broken.parent.mkdir()
     shutil.copy(case, broken)
-    output, rc = run_spawn(broken)
+    output, rc = run_spawn(broken, meta.get("runner") == "plain")
     assert re.search(meta["fails-with"], output), f"expected /{meta['fails-with']}/ in:\n{output[-3000:]}"
     assert _reported(code, broken), f"{code} not reported on {case.name}"
 
@@ -46,6 +46,6 @@ def test_manual_proof(case: Path, tmp_path: Path) -> None:
     fixed.parent.mkdir()
     shutil.copy(fixed_src, fixed)
     assert not _reported(code, fixed), f"{code} still reported on {fixed_src.name}"
-    output, rc = run_spawn(fixed)
+    output, rc = run_spawn(fixed, meta.get("runner") == "plain")
     assert rc == 0, f"hand-written fix failed (rc={rc}):\n{output[-3000:]}"
     assert meta["expect-output"] in output, f"missing {meta['expect-output']!r} in:\n{output[-2000:]}"

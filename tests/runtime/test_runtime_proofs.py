@@ -7,6 +7,8 @@ header says how:
     # fails-with: <regex matched against stderr+stdout, or TIMEOUT for a hang>
     # expect-output: <text the fixed script must print>
     # fix-args: --unsafe-fixes        (optional extra arguments for `mpguard fix`)
+    # runner: plain                   (optional: run as `python script.py`; the script sets its
+    #                                  own start method)
 
 The test (1) runs the script under spawn in a subprocess with a timeout and checks it fails as
 described, (2) runs `mpguard fix` on a copy (the CLI, not a hand-written fix), (3) checks that the
@@ -40,17 +42,19 @@ RUNNER = (
 def header(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for line in path.read_text().splitlines()[:12]:
-        m = re.match(r"#\s*(proof|fails-with|expect-output|fix-args):\s*(.*)$", line)
+        m = re.match(r"#\s*(proof|fails-with|expect-output|fix-args|runner):\s*(.*)$", line)
         if m:
             out[m.group(1)] = m.group(2).strip()
     return out
 
 
-def run_spawn(script: Path) -> tuple[str, int | None]:
+def run_spawn(script: Path, plain: bool = False) -> tuple[str, int | None]:
+    """Run under spawn; `plain` runs the script as is (for scripts that choose their own start
+    method, such as the MP102 and MP209 proofs: forcing spawn first would fail them differently)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONSTARTUP"}
     try:
         proc = subprocess.run(
-            [sys.executable, "-c", RUNNER, str(script)],
+            [sys.executable, str(script)] if plain else [sys.executable, "-c", RUNNER, str(script)],
             capture_output=True, text=True, timeout=TIMEOUT, cwd=script.parent, env=env,
             start_new_session=True,
         )
@@ -73,7 +77,8 @@ def test_runtime_proof(case: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken" / case.name
     broken.parent.mkdir()
     shutil.copy(case, broken)
-    output, rc = run_spawn(broken)
+    plain = meta.get("runner") == "plain"
+    output, rc = run_spawn(broken, plain)
     if rc is None:
         output += "\nTIMEOUT"
     if meta["fails-with"] == "TIMEOUT":
@@ -95,6 +100,6 @@ def test_runtime_proof(case: Path, tmp_path: Path) -> None:
                             "--select", code, str(fixed)], capture_output=True, text=True, timeout=120)
     assert f'"{code}"' not in check.stdout, f"{code} still reported after the fix:\n{check.stdout}\n{new_text}"
 
-    output, rc = run_spawn(fixed)
+    output, rc = run_spawn(fixed, plain)
     assert rc == 0, f"fixed script failed (rc={rc}):\n{output[-3000:]}\n--- fixed text ---\n{new_text}"
     assert meta["expect-output"] in output, f"missing {meta['expect-output']!r} in:\n{output[-2000:]}"
