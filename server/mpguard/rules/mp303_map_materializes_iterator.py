@@ -371,8 +371,8 @@ no work ever starts and the program hangs while memory grows.
 Use `pool.imap(f, items, chunksize=...)` (ordered) or `imap_unordered` (as completed): items are
 pulled from the iterator as the workers need them (back-pressured by the task pipe), and results
 stream back. Stop an endless source with `itertools.islice`. With `ProcessPoolExecutor`, submit in
-bounded batches or pass `buffersize=` (Python 3.14+). The quick fix (unsafe: exceptions surface when
-the failing item is reached) rewrites `pool.map(f, gen)` to `pool.imap(f, gen, chunksize=32)` when
+bounded batches or pass `buffersize=` (Python 3.14+). The quick fix **Use `imap` with a chunksize**
+(unsafe: exceptions surface when the failing item is reached) rewrites `pool.map(f, gen)` to `pool.imap(f, gen, chunksize=32)` when
 its result is only iterated or wrapped in `list(...)`.
 """,
     check=check,
