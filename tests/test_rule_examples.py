@@ -30,7 +30,7 @@ def expected_lines(code: str) -> list[int]:
 def test_example(rule, index, example):
     code = textwrap.dedent(example.code).lstrip("\n")
     config = Config(select=frozenset({rule.code}), start_method=example.start_method)
-    result = analyze(code, "example.py", config)
+    result = analyze(code, example.path, config)
     assert not result.rule_errors, result.rule_errors
     got = sorted({f.range.start.line for f in result.findings if f.code == rule.code})
     if example.fires:
@@ -47,14 +47,14 @@ def test_example_fixes(rule, index, example):
     idempotent (applying the same fix again changes nothing)."""
     code = textwrap.dedent(example.code).lstrip("\n")
     config = Config(select=frozenset({rule.code}), start_method=example.start_method)
-    result = analyze(code, "example.py", config)
+    result = analyze(code, example.path, config)
     for finding in [f for f in result.findings if f.code == rule.code]:
         for fix in finding.fixes:
             new = fix.new_text()
             assert new is not None, f"{fix.title} did not apply"
             module = cst.parse_module(new)  # parses
             assert _definitions(cst.parse_module(code)) <= _definitions(module), fix.title
-            after = analyze(new, "example.py", config)
+            after = analyze(new, example.path, config)
             same = [f for f in after.findings if f.code == rule.code and f.message == finding.message
                     and f.range == finding.range]
             assert not same, f"{fix.title} did not remove the finding"

@@ -26,6 +26,7 @@ class Example:
     fires: bool  # True: positive (the rule reports every line marked `# expect`), False: negative
     note: str = ""
     start_method: str = "spawn"  # configured start method for this example
+    path: str = "example.py"  # e.g. "cells.ipynb": the code cells of a notebook, as one module
 
 
 @dataclass(frozen=True)
