@@ -792,6 +792,12 @@ class ModuleModel:
         self._import_time: Optional[set[int]] = None
         self._guard_only: Optional[set[int]] = None
 
+    @property
+    def is_notebook(self) -> bool:
+        """Code cells of a notebook: spawned children never re-import it as a module, so rules
+        about what runs at import time (MP101, MP102, MP103) do not apply; MP204 does."""
+        return bool(self.path) and str(self.path).lower().endswith(".ipynb")
+
     # ---- positions -------------------------------------------------------------------------
 
     def range_of(self, node: cst.CSTNode):

@@ -497,20 +497,8 @@ class MpguardServer(LanguageServer):
                 loop.call_soon_threadsafe(self._apply_slow, uri, st, text, version, findings)
 
             def call() -> Any:
-                import inspect
-
-                try:
-                    params = inspect.signature(mod.analyze).parameters
-                except (TypeError, ValueError):
-                    params = {}
-                kwargs: dict = {}
-                if "budget_s" in params:
-                    kwargs["budget_s"] = budget
-                if "config" in params:
-                    kwargs["config"] = config
-                if "on_complete" in params:
-                    kwargs["on_complete"] = on_complete
-                return mod.analyze(text, path, root, settings.interpreter, **kwargs)
+                return mod.analyze(text, path, root, settings.interpreter, budget_s=budget,
+                                   config=config, on_complete=on_complete)
 
             fut = loop.run_in_executor(self.slow_executor, call)
             try:

@@ -25,6 +25,8 @@ def guard_fix(ctx: RuleContext, first_index: int):
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
+    if model.is_notebook:
+        return
     starts = [s for s in import_time_starts(model) if s.start.start_method != "fork"]
     if not starts:
         return

@@ -30,6 +30,7 @@ def check(ctx: RuleContext) -> None:
     import_time_setters = []
     for method, site in setters:
         at_import = site.import_time or (site.function is not None and id(site.function) in import_time_funcs)
+        at_import = at_import and not model.is_notebook
         if at_import:
             import_time_setters.append(site)
         if at_import and not _forced(site) and method != "fork":

@@ -92,6 +92,8 @@ def _module_spawns(ctx: RuleContext) -> bool:
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
+    if model.is_notebook:
+        return
     import_time = [s for s in model.calls if s.import_time]
     if not import_time or not _module_spawns(ctx):
         return

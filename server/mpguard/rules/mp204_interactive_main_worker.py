@@ -3,6 +3,8 @@ is used by a spawned process pool / process; the children cannot import it."""
 
 from __future__ import annotations
 
+import libcst as cst
+
 from mpguard.pickling import api_text, iter_workers
 from mpguard.rules import Example, Rule, RuleContext
 
@@ -12,8 +14,24 @@ def _in_notebook(ctx: RuleContext) -> bool:
     return bool(path) and str(path).lower().endswith(".ipynb")
 
 
+def _calls_get_ipython(ctx: RuleContext) -> bool:
+    """Top-level code calls IPython's builtin `get_ipython()` (not imported or defined here): the
+    module only runs inside IPython/Jupyter (e.g. a notebook exported with `nbconvert --to script`)."""
+    model = ctx.model
+    for site in model.calls:
+        func = site.node.func
+        if (site.function is None and isinstance(func, cst.Name) and func.value == "get_ipython"
+                and model.binding_before("get_ipython", site.scope, site.seq) is None):
+            return True
+    return False
+
+
 def check(ctx: RuleContext) -> None:
-    if not _in_notebook(ctx):
+    if _in_notebook(ctx):
+        where = "in a notebook cell"
+    elif _calls_get_ipython(ctx):
+        where = "in code that runs in IPython/Jupyter (it calls `get_ipython()`)"
+    else:
         return
     model = ctx.model
     reported: set[int] = set()
@@ -43,7 +61,7 @@ def check(ctx: RuleContext) -> None:
         via = " (inside `functools.partial`)" if w.through_partial else ""
         ctx.report(
             node,
-            f"`{name}` is defined in a notebook cell, i.e. in the interactive `__main__` module, and is the "
+            f"`{name}` is defined {where}, i.e. in the interactive `__main__` module, and is the "
             f"{role} of {api_text(d)}{via}: under the `{method}` start method every child starts a fresh "
             f"interpreter that cannot import the notebook, so unpickling fails in the child with "
             f"\"AttributeError: Can't get attribute '{name}' on <module '__main__' (built-in)>\" (a Pool "
@@ -66,7 +84,8 @@ Python 3.14, Linux) every worker fails with
 respawning the crashing workers and the notebook appears to hang. The `__main__` guard does not help:
 in a notebook `__name__` is always `"__main__"`.
 
-mpguard checks `.ipynb` files with `mpguard check`; this rule only runs on notebooks.
+mpguard checks `.ipynb` files with `mpguard check`; this rule only runs on notebooks and on Python
+files whose top-level code calls IPython's `get_ipython()` (notebooks exported as scripts).
 """,
     fix_doc="""
 Put the worker into a module next to the notebook (`workers.py`) and `from workers import f`, or,
@@ -76,6 +95,22 @@ on Linux only, use `multiprocessing.get_context("fork")`.
     spawn_only=True,
     crash_class=True,
     examples=(
+        Example(
+            """
+from multiprocessing import Pool
+
+get_ipython().run_line_magic("load_ext", "autoreload")
+
+def square(x):
+    return x * x
+
+with Pool() as pool:
+    print(pool.map(square, range(10)))  # expect
+""",
+            True,
+            "a notebook exported with `jupyter nbconvert --to script` (notebooks themselves: "
+            "tests/test_notebook.py)",
+        ),
         Example(
             """
 from multiprocessing import Pool
