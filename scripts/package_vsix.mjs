@@ -3,8 +3,8 @@
 //
 // vsce 3 scans every packaged file for secrets; with the ~6000 files of the bundled Python
 // libraries (mostly jedi's typeshed stubs, installed from hash-pinned PyPI wheels) that takes
-// ~5 minutes on 2 cores. So we scan our own files here with vsce's scanner (same rules, .env
-// check included) and pass --allow-package-all-secrets to vsce.
+// ~5 minutes on 2 cores. So we pass --allow-package-all-secrets to vsce and scan our own files
+// with vsce's scanner (same rules, .env check included) here.
 //   node scripts/package_vsix.mjs [--skip-bundle] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,23 +42,23 @@ if (!fs.existsSync(path.join(root, 'bundled', 'libs', 'mpguard'))) {
   process.exit(1);
 }
 
-// Our own files (the build of dist/extension.js happens in vsce's prepublish, so build it first).
-run('npm', ['run', '--silent', 'build']);
+fs.rmSync(out, { force: true });
+run('npx', ['--no-install', 'vsce', 'package', '--target', 'linux-x64', '--no-dependencies', '--skip-license',
+  '--allow-package-all-secrets', '-o', out]);
+// Our own files (dist/extension.js is built by vsce's vscode:prepublish, so scan afterwards and
+// throw the .vsix away if anything turns up).
 const own = ['package.json', 'README.md', 'CHANGELOG.md', 'dist/extension.js']
   .map(f => path.join(root, f)).filter(f => fs.existsSync(f))
   .concat(walk(path.join(root, 'bundled', 'libs', 'mpguard')));
 const dotenv = walk(path.join(root, 'bundled')).filter(f => /(^|[\\/])\.env(\.|$)/.test(path.basename(f)));
-if (dotenv.length) { console.error(`[package] .env files in the bundle: ${dotenv.join(', ')}`); process.exit(1); }
+if (dotenv.length) { fs.rmSync(out, { force: true }); console.error(`[package] .env files in the bundle: ${dotenv.join(', ')}`); process.exit(1); }
 const require = createRequire(import.meta.url);
 const { lintFiles, prettyPrintLintResult } = require('@vscode/vsce/out/secretLint.js');
 const result = await lintFiles(own, true, true);
 if (!result.ok) {
+  fs.rmSync(out, { force: true });
   console.error('[package] possible secrets in packaged files:\n' + result.results.map(prettyPrintLintResult).join('\n'));
   process.exit(1);
 }
 log(`secret scan: ${own.length} files of ours clean`);
-
-fs.rmSync(out, { force: true });
-run('npx', ['--no-install', 'vsce', 'package', '--target', 'linux-x64', '--no-dependencies', '--skip-license',
-  '--allow-package-all-secrets', '-o', out]);
 log(`wrote ${path.relative(root, out)} (${(fs.statSync(out).size / 1e6).toFixed(1)} MB)`);

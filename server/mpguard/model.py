@@ -406,6 +406,22 @@ def _semantic_fields(tp: type) -> tuple[str, ...]:
     return got
 
 
+def node_contains(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
+    """Whether `inner` is `outer` or one of its descendants (semantic fields only)."""
+    stack = [outer]
+    while stack:
+        node = stack.pop()
+        if node is inner:
+            return True
+        for name in _semantic_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif type(value) in (list, tuple):
+                stack.extend(v for v in value if isinstance(v, cst.CSTNode))
+    return False
+
+
 class ModuleModel:
     def __init__(self, module: cst.Module, text: str, path: Optional[str] = None,
                  default_start_method: str = "spawn") -> None:

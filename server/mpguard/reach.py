@@ -110,17 +110,6 @@ def same_frame(a: CallSite, b: CallSite) -> bool:
     return True
 
 
-def contains_node(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
-    """Is `inner` inside `outer` (by identity)? A small walk of `outer` only."""
-    stack = [outer]
-    while stack:
-        node = stack.pop()
-        if node is inner:
-            return True
-        stack.extend(node.children)
-    return False
-
-
 def names_within(node: cst.CSTNode) -> set[int]:
     """ids of every Name node inside `node`."""
     out: set[int] = set()

@@ -38,6 +38,7 @@ import libcst as cst
 
 from mpguard.catalogue import CATALOGUE
 from mpguard.findings import Finding, Range
+from mpguard.model import node_contains
 
 if False:  # typing only
     from mpguard.config import Config
@@ -493,29 +494,14 @@ def _infer_arguments(model, dispatches, jd: _Jedi) -> dict[int, tuple[str, str]]
 def _scope_for(model, node, dispatches):
     """The scope/seq to resolve a candidate in: its comprehension's scope, else the dispatch's."""
     for d in dispatches:
-        if _inside(d.site.node, node):
+        if node_contains(d.site.node, node):
             scope = d.site.scope
             for s in model.scopes:
-                if s.kind == "comprehension" and _inside(s.node, node) and model._is_within(s, d.site.scope) \
-                        and _inside(d.site.node, s.node):
+                if s.kind == "comprehension" and node_contains(s.node, node) and model._is_within(s, d.site.scope) \
+                        and node_contains(d.site.node, s.node):
                     scope = s
             return scope, d.site.seq
     return model.module_scope, 1 << 60
-
-
-def _inside(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
-    if outer is inner:
-        return True
-    found = []
-
-    class V(cst.CSTVisitor):
-        def on_visit(self, node):
-            if node is inner:
-                found.append(node)
-            return not found
-
-    outer.visit(V())
-    return bool(found)
 
 
 class _Augmented:
@@ -593,43 +579,20 @@ def _classify(model, kind: str, detail: str, task: bool) -> Optional[tuple[str, 
 
 def _mp203_findings(model, config, answers) -> list[Finding]:
     try:
-        from mpguard.pickling import api_text, is_task, when_pickled
-        from mpguard.rules.mp203_unpicklable_argument import leaves, payload
+        from mpguard.rules.mp203_unpicklable_argument import report_unpicklable
     except Exception:  # noqa: BLE001
         return []
     ctx = _ctx(model, config, "MP203")
     if ctx is None:
         return []
-    reported: set[int] = set()
-    for d in model.iter_process_dispatches():
-        when = when_pickled(model, d)
-        if when is None:
-            continue
-        task = is_task(d)
-        for expr, iterable, how in payload(model, d):
-            for node, leaf, _scope, _seq in leaves(model, expr, d.site.scope, d.site.seq, iterable):
-                if id(node) in reported or id(leaf) not in answers:
-                    continue
-                kind, detail = answers[id(leaf)]
-                got = _classify(model, kind, detail, task)
-                if got is None:
-                    continue
-                what, error, advice = got
-                reported.add(id(node))
-                text = model.module.code_for_node(node).strip()
-                text = text if len(text) <= 40 and "\n" not in text else "this value"
-                subject = f"`{text}`" if text != "this value" else "This value"
-                inside = "" if node is leaf else f" (it holds `{model.module.code_for_node(leaf).strip()[:40]}`)"
-                if task:
-                    sent = (f"{api_text(d)} pickles its {how} to send them to the worker processes under every "
-                            "start method")
-                else:
-                    sent = (f"under the `{when}` start method the {how} of {api_text(d)} are pickled to start "
-                            "the child process")
-                verb = "can only be shared with child processes by inheritance" if what.startswith(
-                    ("a `multiprocessing`", "a shared `multiprocessing`")) else "cannot be pickled"
-                ctx.report(node, f"{subject} is {what}{inside}: {sent}, and {what} {verb} "
-                                 f"(\"{error}\"). {advice}")
+
+    def from_jedi(leaf, _scope, _seq, task):
+        if id(leaf) not in answers:
+            return None, None
+        kind, detail = answers[id(leaf)]
+        return _classify(model, kind, detail, task), None
+
+    report_unpicklable(ctx, from_jedi)
     return ctx.findings
 
 

@@ -63,6 +63,6 @@ run ui-guard  --file broken_guard.py --min-diagnostics 1 --quick-fix 'Wrap in' \
   -- --code MP101 --fix 'Wrap in' --expect-output '[1, 4, 9]'
 run ui-lambda --file lambda_pool.py --min-diagnostics 1 --quick-fix 'Replace lambda' \
   -- --code MP201 --fix 'Replace lambda' --expect-output '[2, 3, 4]'
-run ui-clean  --file clean.py --min-diagnostics 0 --settle-ms 6000 \
+run ui-clean  --file clean.py --min-diagnostics 0 --settle-ms 5000 \
   -- --no-diagnostics
 exit $status

@@ -184,6 +184,22 @@ def leaves(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int,
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
+
+    def syntactic(leaf, scope, seq, task):
+        v = model.resolve(leaf, scope, seq)
+        created = v.node if isinstance(v.node, cst.Call) and v.node is not leaf else None
+        return classify(model, v, task), created
+
+    report_unpicklable(ctx, syntactic)
+
+
+def report_unpicklable(ctx: RuleContext, classify_leaf) -> None:
+    """Report every payload leaf that `classify_leaf(leaf, scope, seq, task)` says cannot cross.
+
+    `classify_leaf` returns ((what, error, advice) or None, node where it was created or None);
+    the syntactic rule classifies from the module model, the type-aware lane from jedi's answers.
+    """
+    model = ctx.model
     reported: set[int] = set()
     for d in model.iter_process_dispatches():
         when = when_pickled(model, d)
@@ -194,8 +210,7 @@ def check(ctx: RuleContext) -> None:
             for node, leaf, scope, seq in leaves(model, expr, d.site.scope, d.site.seq, iterable):
                 if id(node) in reported:
                     continue
-                v = model.resolve(leaf, scope, seq)
-                got = classify(model, v, task)
+                got, created = classify_leaf(leaf, scope, seq, task)
                 if got is None:
                     continue
                 what, error, advice = got
@@ -213,9 +228,7 @@ def check(ctx: RuleContext) -> None:
                 else:
                     sent = (f"under the `{when}` start method the {how} of {api_text(d)} are pickled to start "
                             "the child process")
-                related = []
-                if isinstance(v.node, cst.Call) and v.node is not leaf:
-                    related.append((v.node, "created here"))
+                related = [(created, "created here")] if created is not None else []
                 verb = "can only be shared with child processes by inheritance" if what.startswith(
                     ("a `multiprocessing`", "a shared `multiprocessing`")) else "cannot be pickled"
                 ctx.report(node, f"{subject} is {what}{inside}: {sent}, and {what} {verb} "

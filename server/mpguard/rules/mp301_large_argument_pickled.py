@@ -6,7 +6,7 @@ from typing import Iterator, Optional
 
 import libcst as cst
 
-from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg
+from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg, node_contains
 from mpguard.rules import Example, Rule, RuleContext
 from mpguard.valueflow import site_of_call
 
@@ -109,7 +109,7 @@ def _check_map(ctx: RuleContext, d: Dispatch) -> None:
         if found is None:
             continue
         big, v, how = found
-        report_node = big if _contains(it.value, big) else it.value
+        report_node = big if node_contains(it.value, big) else it.value
         ctx.report(
             report_node,
             f"{_describe(v, big.value)} is repeated in every item of the iterable passed to "
@@ -118,19 +118,6 @@ def _check_map(ctx: RuleContext, d: Dispatch) -> None:
             related=[] if report_node is big else [(big, f"`{big.value}` is repeated here")],
         )
         return
-
-
-def _contains(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
-    found = []
-
-    class V(cst.CSTVisitor):
-        def on_visit(self, node):
-            if node is inner:
-                found.append(node)
-            return not found
-
-    outer.visit(V())
-    return bool(found)
 
 
 def _repeated_in_iterable(model: ModuleModel, d: Dispatch, expr: cst.BaseExpression, scope: Scope,

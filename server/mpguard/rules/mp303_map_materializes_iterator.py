@@ -18,6 +18,7 @@ from mpguard.model import (
     dotted_name,
     get_arg,
     has_keyword,
+    node_contains,
 )
 from mpguard.rules import Example, Rule, RuleContext
 from mpguard.rules.mp302_default_chunksize import iterables
@@ -265,14 +266,8 @@ def check(ctx: RuleContext) -> None:
                 continue
             lazy = found[0]
         ctx.report(call, _message(d, lazy), fixes=_fixes(ctx, d, lazy),
-                   related=[] if lazy.origin is its[0].value or _contains(its[0].value, lazy.origin)
+                   related=[] if lazy.origin is its[0].value or node_contains(its[0].value, lazy.origin)
                    else [(lazy.origin, "the lazy iterable is created here")])
-
-
-def _contains(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
-    from mpguard.reach import contains_node
-
-    return contains_node(outer, inner)
 
 
 def _message(d: Dispatch, lazy: Lazy) -> str:

@@ -11,7 +11,7 @@ from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_of
 from mpguard.model import Binding, CallSite, Dispatch, FunctionInfo, ModuleModel, Scope, get_arg
 from mpguard.pickling import call_site_of, constructor_qualname
-from mpguard.reach import contains_node, dispatch_worker_function, names_within
+from mpguard.reach import dispatch_worker_function
 from mpguard.rules import Example, Rule, RuleContext
 from mpguard.valueflow import trace
 

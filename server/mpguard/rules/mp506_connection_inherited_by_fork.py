@@ -3,7 +3,6 @@ used by fork workers, which all share its socket."""
 
 from __future__ import annotations
 
-from typing import Optional
 
 import libcst as cst
 

@@ -9,7 +9,7 @@ import libcst as cst
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_of
 from mpguard.model import CallSite, ClassInfo, ModuleModel, Scope, dotted_name
-from mpguard.reach import contains_node
+from mpguard.model import node_contains
 from mpguard.rules import Example, Rule, RuleContext
 from mpguard.valueflow import Event, trace
 
@@ -146,7 +146,7 @@ def _assigned_name(site: CallSite) -> Optional[str]:
 
 def _index_of(body: list[cst.BaseStatement], start: int, node: cst.CSTNode) -> Optional[int]:
     for k in range(start, len(body)):
-        if contains_node(body[k], node):
+        if node_contains(body[k], node):
             return k
     return None
 
@@ -210,7 +210,7 @@ def _with_fix(ctx: RuleContext, site: CallSite, pool, name: Optional[str], event
         return None
     # the name must not be rebound inside the wrapped statements
     for b in site.scope.bindings.get(name, []):
-        if b.node is not stmt and any(contains_node(s, b.node) for s in wrapped):
+        if b.node is not stmt and any(node_contains(s, b.node) for s in wrapped):
             return None
     call = site.node
     title = f"Use `with {dotted_name(call.func) or _kind(pool)}(...) as {name}:`"

@@ -204,7 +204,6 @@ def check(ctx: RuleContext) -> None:
             break
 
     # (c) stdout redirected in the parent only
-    redirects: list[cst.CSTNode] = []
     bodies: list[cst.CSTNode] = [g[1].body for g in model.guards]
     bodies += [f.node.body for f in model.functions if id(f) in regions.from_guard
                and id(f) not in regions.import_time and id(f) not in children]

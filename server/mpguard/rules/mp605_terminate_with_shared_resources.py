@@ -3,7 +3,6 @@ multiprocessing Queue, Lock, Pipe or Event."""
 
 from __future__ import annotations
 
-from typing import Optional
 
 import libcst as cst
 
