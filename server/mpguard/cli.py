@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from mpguard import __version__
-from mpguard.config import Config, config_for
+from mpguard.config import DEFAULT_EXCLUDE, Config, config_for
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SOURCE_SUFFIXES = (".py", ".pyw", ".pyi", ".ipynb")
@@ -38,13 +38,14 @@ def discover(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
         cfg = config_for(p)
         # A folder named on the command line is checked even when `exclude` matches it (as with
         # a file named explicitly); only the built-in excludes (.git, venvs...) still apply.
-        explicit = cfg.is_excluded(str(p))
+        use_patterns = not cfg.is_excluded(str(p))
         for root, dirs, names in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not cfg.is_excluded(os.path.join(root, d), explicit))
+            dirs[:] = sorted(d for d in dirs if d not in DEFAULT_EXCLUDE
+                             and not cfg.is_excluded(os.path.join(root, d), use_patterns))
             for name in sorted(names):
                 if name.endswith(SOURCE_SUFFIXES[:2]) or name.endswith(".ipynb"):
                     full = os.path.join(root, name)
-                    if not cfg.is_excluded(full, explicit):
+                    if not cfg.is_excluded(full, use_patterns):
                         files.append(Path(full))
     return files, errors
 

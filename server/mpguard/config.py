@@ -83,14 +83,13 @@ class Config:
                 pass
         return p.as_posix()
 
-    def is_excluded(self, path: str, defaults_only: bool = False) -> bool:
-        rel = self.relative(path)
-        parts = Path(rel).parts
-        for pattern in DEFAULT_EXCLUDE:
-            if pattern in parts:
-                return True
-        if defaults_only:
+    def is_excluded(self, path: str, patterns: bool = True) -> bool:
+        """`exclude` globs (relative to the config's folder) when `patterns`; the built-in
+        folder names (.git, venvs, site-packages...) are checked by the caller while walking, on
+        the part of the path below the folder the user named."""
+        if not patterns:
             return False
+        rel = self.relative(path)
         return any(_glob_match(rel, pattern) for pattern in self.exclude)
 
     def with_overrides(self, **settings: Any) -> "Config":

@@ -30,6 +30,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -49,6 +50,7 @@ from mpguard.lsp.convert import (
     map_diagnostics,
     text_edit_to_client,
 )
+from mpguard.lsp import notebooks as _notebooks
 from mpguard.lsp.settings import Settings, apply_layer, folder_path, split_initialization_options
 
 log = logging.getLogger("mpguard.lsp")
@@ -174,9 +176,11 @@ class MpguardServer(LanguageServer):
             "mpguard",
             mpguard.__version__,
             text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=_notebooks.sync_options(),
             max_workers=4,
         )
         self.docs: dict[str, DocState] = {}
+        self.notebooks = _notebooks.NotebookSupport(self)  # notebook documents (lsp/notebooks.py)
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-analysis")
         self.slow_executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-typeaware")
         self.loop: Optional[asyncio.AbstractEventLoop] = None
@@ -321,6 +325,7 @@ class MpguardServer(LanguageServer):
     def relint_all(self) -> None:
         for uri in list(self.docs):
             self.schedule(uri, 0)
+        self.notebooks.relint_all()
 
     def _analyze_sync(self, st: DocState, version: Optional[int], text: str, path: Optional[str],
                       config: Config) -> Analysis:
@@ -706,6 +711,7 @@ def _is_noop(edits: list) -> bool:
 
 def create_server() -> MpguardServer:
     server = MpguardServer()
+    _notebooks.register(server)
 
     # ---------------------------------------------------------------- lifecycle
     @server.feature(lsp.INITIALIZE)
@@ -787,6 +793,7 @@ def create_server() -> MpguardServer:
             for t in (st.task, st.slow_task):
                 if t is not None and not t.done():
                     t.cancel()
+        ls.notebooks.cancel_all()
         ls.executor.shutdown(wait=False, cancel_futures=True)
         ls.slow_executor.shutdown(wait=False, cancel_futures=True)
 
@@ -839,6 +846,10 @@ def create_server() -> MpguardServer:
     # ---------------------------------------------------------------- pull diagnostics
     async def on_pull_diagnostics(ls: MpguardServer, params: lsp.DocumentDiagnosticParams):
         uri = params.text_document.uri
+        if ls.notebooks.is_cell(uri):
+            return lsp.RelatedFullDocumentDiagnosticReport(
+                items=ls.notebooks.diagnostics_of(uri), result_id=ls.notebooks.result_id_of(uri)
+            )
         st = ls.docs.get(uri)
         if st is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[], result_id="closed")
@@ -893,6 +904,8 @@ def create_server() -> MpguardServer:
 
     async def _code_actions(ls: MpguardServer, params: lsp.CodeActionParams):
         uri = params.text_document.uri
+        if ls.notebooks.is_cell(uri):
+            return await ls.notebooks.code_actions(params)  # edits computed inline, per cell
         if uri not in ls.workspace.text_documents:
             return []
         settings = ls.settings_for(uri)
@@ -961,7 +974,7 @@ def create_server() -> MpguardServer:
         try:
             data = action.data if isinstance(action.data, dict) else {}
             uri = data.get("uri")
-            if not uri or uri not in ls.workspace.text_documents:
+            if not uri or uri not in ls.workspace.text_documents or ls.notebooks.is_cell(uri):
                 return action
             edits, version, text = await _resolve_edits(ls, uri, data)
             if edits:
@@ -1059,6 +1072,8 @@ def create_server() -> MpguardServer:
         uri = data.get("uri")
         if not isinstance(uri, str) or uri not in ls.workspace.text_documents:
             return {"applied": False, "reason": "document is not open"}
+        if ls.notebooks.is_cell(uri):
+            return {"applied": False, "reason": "not supported for notebook cells; use the code actions"}
         edits, version, text = await _resolve_edits(ls, uri, data)
         if not edits:
             return {"applied": False, "reason": "nothing to fix"}
@@ -1088,6 +1103,8 @@ def create_server() -> MpguardServer:
     def _hover(ls: MpguardServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
         uri = params.text_document.uri
         doc = ls.workspace.text_documents.get(uri)
+        if doc is None and ls.notebooks.is_cell(uri):
+            doc = ls.workspace.text_documents.get(unquote(uri))  # pygls keys cells unquoted
         if doc is None:
             return None
         text = doc.source
@@ -1112,10 +1129,14 @@ def create_server() -> MpguardServer:
                         range=lsp.Range(start=index.to_client(here.line, s), end=index.to_client(here.line, e)),
                     )
         # 2. a diagnostic's range
-        st = ls.docs.get(uri)
-        if st is None:
-            return None
-        hits = [d for d in st.current if contains(d.range, pos)]
+        if ls.notebooks.is_cell(uri):
+            current = ls.notebooks.diagnostics_of(uri)
+        else:
+            st = ls.docs.get(uri)
+            if st is None:
+                return None
+            current = st.current
+        hits = [d for d in current if contains(d.range, pos)]
         if not hits:
             return None
         parts = []
@@ -1154,6 +1175,7 @@ def create_server() -> MpguardServer:
                 "slowRuns": st.slow_runs,
                 "diagnostics": len(st.current),
             })
+        docs += [d for d in ls.notebooks.debug_entries() if uri is None or d["uri"] == uri]
         return {
             "version": mpguard.__version__,
             "pullMode": ls.pull_mode,
