@@ -349,7 +349,10 @@ def string_value(expr: Optional[cst.CSTNode]) -> Optional[str]:
 
 
 def is_main_guard_test(test: cst.BaseExpression) -> bool:
-    """`__name__ == "__main__"` in either operand order, either quote style."""
+    """`__name__ == "__main__"` in either operand order, either quote style; also as one operand
+    of `and` (`if __name__ == "__main__" and not DEBUG:` still never runs in a child)."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return is_main_guard_test(test.left) or is_main_guard_test(test.right)
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         target = test.comparisons[0]
         if not isinstance(target.operator, cst.Equal):

@@ -61,7 +61,8 @@ def wrap_in_guard(module: cst.Module, first_index: int) -> Optional[cst.Module]:
     moved: list[cst.BaseStatement] = []
     guard: Optional[cst.If] = None
     for stmt in body[first_index:]:
-        if isinstance(stmt, cst.If) and is_main_guard_test(stmt.test) and stmt.orelse is None and guard is None:
+        if (isinstance(stmt, cst.If) and is_main_guard_test(stmt.test) and not isinstance(stmt.test, cst.BooleanOperation)
+                and stmt.orelse is None and guard is None):  # merge only into a plain guard
             guard = stmt
             inner = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else [
                 cst.SimpleStatementLine(body=list(stmt.body.body))  # type: ignore[union-attr]
