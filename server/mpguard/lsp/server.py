@@ -847,6 +847,7 @@ def create_server() -> MpguardServer:
     async def on_pull_diagnostics(ls: MpguardServer, params: lsp.DocumentDiagnosticParams):
         uri = params.text_document.uri
         if ls.notebooks.is_cell(uri):
+            await ls.notebooks.wait_lint(uri)
             return lsp.RelatedFullDocumentDiagnosticReport(
                 items=ls.notebooks.diagnostics_of(uri), result_id=ls.notebooks.result_id_of(uri)
             )

@@ -101,6 +101,8 @@ def apply_layer(settings: Settings, raw: Any, source: str, warnings: list[str]) 
         if value is None:
             continue
         if key in CONFIG_KEYS:
+            if key == "select" and value == []:
+                continue  # an empty `select` is an editor default, not "no rules at all"
             settings.overrides[CONFIG_KEYS[key]] = value
         elif key == "enable" or key == "enabled":
             b = _as_bool(value)
