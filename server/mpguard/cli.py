@@ -431,7 +431,7 @@ def cmd_rules(ns: argparse.Namespace) -> int:
     if ns.format == "json":
         print(json.dumps([{"code": r.code, "name": r.name, "severity": r.default_severity.value,
                            "summary": r.summary, "spawn_only": r.spawn_only,
-                           "fixable": any(True for _ in [])} for r in rules.values()], indent=2))
+                           "fixable": r.fixable} for r in rules.values()], indent=2))
         return EXIT_OK
     for r in rules.values():
         print(f"{r.code}  {r.name:<38} {r.default_severity.value:<8} {r.summary}")

@@ -31,7 +31,7 @@ def render_index() -> str:
             else:
                 lines.append(f"| {code} | {name} | {severity.value} | — | *not implemented yet* |")
             continue
-        fix = "yes" if "**" in rule.fix_doc else "—"
+        fix = "yes" if rule.fixable else "—"
         lines.append(f"| [{code}](rules/{code}.md) | {name} | {severity.value} | {fix} | {rule.summary} |")
     return "\n".join(lines) + "\n"
 

@@ -45,6 +45,11 @@ class Rule:
         return CATALOGUE[self.code][0]
 
     @property
+    def fixable(self) -> bool:
+        """Whether the rule offers an automatic fix (fix docs name it in bold, as RULES.md does)."""
+        return "**" in self.fix_doc
+
+    @property
     def default_severity(self) -> Severity:
         return CATALOGUE[self.code][1]
 

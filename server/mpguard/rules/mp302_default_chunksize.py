@@ -282,7 +282,7 @@ short tasks the inter-process round-trips dominate and the "parallel" version ca
 loop (`Pool.map`/`starmap` compute a chunksize themselves, so they are not reported).
 """,
     fix_doc="""
-Pass a `chunksize`: `max(1, len(items) // (4 * workers))` is a good start when the size is known
+**Add chunksize** (unsafe). Pass a `chunksize`: `max(1, len(items) // (4 * workers))` is a good start when the size is known
 (about four chunks per worker), otherwise a constant such as 32 to tune. The quick fix adds one
 (unsafe: results of `imap_unordered` arrive in larger batches). A handful of long tasks over small
 arguments (for example `np.array_split(data, n)`) is fine with the default and not reported.

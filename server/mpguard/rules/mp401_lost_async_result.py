@@ -210,7 +210,7 @@ returns an iterator that raises a task's exception only when that result is read
 is never consumed hides every failure.
 """,
     fix_doc="""
-Keep the results and retrieve them: collect the futures in a list and call `.result()` on each
+**Keep the results and call `.get()`/`.result()`** (unsafe). Keep the results and retrieve them: collect the futures in a list and call `.result()` on each
 after the loop (or iterate `concurrent.futures.as_completed(...)`), call `.get()` on each
 AsyncResult, or pass `error_callback=` to `apply_async`/`map_async`. Consume `Executor.map` with
 `list(...)` or a `for` loop. The quick fix does this for the common shapes (unsafe: the script now

@@ -139,6 +139,7 @@ the result will never arrive. `ProcessPoolExecutor` behaves differently: its exi
 pending futures.
 """,
     fix_doc="""
+**Close and join the pool before the `with` block ends** (safe), or **Convert Pool to ProcessPoolExecutor** (unsafe).
 Retrieve the results (`.get()` / `.wait()`, or iterate the `imap` iterator) inside the block, or
 call `pool.close()` then `pool.join()` as the last statements of the block (safe fix: the results
 are then complete when the block exits). Alternatively convert the pool to a

@@ -195,7 +195,7 @@ manager object, a failed worker is indistinguishable from a successful one and t
 on with missing work.
 """,
     fix_doc="""
-Check `p.exitcode` after `join()` and raise when it is non-zero (quick fix, unsafe: the script now
+**Check the exit code after `join()`**: check `p.exitcode` after `join()` and raise when it is non-zero (quick fix, unsafe: the script now
 stops on a failed worker), or run the work through `concurrent.futures.ProcessPoolExecutor`, whose
 `future.result()` re-raises the worker's exception in the parent with the child's traceback.
 """,
