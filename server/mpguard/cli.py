@@ -93,8 +93,10 @@ def check_file(args: tuple[str, dict]) -> FileReport:
         report.error = f"{path_str}: cannot read: {exc}"
         return report
     try:
+        from mpguard import analysis
         from mpguard.engine import analyze
 
+        analysis.PAUSE_GC = True  # a batch process: see mpguard.analysis.gc_paused
         cfg = _config(path, overrides)
         report.warnings = list(cfg.warnings)
         result = analyze(text, path_str, cfg)
