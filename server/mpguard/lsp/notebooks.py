@@ -8,7 +8,8 @@ adds the mpguard behaviour on top:
 * the Python code cells are joined in notebook order with :class:`mpguard.notebook.NotebookSource`
   (markdown/raw cells are skipped, IPython magics become comments) and analysed under a path that
   ends with ``.ipynb`` (so notebook-only rules such as MP204 apply);
-* each finding is published on its *cell* URI with a range relative to the cell (utf-16 or the
+* each finding is pushed (``textDocument/publishDiagnostics``, to pull clients too: VS Code's
+  vscode-languageclient 9 never pulls cells) on its *cell* URI with a range relative to the cell (utf-16 or the
   negotiated encoding, via :class:`mpguard.lsp.convert.LineIndex` on the cell's own text); every
   code cell gets a list, empty ones too, so stale findings clear; closing the notebook clears all;
 * code actions on a cell map the requested range into the module, build the same actions as for a
@@ -319,9 +320,8 @@ class NotebookSupport:
         st.current = {u: list(ds) for u, ds in per_cell.items()}
         st.result_id += 1
         st.stats.published_versions.append(self._version(st.uri))
-        if ls.pull_mode:
-            ls.refresh_pull()
-            return
+        # Always pushed, pull clients included: vscode-languageclient 9 never pulls notebook cells
+        # (microsoft/vscode-languageserver-node#1464), so a pull-only cell would never show.
         versions = {c.uri: c.version for c in snap.cells}
         for uri in stale:
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -335,11 +335,8 @@ class NotebookSupport:
         uris = list(dict.fromkeys(list(cell_uris) + (list(st.current) if st else [])))
         if st is not None and st.task is not None and not st.task.done():
             st.task.cancel()
-        if not self.ls.pull_mode:
-            for uri in uris:
-                self.ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-        else:
-            self.ls.refresh_pull()
+        for uri in uris:  # pushed to every client (see publish)
+            self.ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     # -------------------------------------------------------------- analysis for requests
     async def analysis_for_current(self, nb_uri: str) -> tuple[Optional["Analysis"], Optional[Snapshot]]:

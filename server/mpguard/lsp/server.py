@@ -8,7 +8,8 @@ Design notes
   finishes but its result is dropped because the document version moved on. Results are only
   published when the document's version and text still equal the analysed snapshot.
 * Diagnostics are pushed, unless the client supports pull diagnostics (``textDocument/diagnostic``)
-  in which case the server registers ``diagnosticProvider`` and never pushes (no duplicates).
+  in which case the server registers ``diagnosticProvider`` and never pushes (no duplicates),
+  except for notebook cells: always pushed, and pulled as empty (see ``lsp/notebooks.py``).
 * While the buffer does not parse, the last good findings stay, moved through the edits, and the
   syntax error is reported too (``showSyntaxErrors``).
 * Code-action edits are computed on demand against the *current* text (re-analysing if the text
@@ -39,7 +40,7 @@ from pygls.uris import to_fs_path
 import mpguard
 from mpguard.catalogue import CATALOGUE, docs_url
 from mpguard.config import Config, config_for, invalidate_cache
-from mpguard.engine import Analysis, analyze
+from mpguard.engine import Analysis, analyze, mentions_process_api
 from mpguard.findings import Finding, Range, Safety
 from mpguard.lsp.convert import (
     SOURCE,
@@ -356,11 +357,16 @@ class MpguardServer(LanguageServer):
                 self.publish(uri, doc.version)
                 return
             text, version, path = doc.source, doc.version, self.path_of(uri)
-            config = self.config_for_doc(path, settings)
             loop = asyncio.get_running_loop()
-            analysis = await loop.run_in_executor(
-                self.executor, self._analyze_sync, st, version, text, path, config
-            )
+            if not mentions_process_api(text):
+                # Nothing to parse (the engine would only run its microsecond prefilter): answer
+                # inline, without a thread hop or a configuration lookup.
+                analysis = self._analyze_sync(st, version, text, path, Config())
+            else:
+                config = self.config_for_doc(path, settings)
+                analysis = await loop.run_in_executor(
+                    self.executor, self._analyze_sync, st, version, text, path, config
+                )
             doc = self.workspace.text_documents.get(uri)
             if doc is None or self.docs.get(uri) is not st:
                 return
@@ -372,10 +378,36 @@ class MpguardServer(LanguageServer):
             self.apply_analysis(st, analysis, text, version, settings)
             self.publish(uri, version)
             self.schedule_slow(uri, settings, text, version, path)
+            self.schedule_collection(loop)
         except asyncio.CancelledError:
             return
         except Exception:  # noqa: BLE001 - never let a lint take the server down
             log.exception("linting %s failed", uri)
+
+    # Analyses run with the cyclic GC paused (mpguard.analysis.PAUSE_GC): a collection in the
+    # middle of building a model costs 20-35 % on big files. The garbage they leave (earlier
+    # models reference themselves) is collected here instead: once the user pauses, or after
+    # every GC_EVERY analyses during long typing streaks, on the analysis thread so it never
+    # overlaps an analysis and never blocks the event loop.
+    GC_IDLE_S = 0.5
+    GC_EVERY = 25
+
+    def schedule_collection(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._since_collection = getattr(self, "_since_collection", 0) + 1
+        handle = getattr(self, "_collection_handle", None)
+        if handle is not None:
+            handle.cancel()
+        if self._since_collection >= self.GC_EVERY:
+            self._collect(loop)
+        else:
+            self._collection_handle = loop.call_later(self.GC_IDLE_S, self._collect, loop)
+
+    def _collect(self, loop: asyncio.AbstractEventLoop) -> None:
+        import gc
+
+        self._since_collection = 0
+        self._collection_handle = None
+        loop.run_in_executor(self.executor, gc.collect)
 
     def apply_analysis(self, st: DocState, analysis: Analysis, text: str, version: Optional[int],
                        settings: Settings) -> None:
@@ -820,7 +852,9 @@ def create_server() -> MpguardServer:
             log.exception("mapping diagnostics through an edit failed")
         settings = ls.settings_for(uri)
         if settings.run == "onType":
-            ls.schedule(uri, settings.debounce_ms / 1000)
+            doc = ls.workspace.text_documents.get(uri)
+            quick = doc is not None and not mentions_process_api(doc.source)  # no debounce needed
+            ls.schedule(uri, 0 if quick else settings.debounce_ms / 1000)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     async def on_save(ls: MpguardServer, params: lsp.DidSaveTextDocumentParams) -> None:
@@ -847,10 +881,10 @@ def create_server() -> MpguardServer:
     async def on_pull_diagnostics(ls: MpguardServer, params: lsp.DocumentDiagnosticParams):
         uri = params.text_document.uri
         if ls.notebooks.is_cell(uri):
-            await ls.notebooks.wait_lint(uri)
-            return lsp.RelatedFullDocumentDiagnosticReport(
-                items=ls.notebooks.diagnostics_of(uri), result_id=ls.notebooks.result_id_of(uri)
-            )
+            # Cell diagnostics are pushed, to pull clients too (vscode-languageclient 9 never pulls
+            # cells); a pull gets an empty report so a client that does pull cells (languageclient
+            # 10) does not show them twice: VS Code keeps pushed and pulled ones apart.
+            return lsp.RelatedFullDocumentDiagnosticReport(items=[], result_id="pushed")
         st = ls.docs.get(uri)
         if st is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[], result_id="closed")
@@ -1212,6 +1246,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=2087)
     parser.add_argument("--log-level", default="info", choices=["error", "warning", "info", "debug"])
     args, unknown = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    from mpguard import analysis
+
+    analysis.PAUSE_GC = True  # collected when idle: MpguardServer.schedule_collection
 
     _setup_logging()
     logging.getLogger("mpguard").setLevel(getattr(logging, args.log_level.upper()))
