@@ -76,22 +76,30 @@ def _config(path: Path, overrides: dict) -> Config:
     return cfg
 
 
+def _read(path: Path, report: FileReport, notebooks: bool):
+    """(text, notebook or None), or None with `report.error` set when the file cannot be read."""
+    try:
+        if path.suffix == ".ipynb":
+            if not notebooks:
+                return None
+            from mpguard.sources import read_notebook
+
+            notebook = read_notebook(path)
+            return notebook.text, notebook
+        return read_source(path), None
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+        report.error = f"{report.path}: cannot read: {exc}"
+        return None
+
+
 def check_file(args: tuple[str, dict]) -> FileReport:
     path_str, overrides = args
     path = Path(path_str)
     report = FileReport(path_str)
-    notebook = None  # notebooks: findings are reported per cell (mpguard.notebook)
-    try:
-        if path.suffix == ".ipynb":
-            from mpguard.sources import read_notebook
-
-            notebook = read_notebook(path)
-            text = notebook.text
-        else:
-            text = read_source(path)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
-        report.error = f"{path_str}: cannot read: {exc}"
+    got = _read(path, report, notebooks=True)
+    if got is None:
         return report
+    text, notebook = got  # notebooks: findings are reported per cell (mpguard.notebook)
     try:
         from mpguard import analysis
         from mpguard.engine import analyze
@@ -113,13 +121,10 @@ def fix_file(args: tuple[str, dict, bool]) -> FileReport:
     path_str, overrides, unsafe = args
     path = Path(path_str)
     report = FileReport(path_str)
-    if path.suffix == ".ipynb":
-        return report  # notebooks are checked, not rewritten
-    try:
-        text = read_source(path)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
-        report.error = f"{path_str}: cannot read: {exc}"
+    got = _read(path, report, notebooks=False)  # notebooks are checked, not rewritten
+    if got is None:
         return report
+    text, _ = got
     try:
         from mpguard.engine import analyze
         from mpguard.fixer import fix_text
