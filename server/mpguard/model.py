@@ -348,6 +348,23 @@ def string_value(expr: Optional[cst.CSTNode]) -> Optional[str]:
     return None
 
 
+def int_value(expr: Optional[cst.CSTNode]) -> Optional[int]:
+    """The value of an integer literal, also `10 ** 6` and `4 * 1024`; None for anything else."""
+    if isinstance(expr, cst.Integer):
+        try:
+            return int(expr.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Power, cst.Multiply)):
+        a, b = int_value(expr.left), int_value(expr.right)
+        if a is None or b is None:
+            return None
+        if isinstance(expr.operator, cst.Power):
+            return a ** b if 0 <= b < 20 else None
+        return a * b
+    return None
+
+
 def is_main_guard_test(test: cst.BaseExpression) -> bool:
     """`__name__ == "__main__"` in either operand order, either quote style; also as one operand
     of `and` (`if __name__ == "__main__" and not DEBUG:` still never runs in a child)."""
@@ -407,6 +424,15 @@ def _semantic_fields(tp: type) -> tuple[str, ...]:
         )
         _FIELDS[tp] = got
     return got
+
+
+def scope_within(s: Optional["Scope"], ancestor: "Scope") -> bool:
+    """Whether scope `s` is `ancestor` or nested inside it."""
+    while s is not None:
+        if s is ancestor:
+            return True
+        s = s.parent
+    return False
 
 
 def node_contains(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
@@ -1275,22 +1301,14 @@ class ModuleModel:
                 target = s.lookup_scope(name)
                 if target is None or target.kind in ("module", "class"):
                     continue
-                if self._is_within(target, scope):
+                if scope_within(target, scope):
                     continue
                 if name not in names:
                     names.append(name)
         return names
 
     def _scopes_within(self, scope: Scope) -> list[Scope]:
-        return [s for s in self.scopes if self._is_within(s, scope)]
-
-    @staticmethod
-    def _is_within(s: Optional[Scope], ancestor: Scope) -> bool:
-        while s is not None:
-            if s is ancestor:
-                return True
-            s = s.parent
-        return False
+        return [s for s in self.scopes if scope_within(s, scope)]
 
     def names_read_after(self, name: str, scope: Scope, seq: int) -> list[Use]:
         return [u for u in scope.loads.get(name, []) if u.seq > seq]

@@ -38,7 +38,7 @@ import libcst as cst
 
 from mpguard.catalogue import CATALOGUE
 from mpguard.findings import Finding, Range
-from mpguard.model import node_contains
+from mpguard.model import node_contains, scope_within
 
 if False:  # typing only
     from mpguard.config import Config
@@ -497,7 +497,7 @@ def _scope_for(model, node, dispatches):
         if node_contains(d.site.node, node):
             scope = d.site.scope
             for s in model.scopes:
-                if s.kind == "comprehension" and node_contains(s.node, node) and model._is_within(s, d.site.scope) \
+                if s.kind == "comprehension" and node_contains(s.node, node) and scope_within(s, d.site.scope) \
                         and node_contains(d.site.node, s.node):
                     scope = s
             return scope, d.site.seq

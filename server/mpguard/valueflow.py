@@ -26,7 +26,7 @@ from typing import Optional
 
 import libcst as cst
 
-from mpguard.model import CallSite, ModuleModel, Scope
+from mpguard.model import CallSite, ModuleModel, Scope, scope_within
 
 NEUTRAL_BUILTINS = {"len", "print", "repr", "str", "id", "type", "isinstance", "bool"}
 CONTAINER_NEUTRAL_METHODS = {"append", "extend", "insert", "add", "clear", "remove", "discard",
@@ -160,7 +160,7 @@ def _name_events(model: ModuleModel, name: str, scope: Scope, stmt: cst.CSTNode,
         return [Event("escape", stmt)]
     out: list[Event] = []
     for s in model.scopes:
-        if not _within(s, target):
+        if not scope_within(s, target):
             continue
         if s is not target and s.lookup_scope(name) is not target:
             continue
@@ -185,12 +185,6 @@ def _globals_anywhere(model: ModuleModel) -> set[str]:
     return got
 
 
-def _within(s: Optional[Scope], ancestor: Scope) -> bool:
-    while s is not None:
-        if s is ancestor:
-            return True
-        s = s.parent
-    return False
 
 
 def _arg_events(model: ModuleModel, node: cst.CSTNode, arg: cst.Arg, scope: Scope, container: bool,

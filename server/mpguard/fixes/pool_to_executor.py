@@ -39,7 +39,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from mpguard.fixes.multi_edit import MultiEdit
-from mpguard.model import Binding, ModuleModel, Scope, get_arg
+from mpguard.model import Binding, ModuleModel, Scope, get_arg, scope_within
 from mpguard.valueflow import position_within, site_of_call, trace
 
 _POOL_ARGS = ("processes", "initializer", "initargs", "maxtasksperchild", "context")
@@ -259,7 +259,7 @@ def plan_pool_conversion(model: ModuleModel, target: Target) -> Optional[MultiEd
     edit = MultiEdit()
     edit.replace_node(call, new_ctor)
     for s in model.scopes:
-        if not _within(s, home) or (s is not home and s.lookup_scope(name) is not home):
+        if not scope_within(s, home) or (s is not home and s.lookup_scope(name) is not home):
             continue
         for use in s.loads.get(name, []):
             if not position_within(model, use.node, with_node):
@@ -273,12 +273,6 @@ def plan_pool_conversion(model: ModuleModel, target: Target) -> Optional[MultiEd
     return edit
 
 
-def _within(s: Optional[Scope], ancestor: Scope) -> bool:
-    while s is not None:
-        if s is ancestor:
-            return True
-        s = s.parent
-    return False
 
 
 def _convert_use(model: ModuleModel, edit: MultiEdit, name_node: cst.CSTNode, scope: Scope) -> bool:

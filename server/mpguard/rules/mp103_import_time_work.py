@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mpguard.model import CallSite
+from mpguard.model import CallSite, int_value
 from mpguard.rules import Example, Rule, RuleContext
 from mpguard.starts import process_start_of
 
@@ -53,22 +53,9 @@ def _heavy_reason(ctx: RuleContext, site: CallSite) -> str | None:
     if qual == "range" or (isinstance(func, cst.Name) and func.value == "range"):
         args = [a for a in site.node.args if a.keyword is None]
         bound = args[1].value if len(args) >= 2 else (args[0].value if args else None)
-        n = _int_value(bound)
+        n = int_value(bound)
         if n is not None and n >= BIG_RANGE and _is_iterated_eagerly(model, site):
             return f"computes over {n:,} items"
-    return None
-
-
-def _int_value(expr) -> int | None:
-    if isinstance(expr, cst.Integer):
-        try:
-            return int(expr.value.replace("_", ""), 0)
-        except ValueError:
-            return None
-    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Power):
-        a, b = _int_value(expr.left), _int_value(expr.right)
-        if a is not None and b is not None and b < 20:
-            return a ** b
     return None
 
 

@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
-from mpguard.model import Dispatch, ModuleModel, Scope, dotted_name, get_arg
+from mpguard.model import Dispatch, ModuleModel, Scope, dotted_name, get_arg, int_value
 from mpguard.rules import Example, Rule, RuleContext
 
 SMALL = 100
@@ -62,7 +62,7 @@ def literal_size(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq
             for a in expr.args:
                 if a.keyword is not None or a.star:
                     return None
-                n = _int(a.value)
+                n = int_value(a.value)
                 if n is None:
                     return None
                 nums.append(n)
@@ -77,21 +77,6 @@ def literal_size(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq
     bound = _binding_value(model, expr, scope, seq)
     if bound is not None:
         return literal_size(model, bound[0], bound[1], bound[2], depth + 1)
-    return None
-
-
-def _int(expr: cst.BaseExpression) -> Optional[int]:
-    if isinstance(expr, cst.Integer):
-        try:
-            return int(expr.value.replace("_", ""), 0)
-        except ValueError:
-            return None
-    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Power):
-        a, b = _int(expr.left), _int(expr.right)
-        return a ** b if a is not None and b is not None and b < 12 else None
-    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Multiply):
-        a, b = _int(expr.left), _int(expr.right)
-        return a * b if a is not None and b is not None else None
     return None
 
 
@@ -186,7 +171,7 @@ def _workers_expr(model: ModuleModel, d: Dispatch) -> Optional[str]:
             return "(os.cpu_count() or 1)"
         return None
     value = arg.value
-    if _int(value) is not None:
+    if int_value(value) is not None:
         return model.module.code_for_node(value)
     if isinstance(value, cst.Name):
         from mpguard.valueflow import site_of_call

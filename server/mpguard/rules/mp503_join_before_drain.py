@@ -9,7 +9,7 @@ import libcst as cst
 
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_of
-from mpguard.model import Binding, CallSite, Dispatch, FunctionInfo, ModuleModel, Scope, get_arg
+from mpguard.model import Binding, CallSite, Dispatch, FunctionInfo, ModuleModel, Scope, get_arg, scope_within
 from mpguard.pickling import call_site_of, constructor_qualname
 from mpguard.reach import dispatch_worker_function
 from mpguard.rules import Example, Rule, RuleContext
@@ -91,7 +91,7 @@ def _child_puts(model: ModuleModel, d: Dispatch, q: QueueArg) -> bool:
     if name is None:
         return True
     for s in model.scopes:
-        if not model._is_within(s, f.scope) or s.lookup_scope(name) is not f.scope:
+        if not scope_within(s, f.scope) or s.lookup_scope(name) is not f.scope:
             continue
         for use in s.loads.get(name, []):
             parent = model.parents.get(id(use.node))

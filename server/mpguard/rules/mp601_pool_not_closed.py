@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_of
-from mpguard.model import CallSite, ClassInfo, ModuleModel, Scope, dotted_name
+from mpguard.model import CallSite, ClassInfo, ModuleModel, dotted_name, scope_within
 from mpguard.model import node_contains
 from mpguard.rules import Example, Rule, RuleContext
 from mpguard.valueflow import Event, trace
@@ -39,12 +39,6 @@ def _self_attr_target(site: CallSite) -> Optional[str]:
     return None
 
 
-def _within(s: Optional[Scope], ancestor: Scope) -> bool:
-    while s is not None:
-        if s is ancestor:
-            return True
-        s = s.parent
-    return False
 
 
 def _class_closes(model: ModuleModel, cls: ClassInfo, attr: str) -> bool:
@@ -56,7 +50,7 @@ def _class_closes(model: ModuleModel, cls: ClassInfo, attr: str) -> bool:
                 and isinstance(func.value, cst.Attribute) and func.value.attr.value == attr):
             return True
     for s in model.scopes:
-        if not _within(s, cls.scope):
+        if not scope_within(s, cls.scope):
             continue
         for use in s.loads.get("self", []):
             parent = model.parents.get(id(use.node))

@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
-from mpguard.model import ModuleModel, Scope, get_arg
+from mpguard.model import ModuleModel, Scope, get_arg, int_value
 from mpguard.rules import Example, Rule, RuleContext
 
 LIMIT = 61
@@ -22,11 +22,8 @@ def _verdict(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: in
     if depth > 6:
         return None
     if isinstance(expr, cst.Integer):
-        try:
-            n = int(expr.value.replace("_", ""), 0)
-        except ValueError:
-            return None
-        return f"literal:{n}" if n > LIMIT else None
+        n = int_value(expr)
+        return f"literal:{n}" if n is not None and n > LIMIT else None
     if isinstance(expr, cst.Name):
         b = model.binding_before(expr.value, scope, seq)
         if b is None or b.kind != "assign" or b.value is None or b.unpack_index is not None or b.scope is None:
