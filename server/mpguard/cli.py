@@ -354,11 +354,17 @@ def _print_warnings(reports: list[FileReport]) -> None:
                 print(w, file=sys.stderr)
 
 
-def cmd_check(ns: argparse.Namespace) -> int:
+def _files_or_none(ns: argparse.Namespace) -> Optional[list[Path]]:
+    """The files to work on; None (after printing why) when nothing named could be found."""
     files, errors = discover(ns.paths or ["."])
     for e in errors:
         print(e, file=sys.stderr)
-    if errors and not files:
+    return None if errors and not files else files
+
+
+def cmd_check(ns: argparse.Namespace) -> int:
+    files = _files_or_none(ns)
+    if files is None:
         return EXIT_ERROR
     overrides = _overrides(ns)
     reports = check_files(files, overrides, ns.jobs, use_cache=not ns.no_cache)
@@ -395,10 +401,8 @@ def cmd_check(ns: argparse.Namespace) -> int:
 
 
 def cmd_fix(ns: argparse.Namespace) -> int:
-    files, errors = discover(ns.paths or ["."])
-    for e in errors:
-        print(e, file=sys.stderr)
-    if errors and not files:
+    files = _files_or_none(ns)
+    if files is None:
         return EXIT_ERROR
     overrides = _overrides(ns)
     reports = run_parallel(fix_file, [(str(f), overrides, ns.unsafe_fixes) for f in files], ns.jobs)
