@@ -3,7 +3,8 @@
 # repository root (the vscode-e2e harness lives in ../shared/vscode-e2e):
 #   npm ci -> unit tests (node --test) -> npm run package (.vsix) -> pytest tests/test_vsix_bundle.py
 #   -> harness setup -> UI checks in a real VS Code (tests/e2e/vscode_ui_check.sh)
-#   -> extension-host tests (mocha inside VS Code: commands, settings, restart).
+#   -> extension-host tests (mocha inside VS Code: commands, settings, restart)
+#   -> notebook check (mocha inside VS Code with the installed .vsix: MP204 on an .ipynb cell).
 # Exit 0 when everything passed. Output: vscode-e2e-out/ (or $1).
 #   SKIP_NPM_CI=1  reuse node_modules     SKIP_PYTEST=1  skip the packaging pytest
 set -uo pipefail
@@ -43,6 +44,15 @@ WS="$OUT/ext-tests-workspace"
 rm -rf "$WS"; cp -r "$ROOT/tests/e2e/workspace" "$WS"
 check env -u PYTHONPATH PATH="$VENV/bin:$PATH" node "$E2E/ext-tests.mjs" --dev-ext "$ROOT" \
   --tests "$ROOT/client/out/ext-test/index.js" --workspace "$WS" --out "$OUT/ext-tests" --timeout 300
+
+step "notebook check in VS Code (installed .vsix: MP204 on the .ipynb cell that uses the worker)"
+# The tests run in the extension host next to the *installed* .vsix: the development extension is
+# an empty stub, so the mpguard under test is the packaged one (issue 6).
+WS_NB="$OUT/notebook-workspace"
+rm -rf "$WS_NB"; cp -r "$ROOT/tests/e2e/workspace" "$WS_NB"
+check env -u PYTHONPATH PATH="$VENV/bin:$PATH" node "$E2E/ext-tests.mjs" --dev-ext "$ROOT/tests/e2e/ext-host-stub" \
+  --vsix "$VSIX" --tests "$ROOT/client/out/ext-test/notebookIndex.js" --workspace "$WS_NB" \
+  --out "$OUT/notebook" --timeout 180
 
 step "done: $([ $status = 0 ] && echo PASS || echo FAIL) (output in $OUT)"
 exit $status

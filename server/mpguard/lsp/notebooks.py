@@ -161,22 +161,6 @@ class NotebookSupport:
         st = self.states.get(nb_uri) if nb_uri else None
         return list(st.current.get(cell_uri, [])) if st else []
 
-    async def wait_lint(self, cell_uri: str, timeout: float = 10) -> None:
-        """Wait (bounded) for a pending lint of the cell's notebook (pull diagnostics)."""
-        nb_uri = self.notebook_uri_of_cell(cell_uri)
-        st = self.states.get(nb_uri) if nb_uri else None
-        deadline = asyncio.get_running_loop().time() + timeout
-        while st is not None and st.task is not None and not st.task.done():
-            left = deadline - asyncio.get_running_loop().time()
-            if left <= 0:
-                return
-            await asyncio.wait([st.task], timeout=left)
-
-    def result_id_of(self, cell_uri: str) -> Optional[str]:
-        nb_uri = self.notebook_uri_of_cell(cell_uri)
-        st = self.states.get(nb_uri) if nb_uri else None
-        return None if st is None else f"nb{id(st)}-{st.result_id}"
-
     def snapshot(self, nb_uri: str) -> Optional[Snapshot]:
         ws = self.ls.workspace
         nb = ws.get_notebook_document(notebook_uri=nb_uri)
