@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 
 import libcst as cst  # noqa: E402
 
-from lsp_driver import Session, file_uri, rss_kib, trailing_comment_doc  # noqa: E402
+from lsp_driver import Session, file_uri, middle_comment_doc, rss_kib, trailing_comment_doc  # noqa: E402
 
 STDLIB = Path(__import__("sysconfig").get_paths()["stdlib"])
 FORCE = "import multiprocessing  # mpguard-bench: defeat the prefilter\n"
@@ -87,15 +87,21 @@ def section0(quick: bool) -> None:
     from mpguard.engine import analyze
 
     print("\n## 0. in-process: analyze() vs parse_module (paired, gc.collect() before each op)")
-    print(f"{'file':<30} {'lines':>6} {'reps':>4} {'parse ms':>9} {'analyze ms':>11} {'ratio':>6}")
+    print("   'after edit' = analyze(new, previous=analysis of the text before one keystroke in the middle")
+    print("   of the biggest top-level statement): only the edited top-level statement is re-parsed")
+    print(f"{'file':<30} {'lines':>6} {'reps':>4} {'parse ms':>9} {'analyze ms':>11} {'ratio':>6} "
+          f"{'after edit ms':>14} {'ratio':>6}")
     out = {}
     for name in FILES:
         text = load(name)
         reps = 5 if quick else 15
         if text.count("\n") > 3000:
             reps = 3 if quick else 7
-        P, A, R = [], [], []
-        for _ in range(reps):
+        edited, line, col = middle_comment_doc(text)
+        at = sum(len(part) + 1 for part in edited.split("\n")[:line]) + col
+        P, A, R, I, IR = [], [], [], [], []
+        previous = analyze(edited, name, Config())
+        for k in range(reps):
             p = timed_parse(text)
             gc.collect()
             t0 = time.perf_counter()
@@ -104,10 +110,20 @@ def section0(quick: bool) -> None:
             P.append(p)
             A.append(a)
             R.append(a / p)
+            edited = edited[:at + k] + "x" + edited[at + k:]
+            p = timed_parse(edited)
+            gc.collect()
+            t0 = time.perf_counter()
+            previous = analyze(edited, name, Config(), previous=previous)
+            i = time.perf_counter() - t0
+            I.append(i)
+            IR.append(i / p)
         out[name] = {"parse_ms": statistics.median(P) * 1e3, "analyze_ms": statistics.median(A) * 1e3,
-                     "ratio": statistics.median(R)}
+                     "ratio": statistics.median(R), "after_edit_ms": statistics.median(I) * 1e3,
+                     "after_edit_ratio": statistics.median(IR)}
         print(f"{name:<30} {text.count(chr(10)):>6} {reps:>4} {ms(statistics.median(P)):>9} "
-              f"{ms(statistics.median(A)):>11} {statistics.median(R):>6.2f}")
+              f"{ms(statistics.median(A)):>11} {statistics.median(R):>6.2f} {ms(statistics.median(I)):>14} "
+              f"{statistics.median(IR):>6.2f}")
     RESULTS["0_inprocess"] = out
 
 
@@ -116,8 +132,14 @@ def section0(quick: bool) -> None:
 EMPTY_CMD = (sys.executable, str(HERE / "empty_server.py"))
 
 
-async def edit_latency(root: Path, name: str, n: int, command: tuple | None = None) -> dict:
-    text, line, col = trailing_comment_doc(load(name))
+async def edit_latency(root: Path, name: str, n: int, command: tuple | None = None,
+                       where: str = "end") -> dict:
+    """Type `n` characters into a comment, one didChange each, waiting for each one's diagnostics.
+    where="end": a comment line appended to the file; "middle": a comment at the end of a line in
+    the middle of the biggest top-level statement."""
+    make_doc = middle_comment_doc if where == "middle" else trailing_comment_doc
+    text, line, col = make_doc(load(name))
+    line_start = sum(len(part) + 1 for part in text.split("\n")[:line])
     path = root / Path(FILES[name][0]).name
     path.write_text(text, encoding="utf-8")
     uri = file_uri(str(path))
@@ -127,25 +149,34 @@ async def edit_latency(root: Path, name: str, n: int, command: tuple | None = No
         await asyncio.sleep(SETTLE)  # the server warms its optional type-aware lane in the background
         open_s = await s.open(uri, text)
         cur = text
+        typed = 0
+
+        async def type_one() -> float:
+            nonlocal cur, typed
+            at = line_start + col + typed
+            cur = cur[:at] + "x" + cur[at:]
+            typed += 1
+            return await s.edit_and_wait(uri, typed, line, col + typed - 1, "x")
+
         for _ in range(WARMUP):  # not counted: first analyses import lazily and fill caches
-            cur += "x"
-            await s.edit_and_wait(uri, len(cur) - len(text), line, col + len(cur) - len(text) - 1, "x")
-        base = len(cur) - len(text)
+            await type_one()
         lat, parse, ratios = [], [], []
-        for i in range(base + 1, base + n + 1):
-            lat_i = await s.edit_and_wait(uri, i, line, col + i - 1, "x")
-            cur = cur + "x"
+        for _ in range(n):
+            lat_i = await type_one()
             p = timed_parse(cur)
             lat.append(lat_i)
             parse.append(p)
             ratios.append(lat_i / p)
+        docs = [] if command else (await s.debug_stats(uri)).get("documents", [])
         return {
-            "lines": text.count("\n") + 1, "n": n, "didOpen_ms": open_s * 1e3,
+            "lines": text.count("\n") + 1, "n": n, "where": where, "didOpen_ms": open_s * 1e3,
             "median_ms": statistics.median(lat) * 1e3, "p95_ms": pct(lat, 0.95) * 1e3,
             "parse_median_ms": statistics.median(parse) * 1e3,
             "ratio_median_of_pairs": statistics.median(ratios),
             "ratio_medians": statistics.median(lat) / statistics.median(parse),
             "diagnostics": len(s.last_diags.get(uri, [])),
+            "analyses": docs[0].get("analyses") if docs else None,
+            "incremental_analyses": docs[0].get("incrementalAnalyses") if docs else None,
         }
     finally:
         await s.stop()
@@ -154,18 +185,30 @@ async def edit_latency(root: Path, name: str, n: int, command: tuple | None = No
 def section1(root: Path, quick: bool) -> None:
     print("\n## 1. edit -> publishDiagnostics over LSP stdio (debounceMs=0, typeAware off), "
           "vs bare parse_module of the same text (client process, paired per edit)")
-    print(f"{'file':<30} {'lines':>6} {'n':>4} {'median ms':>10} {'p95 ms':>8} {'parse ms':>9} "
+    print("   where: 'end' = typing in a comment line appended to the file, 'middle' = typing at the end of")
+    print("   a line in the middle of the biggest top-level statement; 'full' = incremental re-parse off")
+    print(f"{'file':<36} {'lines':>6} {'n':>4} {'median ms':>10} {'p95 ms':>8} {'parse ms':>9} "
           f"{'ratio':>6}  target")
     out = {}
-    plan = [("pool.py+import", 10 if quick else 40), ("pool.py", 10 if quick else 40),
-            ("popen_spawn_posix.py+import", 10 if quick else 40),
-            ("_test_multiprocessing.py", 3 if quick else 10)]
-    for name, n in plan:
-        r = asyncio.run(edit_latency(root, name, n))
-        out[name] = r
-        target = "<= 1.5" if name == "pool.py+import" else ""
-        print(f"{name:<30} {r['lines']:>6} {n:>4} {r['median_ms']:>10.1f} {r['p95_ms']:>8.1f} "
-              f"{r['parse_median_ms']:>9.1f} {r['ratio_median_of_pairs']:>6.2f}  {target}")
+    many, few = (10, 3) if quick else (40, 10)
+    # (file, where, incremental re-parse on?, edits); the target is the pool.py+import rows
+    plan = [("pool.py+import", "middle", True, many), ("pool.py+import", "end", True, many),
+            ("pool.py+import", "middle", False, many), ("pool.py", "end", True, many),
+            ("popen_spawn_posix.py+import", "end", True, many),
+            ("_test_multiprocessing.py", "middle", True, few), ("_test_multiprocessing.py", "end", True, few),
+            ("_test_multiprocessing.py", "middle", False, few)]
+    for name, where, incremental, n in plan:
+        os.environ["MPGUARD_INCREMENTAL"] = "1" if incremental else "0"  # inherited by the server
+        try:
+            r = asyncio.run(edit_latency(root, name, n, where=where))
+        finally:
+            os.environ.pop("MPGUARD_INCREMENTAL", None)
+        label = f"{name} {where}" + ("" if incremental else " full")
+        out[label] = r
+        target = "<= 1.5" if name == "pool.py+import" else ("< 1 (stretch)" if name.startswith("_test") and incremental and where == "middle" else "")
+        print(f"{label:<36} {r['lines']:>6} {n:>4} {r['median_ms']:>10.1f} {r['p95_ms']:>8.1f} "
+              f"{r['parse_median_ms']:>9.1f} {r['ratio_median_of_pairs']:>6.2f}  {target}"
+              f"  ({r['incremental_analyses']}/{r['analyses']} analyses incremental)")
     RESULTS["1_edit_latency"] = out
 
 

@@ -45,16 +45,30 @@ class Analysis:
     rule_errors: list[str] = field(default_factory=list)  # "MP201: <exception>" for rules that raised
     skipped: bool = False  # prefilter said: no process API here
     model: object = None  # mpguard.model.ModuleModel when the text parsed
+    reparsed_statements: Optional[int] = None  # top-level statements re-parsed when incremental
 
     @property
     def parsed(self) -> bool:
         return self.syntax_error is None
 
 
-def analyze(text: str, path: Optional[str] = None, config: Optional[Config] = None) -> Analysis:
+def analyze(text: str, path: Optional[str] = None, config: Optional[Config] = None,
+            previous: Optional[Analysis] = None) -> Analysis:
+    """Findings for `text`. `previous`, an analysis of an earlier version of the same document,
+    lets the engine re-parse only the top-level statements that changed (the language server
+    passes it on every edit)."""
     from mpguard.analysis import run_analysis
 
-    return run_analysis(text, path, config or Config())
+    return run_analysis(text, path, config or Config(), previous)
+
+
+def prepare_incremental(analysis: Analysis) -> None:
+    """Precompute what lets the next `analyze(..., previous=analysis)` re-parse incrementally
+    (the language server calls it on its analysis thread after publishing)."""
+    from mpguard.analysis import prepare_incremental as prepare
+
+    if analysis.model is not None:
+        prepare(analysis.model)  # type: ignore[arg-type]
 
 
 def syntax_error_finding(message: str, line: int, column: int) -> Finding:

@@ -19,6 +19,7 @@ from typing import Iterable, Iterator, Optional
 
 import libcst as cst
 
+from mpguard.incremental import Layout
 from mpguard.positions import PositionIndex
 
 # --------------------------------------------------------------------------------------------
@@ -470,6 +471,7 @@ class ModuleModel:
         self.node_scope: dict[int, Scope] = {}  # id(def/lambda node) -> its own scope
         self.parents: dict[int, cst.CSTNode] = {}  # id(Call/Lambda/Name) -> parent node
         self._positions = PositionIndex(module, text)
+        self.layout: Optional[Layout] = None  # statement offsets, set/used by incremental re-parsing
         self._resolve_cache: dict[tuple[int, int], Value] = {}
         self._seq = 0
         # traversal state

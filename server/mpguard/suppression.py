@@ -1,7 +1,8 @@
 """`# mpguard: ignore[...]` comments: parsing, filtering findings, and the edits that add them.
 
 Comments are found with :mod:`tokenize` so that the text `# mpguard: ignore` inside a string is
-not a suppression. Only lines that mention "mpguard" are tokenized, so the cost is negligible.
+not a suppression. The (pure-Python, ~0.1 s on a 6k-line file) tokenizer only runs when the text
+contains something that looks like a suppression at all.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Suppression:
 
 
 def parse_suppressions(text: str) -> list[Suppression]:
-    if "mpguard" not in text:
+    if "mpguard" not in text or _COMMENT.search(text) is None:
         return []
     out: list[Suppression] = []
     lines = text.splitlines()

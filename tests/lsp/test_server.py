@@ -697,3 +697,42 @@ async def test_convert_pool_refactoring_at_cursor(client: LanguageClient, tmp_pa
         _action_params(uri, lsp.Range(start=pos, end=pos), only=[lsp.CodeActionKind.RefactorRewrite])
     )
     assert not actions
+
+
+@pytest.mark.parametrize("client", [{"init": {"debounceMs": 0}}], indirect=True)
+async def test_edits_are_reparsed_incrementally_with_the_same_diagnostics(client: LanguageClient, tmp_path):
+    # Typing a lambda into a worker call of the second statement, key by key: each analysis
+    # re-parses only the edited top-level statement, and the final diagnostics (ranges included)
+    # are those of the same text opened in a fresh document.
+    head = "import multiprocessing\n\n\ndef work(x):\n    return x\n\n\n"
+    body = "if __name__ == '__main__':\n    with multiprocessing.Pool(2) as pool:\n        pool.map(work, [1])\n"
+    uri = uri_for(tmp_path)
+    text = head + body
+    open_doc(client, uri, text)
+    await _published(client, uri, 1)
+    line = text.split("\n").index("        pool.map(work, [1])")
+    column = len("        pool.map(")
+    typed = "lambda v: v, "
+    for i, ch in enumerate(typed):
+        change(client, uri, 2 + i, ch, (line, column + i), (line, column + i))
+        await _published(client, uri, 2 + i)
+    final = text.replace("pool.map(", "pool.map(" + typed)
+    diags = await diagnostics_for(client, uri, lambda ds: "MP201" in codes(ds))
+    stats = (await debug_stats(client, uri))["documents"][uri]
+    assert stats["incrementalAnalyses"] >= len(typed) - 2, stats
+
+    fresh = uri_for(tmp_path, "fresh.py")
+    open_doc(client, fresh, final)
+    fresh_diags = await diagnostics_for(client, fresh, lambda ds: "MP201" in codes(ds))
+    as_tuples = lambda ds: sorted((str(d.code), d.range.start.line, d.range.start.character,  # noqa: E731
+                                   d.range.end.line, d.range.end.character, d.message) for d in ds)
+    assert as_tuples(diags) == as_tuples(fresh_diags)
+
+
+async def _published(client: LanguageClient, uri: str, version: int) -> None:
+    for _ in range(500):
+        stats = (await debug_stats(client, uri))["documents"].get(uri)
+        if stats and stats["publishedVersions"] and stats["publishedVersions"][-1] == version:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"version {version} of {uri} was never published")

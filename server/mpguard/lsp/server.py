@@ -28,6 +28,7 @@ import re
 import sys
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
@@ -35,12 +36,13 @@ from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 import mpguard
 from mpguard.catalogue import CATALOGUE, docs_url
 from mpguard.config import Config, config_for, invalidate_cache
-from mpguard.engine import Analysis, analyze, mentions_process_api
+from mpguard.engine import Analysis, analyze, mentions_process_api, prepare_incremental
 from mpguard.findings import Finding, Range, Safety
 from mpguard.lsp.convert import (
     SOURCE,
@@ -62,6 +64,9 @@ CMD_FIX_ALL = "mpguard.fixAll"
 CMD_SHOW_DOCS = "mpguard.showRuleDocs"
 CMD_DEBUG = "mpguard.debugInfo"
 DEBUG_REQUEST = "mpguard/debugStats"
+
+STATS_KEEP = 1000
+GC_YOUNG_THRESHOLD = 10_000
 
 _SUPPRESSION = re.compile(r"#\s*mpguard:\s*ignore(?:-file)?\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
@@ -85,12 +90,16 @@ class DocState:
     current: list[lsp.Diagnostic] = field(default_factory=list)  # what the client should show
     current_version: Optional[int] = None
     result_id: int = 0
-    # instrumentation (mpguard/debugStats)
+    # The last analysis whose text parsed: the next one re-parses only what changed since.
+    base: Optional[Analysis] = None
+    # instrumentation (mpguard/debugStats); only the last STATS_KEEP versions, so a long session
+    # does not grow them by one entry per analysis/publish
     analyses: int = 0
-    versions_analysed: list = field(default_factory=list)
-    published_versions: list = field(default_factory=list)
+    versions_analysed: deque = field(default_factory=lambda: deque(maxlen=STATS_KEEP))
+    published_versions: deque = field(default_factory=lambda: deque(maxlen=STATS_KEEP))
     discarded: int = 0
     slow_runs: int = 0
+    incremental: int = 0  # analyses that re-parsed only the edited top-level statements
 
 
 # ------------------------------------------------------------------------------------------------
@@ -171,11 +180,38 @@ def rule_markdown(code: str) -> Optional[str]:
     return None
 
 
+class _Protocol(LanguageServerProtocol):
+    """pygls's protocol, minus a leak of one or two futures per notification.
+
+    pygls 2.1 files the future of every async/threaded/generator handler in ``_request_futures``
+    under a fresh uuid for notifications and for each step of its generator handlers (didOpen,
+    didChange, didClose, ...), but only requests' entries are ever removed (when the response is
+    sent). Each didChange thus kept a finished asyncio Task and a concurrent Future (with their
+    Condition, RLock, uuid key, ...) for good: ~3.5 kB of RSS per edit, +25 % over 10,000 edits
+    of a big file. Drop each entry once its future is done. Cancelled futures are left alone: only
+    ``lsp_shutdown`` (iterating the dict, where a synchronous pop would break it) and
+    ``$/cancelRequest`` (which pops by itself) cancel them.
+    """
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            futures = self._request_futures
+
+            def forget(f: Any, msg_id: Any = msg_id) -> None:
+                if not f.cancelled() and futures.get(msg_id) is f:
+                    futures.pop(msg_id, None)
+
+            future.add_done_callback(forget)
+
+
 class MpguardServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
             "mpguard",
             mpguard.__version__,
+            protocol_cls=_Protocol,
             text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
             notebook_document_sync=_notebooks.sync_options(),
             max_workers=4,
@@ -334,7 +370,12 @@ class MpguardServer(LanguageServer):
         st.versions_analysed.append(version)
         self.total_analyses += 1
         try:
-            return analyze(text, path, config)
+            analysis = analyze(text, path, config, previous=st.base)
+            if analysis.model is not None:
+                st.base = analysis
+            if analysis.reparsed_statements is not None:
+                st.incremental += 1
+            return analysis
         except Exception as exc:  # noqa: BLE001 - the engine isolates rules; this is a last resort
             log.exception("analysis of %s failed", path or st.uri)
             from mpguard.analysis import internal_error_finding
@@ -377,6 +418,9 @@ class MpguardServer(LanguageServer):
                 self.warn([f"mpguard: rule failed and was skipped: {err}"], settings)
             self.apply_analysis(st, analysis, text, version, settings)
             self.publish(uri, version)
+            if st.base is not None:
+                # off the edit -> diagnostics path: the next edit then re-parses incrementally at once
+                loop.run_in_executor(self.executor, prepare_incremental, st.base)
             self.schedule_slow(uri, settings, text, version, path)
             self.schedule_collection(loop)
         except asyncio.CancelledError:
@@ -1222,6 +1266,7 @@ def create_server() -> MpguardServer:
                 "publishedVersions": list(st.published_versions),
                 "discarded": st.discarded,
                 "slowRuns": st.slow_runs,
+                "incrementalAnalyses": st.incremental,
                 "diagnostics": len(st.current),
             })
         docs += [d for d in ls.notebooks.debug_entries() if uri is None or d["uri"] == uri]
@@ -1263,6 +1308,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     import gc
 
     gc.freeze()  # start-up objects (pygls, lsprotocol, libcst) never need scanning again
+    # A parse allocates hundreds of thousands of (acyclic) libcst nodes. With CPython's default
+    # young-generation threshold (700) each of them is scanned by several young collections,
+    # which made up ~45 % of an incremental analysis of a 6k-line file (604 -> 336 ms with 10,000;
+    # full re-parse 1,125 -> 708 ms). Full collections keep their relative rhythm.
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, oldest)
 
     _setup_logging()
     logging.getLogger("mpguard").setLevel(getattr(logging, args.log_level.upper()))
