@@ -29,6 +29,7 @@ stdlib files.
 
 from __future__ import annotations
 
+import ast
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
@@ -36,6 +37,11 @@ from typing import Optional, Sequence
 import libcst as cst
 
 _CHUNK = 4096
+
+# Top-level classes/functions at least this big are re-parsed statement by statement inside
+# their bodies (smaller ones cost less to re-parse whole than to locate the statement).
+_INSIDE_MIN_CHARS = 2000
+_DESCEND = (cst.ClassDef, cst.FunctionDef)
 
 # Statement parts that can hold an indented block (expressions never do).
 _BLOCK_HOLDERS = (
@@ -119,12 +125,146 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
 
 
 def _indented_leading_line(stmt: cst.BaseStatement) -> bool:
-    """Could a block that ends right before `stmt` claim some of its leading lines?"""
-    return any(line.whitespace.value or not line.indent for line in stmt.leading_lines)
+    """Could a block that ends right before `stmt` claim some of its leading lines? (Only comment
+    lines indented differently from `stmt`, and the blank lines before them.)"""
+    return any(line.comment is not None and (line.whitespace.value or not line.indent)
+               for line in stmt.leading_lines)
 
 
 def _code_length(module: cst.Module, nodes: Sequence[cst.CSTNode]) -> int:
     return sum(len(module.code_for_node(node)) for node in nodes)
+
+
+def _line_starts(text: str) -> list[int]:
+    out = [0]
+    find = text.find
+    at = find("\n")
+    while at != -1:
+        out.append(at + 1)
+        at = find("\n", at + 1)
+    return out
+
+
+def _statement_starts(block: cst.IndentedBlock, anodes: list[ast.stmt], lines: list[int],
+                      base: int) -> Optional[list[int]]:
+    """Where each statement of `block` starts (its leading lines included), from the line
+    numbers CPython's parser gives the paired ``ast`` statements: every leading line of a libcst
+    statement is one line right above it."""
+    out = []
+    k = 0
+    for stmt in block.body:
+        if k >= len(anodes):
+            return None
+        anode = anodes[k]
+        decorators = getattr(anode, "decorator_list", None)
+        first_line = decorators[0].lineno if decorators else anode.lineno
+        index = first_line - 1 - len(stmt.leading_lines)
+        if not 0 <= index < len(lines):
+            return None
+        out.append(base + lines[index])
+        k += len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
+    return out if k == len(anodes) else None
+
+
+def _reparse_inside(module: cst.Module, top: cst.BaseStatement, old_text: str, start: int, end: int,
+                    new_text: str, p: int, changed_end: int) -> Optional[tuple[cst.BaseStatement, int]]:
+    """The new version of the top-level class/def `top` (old text [start, end)), re-parsing only
+    the statements of its (nested) class/def bodies that the change [p, changed_end) touched, and
+    how many statements were re-parsed; None when the change is not strictly inside a body.
+
+    The statements are parsed inside synthetic ``if 1:`` lines that recreate their indentation;
+    a statement list is only cut before a statement that stays (the last statement of a body
+    can own lines after it in the body's footer)."""
+    if not isinstance(top, _DESCEND) or end - start < _INSIDE_MIN_CHARS:
+        return None
+    region = old_text[start:end]
+    try:
+        tree = ast.parse(region)
+    except Exception:  # noqa: BLE001
+        return None
+    if len(tree.body) != 1:
+        return None
+    lines = _line_starts(region)
+    chain: list[tuple[cst.CSTNode, cst.IndentedBlock]] = []  # (class/def, its body) outermost first
+    best: Optional[tuple[int, list[int], int, int]] = None  # (depth, starts, first, last)
+    node: cst.CSTNode = top
+    anode: ast.AST = tree.body[0]
+    while isinstance(node, _DESCEND) and isinstance(node.body, cst.IndentedBlock) \
+            and isinstance(anode, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        block = node.body
+        starts = _statement_starts(block, anode.body, lines, start)
+        if starts is None:
+            break
+        chain.append((node, block))
+        first = bisect_right(starts, p - 1) - 1
+        if first < 0:
+            break
+        stmt = block.body[first]
+        if first > 0 and stmt.leading_lines and p - 1 < starts[first] + _code_length(module, stmt.leading_lines):
+            first -= 1
+        last = max(first, bisect_right(starts, changed_end) - 1)
+        while last + 1 < len(block.body) and _indented_leading_line(block.body[last + 1]):
+            last += 1
+        if last + 1 >= len(block.body):
+            break
+        best = (len(chain), starts, first, last)
+        if first != last:
+            break
+        node = block.body[first]
+        if isinstance(anode.body, list):
+            # the ast statement paired with block.body[first]
+            k = sum(len(s.body) if isinstance(s, cst.SimpleStatementLine) else 1 for s in block.body[:first])
+            anode = anode.body[k]
+    if best is None:
+        return None
+    depth, starts, first, last = best
+    chain = chain[:depth]
+    shift = len(new_text) - len(old_text)
+    piece_start, piece_end = starts[first], starts[last + 1] + shift
+    if piece_end <= piece_start:
+        return None
+    piece_text = new_text[piece_start:piece_end]
+    last_line = piece_text[piece_text.rfind("\n", 0, len(piece_text) - 1) + 1:].strip()
+    if not piece_text.endswith("\n") or not last_line or last_line.startswith("#"):
+        return None
+    # Recreate the indentation: one `if 1:` per level, each indented like the real block.
+    indents = [block.indent for _, block in chain]
+    wrapper, prefix = [], ""
+    for indent in indents:
+        wrapper.append(prefix + "if 1:\n")
+        prefix += module.default_indent if indent is None else indent
+    try:
+        parsed = cst.parse_module("".join(wrapper) + piece_text)
+    except Exception:  # noqa: BLE001
+        return None
+    if parsed.default_indent != module.default_indent or parsed.footer or len(parsed.body) != 1:
+        return None
+    holder: cst.CSTNode = parsed.body[0]
+    inner: Optional[cst.IndentedBlock] = None
+    for level, indent in enumerate(indents):
+        if not isinstance(holder, cst.If) or not isinstance(holder.body, cst.IndentedBlock) \
+                or holder.body.indent != indent or holder.body.footer or holder.orelse is not None:
+            return None
+        inner = holder.body
+        if level + 1 < len(indents):
+            if len(inner.body) != 1:
+                return None
+            holder = inner.body[0]
+    assert inner is not None
+    new_stmts = tuple(inner.body)
+    # Rebuild the chain from the innermost body outwards.
+    node_, block_ = chain[-1]
+    replacement: cst.CSTNode = node_.with_changes(
+        body=block_.with_changes(body=(*block_.body[:first], *new_stmts, *block_.body[last + 1:]))
+    )
+    for outer_node, outer_block in reversed(chain[:-1]):
+        index = next(i for i, s in enumerate(outer_block.body) if s is node_)
+        replacement = outer_node.with_changes(
+            body=outer_block.with_changes(body=(*outer_block.body[:index], replacement,
+                                                *outer_block.body[index + 1:]))
+        )
+        node_ = outer_node
+    return replacement, len(new_stmts)  # type: ignore[return-value]
 
 
 def reparse(old_text: str, old_module: cst.Module, layout: Layout,
@@ -158,6 +298,13 @@ def reparse(old_text: str, old_module: cst.Module, layout: Layout,
     at_end = last == len(body) - 1
     start = starts[first]
     old_end = n_old if at_end else starts[last + 1]
+    if first == last:
+        inside = _reparse_inside(old_module, body[first], old_text, start, old_end, new_text, p, changed_end)
+        if inside is not None:
+            shift = n_new - n_old
+            new_starts = (*starts[:first + 1], *(offset + shift for offset in starts[first + 1:]))
+            module = old_module.with_changes(body=(*body[:first], inside[0], *body[first + 1:]))
+            return module, Layout(new_starts, layout.first_indented, inside[1])
     new_end = old_end + n_new - n_old
     if new_end < start:
         return None
