@@ -410,9 +410,10 @@ async def memory(root: Path, edits: int, batch: int) -> dict:
                 version += 1
                 s.change(uri, version, line, col + version - 1, "x")
             await s.wait_version(uri, version, timeout=300)
-            # Sample at rest, as a user pausing after a burst would see it: the server trims its
-            # heap 0.5 s after the last analysis (MpguardServer.schedule_collection).
-            await asyncio.sleep(1.0)
+            # Sample at rest, as a user pausing after a burst would see it: the server collects
+            # garbage and trims its heap after 1 s without edits or analyses
+            # (MpguardServer.schedule_collection).
+            await asyncio.sleep(2.0)
             samples.append((version, rss_kib(s.pid)))
         stats = _doc_stats(await s.debug_stats(uri), uri)
         # RSS moves by about one tree (+-10 %) depending on whether the previous analysis's
@@ -430,7 +431,7 @@ async def memory(root: Path, edits: int, batch: int) -> dict:
 def section5(root: Path, quick: bool) -> None:
     edits, batch = (1000, 100) if quick else (10000, 250)
     print(f"\n## 5. server RSS over {edits} edits to _test_multiprocessing.py (debounceMs=300, "
-          f"edits sent in batches of {batch}, waiting for each batch's diagnostics + 1 s at rest; start = median of "
+          f"edits sent in batches of {batch}, waiting for each batch's diagnostics + 2 s at rest; start = median of "
           "samples after batches 1-3, end = median of the last 3)")
     r = asyncio.run(memory(root, edits, batch))
     RESULTS["5_memory"] = {k: v for k, v in r.items()}

@@ -241,3 +241,25 @@ def test_edits_inside_bodies_reparse_only_the_statement(name: str, monkeypatch) 
         if full_parse(new) is not None:
             text = new
     assert sum(used) >= 10, used  # statements inside class/def bodies were re-parsed alone
+
+
+@pytest.mark.parametrize("name", [
+    "multiprocessing/pool.py", "multiprocessing/managers.py", "test/_test_multiprocessing.py",
+    "concurrent/futures/process.py",
+])
+def test_positions_from_the_layout_match_the_whole_file_ast(name: str) -> None:
+    # With a layout (incremental re-parse) positions come from statement offsets and a per-statement
+    # `ast`; without, from an `ast` of the whole text. Every call, its function and its first
+    # argument (marked and unmarked nodes) must land on the same range both ways.
+    from mpguard.model import ModuleModel
+
+    text = (STDLIB / name).read_text(encoding="utf-8")
+    module = cst.parse_module(text)
+    plain = ModuleModel(module, text)
+    laid_out = ModuleModel(module, text, layout=layout_of(module))
+    nodes = []
+    for call in plain.calls[::3]:
+        nodes += [call.node, call.node.func] + [arg.value for arg in call.node.args[:1]]
+    assert len(nodes) > 100
+    for node in nodes:
+        assert laid_out.range_of(node) == plain.range_of(node), (name, plain.module.code_for_node(node))

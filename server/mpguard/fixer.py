@@ -32,8 +32,8 @@ def fix_text(text: str, path: Optional[str], config: Config, unsafe: bool = Fals
     """
     result = FixResult(text)
     tried: set[tuple[str, str, str]] = set()
+    analysis = analyze(result.text, path, config)  # always the analysis of result.text
     for _ in range(MAX_ROUNDS * 5):
-        analysis = analyze(result.text, path, config)
         if not analysis.parsed:
             break
         candidate = None
@@ -58,8 +58,10 @@ def fix_text(text: str, path: Optional[str], config: Config, unsafe: bool = Fals
         new = fix.new_text()
         if new is None or new == result.text:
             continue
-        if not analyze(new, path, config).parsed:
+        # Re-parses only the statements the fix changed (and is the next round's analysis).
+        checked = analyze(new, path, config, previous=analysis)
+        if not checked.parsed:
             continue  # never write code that does not parse
-        result.text = new
+        result.text, analysis = new, checked
         result.applied.append(f"{finding.code}: {fix.title}")
     return result

@@ -454,7 +454,7 @@ def node_contains(outer: cst.CSTNode, inner: cst.CSTNode) -> bool:
 
 class ModuleModel:
     def __init__(self, module: cst.Module, text: str, path: Optional[str] = None,
-                 default_start_method: str = "spawn") -> None:
+                 default_start_method: str = "spawn", layout: Optional[Layout] = None) -> None:
         self.module = module
         self.text = text
         self.path = path
@@ -470,8 +470,9 @@ class ModuleModel:
         self.node_stmt: dict[int, cst.CSTNode] = {}  # id(node) -> innermost statement (positions hint)
         self.node_scope: dict[int, Scope] = {}  # id(def/lambda node) -> its own scope
         self.parents: dict[int, cst.CSTNode] = {}  # id(Call/Lambda/Name) -> parent node
-        self._positions = PositionIndex(module, text)
-        self.layout: Optional[Layout] = None  # statement offsets, set/used by incremental re-parsing
+        # statement offsets, from (and for) incremental re-parsing
+        self.layout: Optional[Layout] = layout
+        self._positions = PositionIndex(module, text, layout.starts if layout is not None else None)
         self._resolve_cache: dict[tuple[int, int], Value] = {}
         self._seq = 0
         # traversal state

@@ -21,7 +21,7 @@ through to the next, coarser step, so the result is always the whole-module answ
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import Optional, Sequence
 
 import libcst as cst
 from libcst.metadata.position_provider import PositionProvidingCodegenState
@@ -96,9 +96,12 @@ def _blocks(node: cst.CSTNode, anode: ast.AST) -> Optional[list[tuple[cst.CSTNod
 
 
 class PositionIndex:
-    def __init__(self, module: cst.Module, text: str) -> None:
+    def __init__(self, module: cst.Module, text: str, starts: Optional[Sequence[int]] = None) -> None:
         self._module = module
         self._text = text
+        # Offsets where each top-level statement (its leading lines included) starts, when an
+        # incremental re-parse knows them: then no `ast` of the whole text is needed (see _shifts).
+        self._starts = starts
         self._per_statement: dict[int, dict] = {}
         self._ast_body: Optional[list[ast.stmt]] = None
         self._ast_done = False
@@ -117,8 +120,34 @@ class PositionIndex:
             self._ast_body = _ast_top(self._text)
         return self._ast_body
 
+    def _region_lines(self) -> list[int]:
+        """1-based line on which each top-level statement's text (leading lines included) starts."""
+        assert self._starts is not None
+        out, line, previous = [], 1, 0
+        for offset in self._starts:
+            line += self._text.count("\n", previous, offset)
+            out.append(line)
+            previous = offset
+        return out
+
+    def _shifts_from_starts(self) -> list[int]:
+        # ast's line of a statement: after its leading lines, and for a decorated def/class the
+        # `def`/`class` line (after the decorators and the lines between them).
+        out = []
+        for stmt, line in zip(self._module.body, self._region_lines()):
+            line += len(stmt.leading_lines)
+            decorators = getattr(stmt, "decorators", ())
+            if decorators:
+                line += sum(self._module.code_for_node(d).count("\n") for d in decorators)
+                line += len(stmt.lines_after_decorators)  # type: ignore[attr-defined]
+            out.append(line)
+        return out
+
     def _shifts(self) -> Optional[list[int]]:
         if self._line_shift is not None:
+            return self._line_shift
+        if self._starts is not None and len(self._starts) == len(self._module.body):
+            self._line_shift = self._shifts_from_starts()
             return self._line_shift
         body = self._ast()
         if body is None:
@@ -138,6 +167,13 @@ class PositionIndex:
         return starts
 
     def _ast_of_top(self, index: int) -> Optional[ast.stmt]:
+        if self._starts is not None and len(self._starts) == len(self._module.body):
+            # Parse just this statement, on its own lines (blank lines keep ast's numbers absolute).
+            starts = self._starts
+            end = starts[index + 1] if index + 1 < len(starts) else len(self._text)
+            first_line = self._text.count("\n", 0, starts[index])
+            region = _ast_top("\n" * first_line + self._text[starts[index]:end])
+            return region[0] if region and len(region) == 1 else None
         body = self._ast()
         if body is None or self._shifts() is None:
             return None

@@ -247,6 +247,7 @@ class NotebookSupport:
             st.analysis, st.snapshot = analysis, snap
             per_cell = self.diagnostics_for(analysis, snap, settings.show_syntax_errors, st)
             self.publish(st, snap, per_cell)
+            ls.schedule_collection(asyncio.get_running_loop())
         except asyncio.CancelledError:
             return
         except Exception:  # noqa: BLE001 - never let a lint take the server down
