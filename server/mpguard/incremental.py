@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState  # libcst's own codegen state (pinned <2)
 
 _CHUNK = 4096
 
@@ -219,6 +220,16 @@ def _reparse_inside(module: cst.Module, top: cst.BaseStatement, old_text: str, s
         return None
     depth, starts, first, last = best
     chain = chain[:depth]
+    # The offsets came from ast line numbers: confirm them on the statements being replaced
+    # (their code, indented like their body, must be exactly that slice of the old text).
+    old_piece = old_text[starts[first]:starts[last + 1]]
+    body_indent = "".join(module.default_indent if b.indent is None else b.indent for _, b in chain)
+    state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+    state.indent_tokens.append(body_indent)
+    for stmt in chain[-1][1].body[first:last + 1]:
+        stmt._codegen(state)
+    if "".join(state.tokens) != old_piece:
+        return None
     shift = len(new_text) - len(old_text)
     piece_start, piece_end = starts[first], starts[last + 1] + shift
     if piece_end <= piece_start:
