@@ -99,8 +99,12 @@ def parse(text: str, previous: Optional[ModuleModel] = None
         except (RecursionError, MemoryError, ValueError):
             return None, syntax_error_finding("the file is too deeply nested to analyse", 1, 0), None
     if previous is not None and INCREMENTAL:
-        prepare_incremental(previous)
-        spliced = reparse(previous.text, previous.module, previous.layout, text)
+        try:
+            prepare_incremental(previous)
+            spliced = reparse(previous.text, previous.module, previous.layout, text)
+        except Exception:  # noqa: BLE001 - a bug here must cost a full parse, never the analysis
+            log.exception("incremental re-parse failed; parsing the whole text")
+            spliced = None
         if spliced is not None:
             return spliced[0], None, spliced[1]
     try:
