@@ -96,6 +96,16 @@ def statement_line_of(root: cst.CSTNode, small: cst.CSTNode) -> Optional[tuple[c
     return line, path[:-1]
 
 
+def statement_line_at(model, node: cst.CSTNode,
+                      small: cst.CSTNode) -> Optional[tuple[cst.CSTNode, list[cst.CSTNode]]]:
+    """`statement_line_of` searched only in the top-level statement that the model records as
+    holding `node` (None when it records none)."""
+    top = model.node_top.get(id(node))
+    if top is None or top < 0:
+        return None
+    return statement_line_of(model.module.body[top], small)
+
+
 def unique_name(model, base: str) -> str:
     """A name not bound or loaded anywhere in the module."""
     used: set[str] = set()

@@ -7,7 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from mpguard.findings import Safety
-from mpguard.fixes.multi_edit import MultiEdit, statement_line_of
+from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.model import Dispatch, FunctionInfo, ModuleModel, dotted_name, get_arg
 from mpguard.rules import Example, Rule, RuleContext
 from mpguard.valueflow import Event, trace
@@ -160,10 +160,7 @@ def _exitcode_fix(ctx: RuleContext, joins: list[Event]):
     stmt = model.parents.get(id(join_call))
     if not isinstance(stmt, cst.Expr):
         return None
-    top = model.node_top.get(id(join_call))
-    if top is None or top < 0:
-        return None
-    found = statement_line_of(model.module.body[top], stmt)
+    found = statement_line_at(model, join_call, stmt)
     if found is None:
         return None
     line, ancestors = found

@@ -8,7 +8,7 @@ from typing import Optional
 import libcst as cst
 
 from mpguard.findings import Safety
-from mpguard.fixes.multi_edit import MultiEdit, statement_line_of
+from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.model import Binding, CallSite, Dispatch, FunctionInfo, ModuleModel, Scope, get_arg, scope_within
 from mpguard.pickling import call_site_of, constructor_qualname
 from mpguard.reach import dispatch_worker_function
@@ -204,10 +204,7 @@ def _join_unit(model: ModuleModel, join: CallSite):
     stmt = join.statement
     if not isinstance(stmt, cst.Expr) or stmt.value is not join.node:
         return None
-    top = model.node_top.get(id(join.node))
-    if top is None or top < 0:
-        return None
-    found = statement_line_of(model.module.body[top], stmt)
+    found = statement_line_at(model, join.node, stmt)
     if found is None:
         return None
     line, ancestors = found

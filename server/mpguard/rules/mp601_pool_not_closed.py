@@ -7,7 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from mpguard.findings import Safety
-from mpguard.fixes.multi_edit import MultiEdit, statement_line_of
+from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.model import CallSite, ClassInfo, ModuleModel, dotted_name, scope_within
 from mpguard.model import node_contains
 from mpguard.rules import Example, Rule, RuleContext
@@ -150,10 +150,9 @@ def _with_fix(ctx: RuleContext, site: CallSite, pool, name: Optional[str], event
     if name is None or not events:
         return None
     stmt = site.statement
-    top = model.node_top.get(id(site.node))
-    if not isinstance(stmt, cst.Assign) or top is None or top < 0:
+    if not isinstance(stmt, cst.Assign):
         return None
-    found = statement_line_of(model.module.body[top], stmt)
+    found = statement_line_at(model, site.node, stmt)
     if found is None:
         return None
     line, ancestors = found
