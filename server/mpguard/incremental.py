@@ -139,6 +139,32 @@ def _code_length(module: cst.Module, nodes: Sequence[cst.CSTNode]) -> int:
     return sum(len(module.code_for_node(node)) for node in nodes)
 
 
+def _edited_statements(module: cst.Module, body: Sequence[cst.BaseStatement], starts: Sequence[int],
+                       p: int, changed_end: int) -> Optional[tuple[int, int]]:
+    """The first and last statement of `body` (starting at `starts`) to re-parse for a change of
+    the old text [p, changed_end); None when the change begins before the first statement."""
+    # From the statement holding the character before the change ...
+    first = bisect_right(starts, p - 1) - 1
+    if first < 0:
+        return None
+    stmt = body[first]
+    if first > 0 and stmt.leading_lines and p - 1 < starts[first] + _code_length(module, stmt.leading_lines):
+        first -= 1  # edited between statements: the previous block may claim those lines
+    # ... to the statement holding the first unchanged character after it.
+    last = max(first, bisect_right(starts, changed_end) - 1)
+    while last + 1 < len(body) and _indented_leading_line(body[last + 1]):
+        last += 1
+    return first, last
+
+
+def _ends_with_statement_line(piece_text: str) -> bool:
+    """Trailing comment lines belong to the next statement or to a block's footer, and libcst's
+    native parser can drop blank lines before an indented comment at the end of a text: a piece
+    must end with its last statement's line."""
+    last_line = piece_text[piece_text.rfind("\n", 0, len(piece_text) - 1) + 1:].strip()
+    return piece_text.endswith("\n") and bool(last_line) and not last_line.startswith("#")
+
+
 def _line_starts(text: str) -> list[int]:
     out = [0]
     find = text.find
@@ -200,15 +226,10 @@ def _reparse_inside(module: cst.Module, top: cst.BaseStatement, old_text: str, s
         if starts is None:
             break
         chain.append((node, block))
-        first = bisect_right(starts, p - 1) - 1
-        if first < 0:
+        edited = _edited_statements(module, block.body, starts, p, changed_end)
+        if edited is None:
             break
-        stmt = block.body[first]
-        if first > 0 and stmt.leading_lines and p - 1 < starts[first] + _code_length(module, stmt.leading_lines):
-            first -= 1
-        last = max(first, bisect_right(starts, changed_end) - 1)
-        while last + 1 < len(block.body) and _indented_leading_line(block.body[last + 1]):
-            last += 1
+        first, last = edited
         if last + 1 >= len(block.body):
             break
         best = (len(chain), starts, first, last)
@@ -238,8 +259,7 @@ def _reparse_inside(module: cst.Module, top: cst.BaseStatement, old_text: str, s
     if piece_end <= piece_start:
         return None
     piece_text = new_text[piece_start:piece_end]
-    last_line = piece_text[piece_text.rfind("\n", 0, len(piece_text) - 1) + 1:].strip()
-    if not piece_text.endswith("\n") or not last_line or last_line.startswith("#"):
+    if not _ends_with_statement_line(piece_text):
         return None
     # Recreate the indentation: one `if 1:` per level, each indented like the real block.
     indents = [block.indent for _, block in chain]
@@ -298,17 +318,10 @@ def reparse(old_text: str, old_module: cst.Module, layout: Layout,
     if second_newline < 0 or p <= second_newline:
         return None  # newline kind / encoding cookie / header: full parse
     starts = layout.starts
-    # From the statement holding the character before the change ...
-    first = bisect_right(starts, p - 1) - 1
-    if first < 0:
+    edited = _edited_statements(old_module, body, starts, p, changed_end)
+    if edited is None:
         return None  # in the module header
-    stmt = body[first]
-    if first > 0 and stmt.leading_lines and p - 1 < starts[first] + _code_length(old_module, stmt.leading_lines):
-        first -= 1  # edited between statements: the previous block may claim those lines
-    # ... to the statement holding the first unchanged character after it.
-    last = max(first, bisect_right(starts, changed_end) - 1)
-    while last + 1 < len(body) and _indented_leading_line(body[last + 1]):
-        last += 1
+    first, last = edited
     at_end = last == len(body) - 1
     start = starts[first]
     old_end = n_old if at_end else starts[last + 1]
@@ -329,13 +342,8 @@ def reparse(old_text: str, old_module: cst.Module, layout: Layout,
         return None
     if not piece.body:
         return None
-    if not at_end:
-        # The piece must end with its last statement's line: trailing comment lines belong to the
-        # next statement or to a block's footer, and libcst's native parser can drop blank lines
-        # before an indented comment at the end of a text.
-        last_line = piece_text[piece_text.rfind("\n", 0, len(piece_text) - 1) + 1:].strip()
-        if not piece.has_trailing_newline or piece.footer or not last_line or last_line.startswith("#"):
-            return None
+    if not at_end and (not piece.has_trailing_newline or piece.footer or not _ends_with_statement_line(piece_text)):
+        return None
 
     # The default indentation is the first indented block's: the piece's blocks store theirs
     # relative to the piece's own default, which must then be the module's.
