@@ -139,3 +139,31 @@ def test_environment_path_is_accepted():
     text = _main_text() + "\n# environment version\n"
     got = typeaware.analyze(text, MAIN, ROOT, sys.executable, budget_s=BUDGET)
     assert {(f.code, f.range.start.line) for f in got} == EXPECTED
+
+
+def test_a_truncated_parse_cache_entry_is_discarded_not_fatal(tmp_path, monkeypatch):
+    """parso writes its on-disk cache without a temporary file: a truncated entry (a process
+    killed mid-write, two writers at once) must not silence the type-aware lane for good."""
+    import jedi
+    import parso.cache
+
+    monkeypatch.setattr(jedi.settings, "cache_directory", str(tmp_path))
+    typeaware.clear_cache()
+    parso.cache.parser_cache.clear()
+    first = typeaware.analyze(_main_text(), MAIN, root=ROOT, budget_s=BUDGET)
+    stubs = [os.path.join(os.path.dirname(jedi.__file__), "third_party", "typeshed", "stdlib", name)
+             for name in ("builtins.pyi", "threading.pyi", "io.pyi", "sqlite3/__init__.pyi")]
+    grammars = {entry.name.split("-")[0] for entry in tmp_path.rglob("*.pkl")}
+    truncated = 0
+    for grammar in grammars:
+        for stub in stubs:
+            entry = parso.cache._get_hashed_path(grammar, stub, cache_path=tmp_path)
+            if os.path.exists(entry):
+                open(entry, "wb").close()  # what a writer killed mid-dump leaves behind
+                truncated += 1
+    assert truncated >= 3, "jedi's cache layout changed: the test no longer truncates the stubs"
+    typeaware.clear_cache()
+    parso.cache.parser_cache.clear()
+    second = typeaware.analyze(_main_text(), MAIN, root=ROOT, budget_s=BUDGET)
+    assert {(f.code, f.range.start.line) for f in second} == EXPECTED
+    assert {(f.code, f.range.start.line) for f in first} == EXPECTED

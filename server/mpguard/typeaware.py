@@ -28,6 +28,7 @@ import concurrent.futures
 import hashlib
 import logging
 import os
+import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -262,24 +263,68 @@ class _Jedi:
     """One jedi Script for the text, with a deadline."""
 
     def __init__(self, job: _Job) -> None:
-        import jedi
-
-        env = _environment(job.env)
-        project = jedi.Project(job.root) if job.root else None
-        self.script = jedi.Script(code=job.text, path=job.path, project=project, environment=env)
+        self.job = job
+        self.script = self._new_script()
         self.deadline = job.started + _HARD_CAP_S
         self.queries = 0
+
+    def _new_script(self):
+        import jedi
+
+        job = self.job
+        project = jedi.Project(job.root) if job.root else None
+        return jedi.Script(code=job.text, path=job.path, project=project,
+                           environment=_environment(job.env))
 
     def out_of_time(self) -> bool:
         return time.monotonic() > self.deadline or self.queries >= _MAX_QUERIES
 
     def infer(self, line: int, column: int) -> list:
-        self.queries += 1
-        return list(self.script.infer(line, column))
+        return self.ask(lambda script: script.infer(line, column))
 
     def goto(self, line: int, column: int) -> list:
+        return self.ask(lambda script: script.goto(line, column, follow_imports=True))
+
+    def ask(self, query: Callable) -> list:
+        """Runs a query; if it trips over a corrupt entry of parso's on-disk parse cache, removes
+        that entry and asks again with a new Script (jedi's in-memory caches may hold the failed
+        load).
+
+        parso writes its pickles without a temporary file, so a process killed mid-write (or two
+        processes writing the same stub at once) leaves a truncated file that every later run
+        fails to load with `EOFError`: jedi would then infer nothing for any name of that stub
+        (seen with `builtins.pyi` on a machine running several analyses at once)."""
         self.queries += 1
-        return list(self.script.goto(line, column, follow_imports=True))
+        for _ in range(_MAX_CORRUPT_ENTRIES):
+            try:
+                return list(query(self.script))
+            except (EOFError, pickle.UnpicklingError) as exc:
+                if not _discard_cache_entry_of(exc):
+                    raise
+                self.script = self._new_script()
+        return list(query(self.script))
+
+
+# One query can load many stubs (builtins, typing, the module's imports), each possibly corrupt.
+_MAX_CORRUPT_ENTRIES = 64
+
+
+def _discard_cache_entry_of(exc: BaseException) -> bool:
+    """Deletes the parse-cache file whose loading raised `exc` (found in parso's loader frame)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "_load_from_file_system" and "parso" in frame.f_code.co_filename:
+            entry = frame.f_locals.get("cache_path")
+            if isinstance(entry, str) and entry.endswith(".pkl"):
+                try:
+                    os.unlink(entry)
+                except OSError:
+                    return False
+                log.info("removed a corrupt parso cache entry: %s", entry)
+                return True
+        tb = tb.tb_next
+    return False
 
 
 def _analyze_now(job: _Job) -> list[Finding]:
@@ -467,15 +512,8 @@ def _infer_arguments(model, dispatches, jd: _Jedi) -> dict[int, tuple[str, str]]
                     frng = _range(model, node.func, top)
                     if frng.end.line != frng.start.line:
                         continue
-                    defs = []
-                    for fn in jd.infer(frng.end.line, max(frng.end.column - 1, 0)):
-                        if fn.type == "function" and _is_generator_function(fn):
-                            defs.append(_GENERATOR)
-                        elif fn.type == "function":
-                            defs.extend(fn.execute())
-                        else:
-                            defs = []
-                            break
+                    line, column = frng.end.line, max(frng.end.column - 1, 0)
+                    defs = jd.ask(lambda script: _returned_values(script.infer(line, column)))
                 else:
                     continue
             elif isinstance(node, cst.Attribute):
@@ -489,6 +527,20 @@ def _infer_arguments(model, dispatches, jd: _Jedi) -> dict[int, tuple[str, str]]
         if kind is not None:
             answers[id(node)] = (_MODEL_KIND.get(kind, kind), kind)
     return answers
+
+
+def _returned_values(callees: list) -> list:
+    """What calling the inferred callees returns (executing a function loads its return type's
+    stub, so this runs inside one jedi query); empty when any callee is not a function."""
+    values: list = []
+    for fn in callees:
+        if fn.type == "function" and _is_generator_function(fn):
+            values.append(_GENERATOR)
+        elif fn.type == "function":
+            values.extend(fn.execute())
+        else:
+            return []
+    return values
 
 
 def _scope_for(model, node, dispatches):
