@@ -245,3 +245,64 @@ def test_snapshots_bite(monkeypatch: pytest.MonkeyPatch) -> None:
     assert check_fixture(bad) == [
         "bad_join_right_after_map.fixed.py differs from the fixer's output (run pytest --update-fixtures "
         "after reviewing the change)"]
+
+
+# ---- messages ---------------------------------------------------------------------------------
+
+# MP000's message is the parser's own text (engine.syntax_error_finding), not a rule message.
+MESSAGE_EXEMPT = {"MP000"}
+MAX_MESSAGE = 100
+
+
+def message_problems(message: str) -> list[str]:
+    """Why `message` is not one sentence of at most 100 characters (RULES.md, "Every finding
+    carries"): empty when it is."""
+    problems = []
+    if len(message) > MAX_MESSAGE:
+        problems.append(f"{len(message)} characters (at most {MAX_MESSAGE})")
+    if "\n" in message:
+        problems.append("contains a newline")
+    prose = re.sub(r"`[^`]*`", "`code`", message)  # a ". " inside a code span is not a sentence end
+    if ". " in prose or prose.endswith("."):
+        problems.append("more than one sentence, or a trailing period (Ruff style: none)")
+    return problems
+
+
+def _example_cases():
+    import textwrap
+
+    from mpguard.rules import all_rules
+
+    for code, rule in all_rules().items():
+        for index, example in enumerate(getattr(rule, "examples", ())):  # examples are being retired
+            if example.fires:
+                text = textwrap.dedent(example.code).lstrip("\n")
+                yield pytest.param(code, text, FixtureSettings(example.start_method, example.path),
+                                   id=f"{code}-example{index}")
+
+
+def _fixture_cases():
+    for path in all_fixture_files():
+        if path.name.startswith("bad_") and path.parent.name not in MESSAGE_EXEMPT:
+            text = path.read_text()
+            yield pytest.param(path.parent.name, text, fixture_settings(text), id=_fixture_id(path))
+
+
+@pytest.mark.parametrize("code,text,settings", [*_fixture_cases(), *_example_cases()])
+def test_messages_are_one_short_sentence(code: str, text: str, settings: FixtureSettings) -> None:
+    result = analyze(text, settings.path, config_for_fixture(code, settings))
+    messages = sorted({f.message for f in result.findings if f.code == code})
+    assert messages, f"{code}: no finding to check"
+    bad = {m: message_problems(m) for m in messages if message_problems(m)}
+    assert bad == {}
+
+
+def test_message_checker_catches_long_and_multi_sentence_messages() -> None:
+    assert message_problems("Lambda passed to `Pool.map()` cannot be pickled") == []
+    assert message_problems("`x = 1. y` is fine inside a code span") == []
+    assert message_problems("First sentence. Second sentence") == [
+        "more than one sentence, or a trailing period (Ruff style: none)"]
+    assert message_problems("Ends with a period.") == [
+        "more than one sentence, or a trailing period (Ruff style: none)"]
+    assert message_problems("x" * 101) == ["101 characters (at most 100)"]
+    assert message_problems("two\nlines") == ["contains a newline"]

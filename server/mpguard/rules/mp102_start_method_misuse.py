@@ -37,10 +37,8 @@ def check(ctx: RuleContext) -> None:
             fix = guard_fix(ctx, site.top_index) if site.import_time else None
             ctx.report(
                 site.node,
-                f"`set_start_method({method!r})` runs at import time. Under `{method}` each child "
-                "re-imports the main module and calls it again, raising 'RuntimeError: context has "
-                'already been set\'. Call it once under `if __name__ == "__main__":`, or use '
-                f"`multiprocessing.get_context({method!r})` and create processes from that context.",
+                f"`set_start_method({method!r})` runs at import time; "
+                'call it under `if __name__ == "__main__":`',
                 fixes=[fix] if fix else [],
             )
             reported.add(id(site.node))
@@ -55,9 +53,7 @@ def check(ctx: RuleContext) -> None:
         if earlier and not _forced(site):
             ctx.report(
                 site.node,
-                "`set_start_method()` is called a second time in the same program run without "
-                "`force=True`: it raises 'RuntimeError: context has already been set'. Set it once, or "
-                "use `multiprocessing.get_context(...)` for the processes that need another method.",
+                "`set_start_method()` is called a second time without `force=True`",
                 related=[(earlier[-1].node, "first call")],
             )
             reported.add(id(site.node))
@@ -74,9 +70,7 @@ def check(ctx: RuleContext) -> None:
                     and not inst.start_method:
                 ctx.report(
                     site.node,
-                    "`set_start_method()` is called after a multiprocessing object of the default "
-                    "context was created; the context is already fixed, so this raises "
-                    "'RuntimeError: context has already been set'. Set the start method first.",
+                    "`set_start_method()` is called after the default context was already used",
                     related=[(other.node, "created here with the default context")],
                 )
                 reported.add(id(site.node))

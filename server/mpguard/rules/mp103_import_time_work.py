@@ -93,10 +93,7 @@ def check(ctx: RuleContext) -> None:
         reported_statements.add(site.top_index)  # one finding per top-level statement
         ctx.report(
             site.node,
-            f"This top-level call {reason} when the module is imported. Under `{method}` every "
-            "child process re-imports the main module, so each worker repeats it (slow start-up, "
-            "multiplied memory, repeated side effects). Move it under `if __name__ == \"__main__\":`, "
-            "into the worker, or into a Pool/Executor `initializer`.",
+            f"Top-level call {reason} at import time; every `{method}` child repeats it",
         )
 
 

@@ -21,11 +21,7 @@ def check(ctx: RuleContext) -> None:
             continue
         ctx.report(
             arg.value,
-            "The `fork` start method is not portable: it does not exist on Windows, is unsafe on "
-            "macOS (system libraries crash after fork without exec), deadlocks when the parent has "
-            "other threads (Python 3.12+ warns), and shares the parent's memory state instead of "
-            "isolating it. Prefer `spawn` or `forkserver` unless this code is Linux-only and "
-            "relies on inheritance.",
+            "The `fork` start method is unavailable on Windows and unsafe on macOS or with threads",
         )
 
 

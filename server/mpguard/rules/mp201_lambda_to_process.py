@@ -16,20 +16,6 @@ TITLE = "Replace lambda with module-level function"
 _ROLE_SUFFIX = {"task": "task", "target": "target", "initializer": "init"}
 
 
-def _pickle_error(model: ModuleModel, lam: cst.Lambda) -> str:
-    own = model.node_scope.get(id(lam))
-    fn = None
-    s = own.parent if own is not None else None
-    while s is not None and fn is None:
-        if s.kind == "function" and s.function is not None:
-            fn = s.function
-        s = s.parent
-    if fn is not None:
-        qual = f"{fn.class_info.name}.{fn.name}" if fn.class_info is not None and fn.is_method else fn.name
-        return f"\"AttributeError: Can't pickle local object '{qual}.<locals>.<lambda>'\""
-    return "\"PicklingError: Can't pickle <function <lambda>>: attribute lookup <lambda> on __main__ failed\""
-
-
 def _lambda_binding(model: ModuleModel, w: Worker) -> Optional[Binding]:
     if not isinstance(w.use, cst.Name):
         return None
@@ -52,21 +38,13 @@ def check(ctx: RuleContext) -> None:
             continue
         reported.add(id(node))
         d = w.dispatch
-        what = "A lambda"
+        what = "Lambda"
         if not inline:
             b = _lambda_binding(model, w)
             name = w.use.value if isinstance(w.use, cst.Name) else None
-            what = f"`{name}` is a lambda and" if name and b is not None else "This callable is a lambda and"
-        role = {"task": "the task function", "target": "the target", "initializer": "the initializer"}[d.worker_role]
-        partial = " (inside `functools.partial`)" if w.through_partial else ""
-        if w.when == EVERY:
-            why = (f"{api_text(d)} pickles its function to send it to the worker processes under every "
-                   "start method, and pickle stores a function by its importable name, which a lambda does not have")
-        else:
-            why = (f"under the `{w.when}` start method {api_text(d)} pickles the callable to start the child "
-                   "process, and pickle stores a function by its importable name, which a lambda does not have")
-        message = (f"{what} is passed as {role} of {api_text(d)}{partial}: {why}, so this fails with "
-                   f"{_pickle_error(model, lam)}. Use a module-level function.")
+            what = f"Lambda `{name}`" if name and b is not None else "Lambda"
+        when = "" if w.when == EVERY else f" under `{w.when}`"  # Process targets, initializers
+        message = f"{what} passed to {api_text(d)} cannot be pickled{when}"
         fix = _fix(ctx, w, lam, inline, workers)
         related = [] if inline else [(lam, "the lambda is defined here")]
         ctx.report(node, message, fixes=[fix] if fix else [], related=related)

@@ -30,7 +30,7 @@ def check(ctx: RuleContext) -> None:
     if _in_notebook(ctx):
         where = "in a notebook cell"
     elif _calls_get_ipython(ctx):
-        where = "in code that runs in IPython/Jupyter (it calls `get_ipython()`)"
+        where = "in IPython/Jupyter code"
     else:
         return
     model = ctx.model
@@ -57,16 +57,9 @@ def check(ctx: RuleContext) -> None:
         if name is None:
             continue
         reported.add(id(node))
-        role = {"task": "task function", "target": "target", "initializer": "initializer"}[d.worker_role]
-        via = " (inside `functools.partial`)" if w.through_partial else ""
         ctx.report(
             node,
-            f"`{name}` is defined {where}, i.e. in the interactive `__main__` module, and is the "
-            f"{role} of {api_text(d)}{via}: under the `{method}` start method every child starts a fresh "
-            f"interpreter that cannot import the notebook, so unpickling fails in the child with "
-            f"\"AttributeError: Can't get attribute '{name}' on <module '__main__' (built-in)>\" (a Pool "
-            f"keeps replacing the crashing workers and can hang). Move `{name}` into a `.py` module next to "
-            f"the notebook and import it, or use the `fork` start method on Linux.",
+            f"`{name}` is defined {where}, so {api_text(d)} workers cannot import it under `{method}`",
             related=[(defined, "defined in the notebook here")],
         )
 

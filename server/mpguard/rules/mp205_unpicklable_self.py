@@ -29,15 +29,12 @@ def check(ctx: RuleContext) -> None:
                     break
             if hit is None:
                 continue
-            binding, (what, error, _advice) = hit
+            binding, (what, _error, _advice) = hit
             reported.add(id(worker.use))
             method = v.qualname or "method"
             ctx.report(
                 worker.use,
-                f"`{method}` is a bound method, so {api_text(worker.dispatch)} pickles its `{cls.name}` "
-                f"instance with it {when_text(worker.when)} — and `self.{attr}` is {what}, which cannot "
-                f"be pickled ({error}). Use a module-level function that takes the plain data it "
-                "needs as parameters, or keep the resource out of the instance the workers receive.",
+                f"{api_text(worker.dispatch)} cannot pickle bound method `{method}`: `self.{attr}` is {what}",
                 related=[(binding.node, f"`self.{attr}` is set here")],
             )
             break

@@ -51,10 +51,7 @@ def check(ctx: RuleContext) -> None:
             continue
         if f.is_generator:
             reported.add(id(node))
-            ctx.report(node, f"`{f.name}` is a generator function passed to {api_text(d)}: in the worker it only "
-                             "creates a generator object, which must be pickled to send the result back and cannot "
-                             "be (\"TypeError: cannot pickle 'generator' object\"; a Pool raises MaybeEncodingError). "
-                             "Return `list(...)` or other plain data instead.",
+            ctx.report(node, f"`{f.name}` returns a generator, which {api_text(d)} cannot pickle back",
                        related=[(f.node.name, "defined here")])
             continue
         bad = _bad_return(model, f)
@@ -62,9 +59,7 @@ def check(ctx: RuleContext) -> None:
             continue
         ret, what, error = bad
         reported.add(id(node))
-        ctx.report(node, f"`{f.name}` returns {what}, and {api_text(d)} must pickle the result to send it back to "
-                         f"the parent: this fails (\"{error}\"; a Pool raises MaybeEncodingError: Error sending "
-                         "result). Return plain data instead.",
+        ctx.report(node, f"`{f.name}` returns {what}, which {api_text(d)} cannot pickle back",
                    related=[(ret, "returned here")])
 
 

@@ -23,11 +23,8 @@ def check(ctx: RuleContext) -> None:
                 continue
             ctx.report(
                 expr,
-                f"This {'queue' if v.qualname == 'mp.queue' else 'lock/shared value'} was created by the "
-                f"`fork` context but is handed to a process started with `{child_method}`: pickling it "
-                "raises 'RuntimeError: A SemLock created in a fork context is being shared with a "
-                "process in a spawn context. This is not supported.' Create it from the same context "
-                "as the process (`ctx.Lock()`, `ctx.Queue()`).",
+                f"This {'queue' if v.qualname == 'mp.queue' else 'lock/shared value'} comes from the `fork` "
+                f"context but goes to a `{child_method}` process",
                 related=[(v.node, "created here")] if v.node is not None else [],
             )
 

@@ -272,24 +272,15 @@ def check(ctx: RuleContext) -> None:
 
 def _message(d: Dispatch, lazy: Lazy) -> str:
     callee = dotted_name(d.site.node.func) or d.method
-    if d.api == "executor.map":
-        how = ("`ProcessPoolExecutor.map` collects its iterables immediately (it submits every chunk as a "
-               "future before returning, unless Python 3.14's `buffersize=` is given)")
-        alt = ("Submit the work in bounded batches (or pass `buffersize=` on Python 3.14+), or use "
-               "`multiprocessing.Pool.imap`/`imap_unordered` with a `chunksize`.")
-    else:
-        how = f"`Pool.{d.method}` turns its iterable into a list first (to compute the chunksize)"
-        wrapper = " (with a worker that unpacks the argument tuple)" if "starmap" in d.method else ""
-        alt = (f"Use `imap`/`imap_unordered`{wrapper} with a `chunksize` to stream items to the workers as "
-               "they are produced" + (" and stop consuming when you have enough (e.g. `itertools.islice`)."
-                             if lazy.unbounded else "."))
-    if lazy.unbounded:
-        return (f"`{callee}(...)` iterates over {lazy.what}, and {how}: that list is never finished, so no "
-                f"task is ever sent, memory grows until the process is killed and the program hangs. {alt}")
-    return (f"`{callee}(...)` iterates over {lazy.what}, and {how}: every item is read and held in the "
-            f"parent's memory before any worker starts, and the laziness of the iterator is lost. {alt}")
-
-
+    # The most detailed description of the iterable that keeps the message within 100 characters.
+    for what in (lazy.what, lazy.what.split(" (")[0], "its lazy iterable"):
+        if lazy.unbounded:
+            message = f"`{callee}(...)` reads all of {what} first and never ends"
+        else:
+            message = f"`{callee}(...)` reads all of {what} into memory first"
+        if len(message) <= 100:
+            break
+    return message
 # ---- fix -----------------------------------------------------------------------------------
 
 def _fixes(ctx: RuleContext, d: Dispatch, lazy: Lazy) -> list:

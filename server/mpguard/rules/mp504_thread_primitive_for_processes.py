@@ -138,16 +138,9 @@ def check(ctx: RuleContext) -> None:
             short = ctor.split(".", 1)[1]
             equivalent = EQUIVALENTS[ctor][0]
             if method == "fork":
-                effect = ("under `fork` the child gets its own copy of it, so nothing is shared: the "
-                          "processes never see each other's puts, sets or lock holds")
+                message = f"A `{ctor}` is not shared with `fork` children: each one gets its own copy"
             else:
-                effect = (f"under `{method}` it must be pickled to reach the child and the process fails to "
-                          "start with `TypeError: cannot pickle '_thread.lock' object`")
-            advice = (f"Use `multiprocessing.{equivalent}()`." if equivalent else
-                      "Use `multiprocessing.Queue()` (there is no process-shared priority/LIFO queue; "
-                      "use a `Manager()` to share one).")
-            message = (f"A `{ctor}` is a thread primitive: it only works between threads of one process, and "
-                       f"{effect}. {advice}")
+                message = f"A `{ctor}` cannot be pickled to reach a `{method}` child process"
             fix = _fix(ctx, ctor, v.node, d)
             ctx.report(expr, message, fixes=[fix] if fix else [],
                        related=[(v.node, f"the `{short}` is created here")])

@@ -116,15 +116,9 @@ def check(ctx: RuleContext) -> None:
         if verdict is None:
             continue
         if verdict.startswith("literal:"):
-            what = f"`max_workers={verdict.split(':')[1]}`"
+            message = f"`max_workers={verdict.split(':')[1]}` raises `ValueError` on Windows, where the limit is 61"
         else:
-            what = "a `max_workers` derived from the CPU count without a cap"
-        message = (
-            f"{what}: on Windows `ProcessPoolExecutor` can wait on at most 61 worker processes and "
-            "raises `ValueError: max_workers must be <= 61` for more (machines with 64+ logical "
-            "CPUs exist). Clamp it with `min(61, ...)`; without `max_workers` the executor already "
-            "caps its default at 61 on Windows."
-        )
+            message = "`max_workers` from the CPU count is uncapped: `ValueError` on Windows above 61 CPUs"
         ctx.report(arg.value, message, fixes=[clamp_fix(ctx, arg, verdict)])
 
 
