@@ -306,3 +306,36 @@ def test_message_checker_catches_long_and_multi_sentence_messages() -> None:
         "more than one sentence, or a trailing period (Ruff style: none)"]
     assert message_problems("x" * 101) == ["101 characters (at most 100)"]
     assert message_problems("two\nlines") == ["contains a newline"]
+
+
+# ---- documentation ----------------------------------------------------------------------------
+
+def test_rule_pages_show_bad_fixed_good_from_the_fixtures() -> None:
+    from mpguard.docsgen import render_rule
+    from mpguard.rules import all_rules
+
+    page = render_rule(all_rules()["MP604"])
+    bad = page.index("## Example")
+    fixed = page.index("## Fixed")
+    good = page.index("## Not reported")
+    assert bad < fixed < good
+    assert "    workers.close()\n    workers.join()\n" in page[fixed:good]  # the snapshot's text
+    assert "# error:" not in page and "mpguard-fixture" not in page  # markers are test-only
+
+
+def test_rule_pages_state_the_fixture_start_method() -> None:
+    from mpguard.docsgen import fixture_showcase
+
+    show = fixture_showcase("MP506")
+    assert show is not None and show.settings == "start-method=fork"
+
+
+def test_rule_pages_fall_back_to_examples_without_fixtures(tmp_path: Path) -> None:
+    from mpguard.docsgen import render_rule
+    from mpguard.rules import all_rules
+
+    rule = all_rules()["MP604"]
+    page = render_rule(rule, fixtures=tmp_path)  # an installed wheel has no tests/rules
+    assert "## Fixed" not in page
+    if getattr(rule, "examples", ()):
+        assert "## Example" in page and "## Not reported" in page

@@ -66,6 +66,11 @@ which raises `RuntimeError: An attempt has been made to start a new process befo
 process has finished its bootstrapping phase`. A `Pool` keeps replacing its dying workers, so the
 parent often hangs instead. mpguard follows calls within the module: a bare `main()` at the bottom
 counts.
+
+Fails under `spawn` (Windows, macOS) and `forkserver` (Linux from Python 3.14); `fork` children do
+not re-import the module. The error, identical in 3.10-3.13 (checked by running the failing case on CPython 3.10-3.13):
+`RuntimeError: An attempt has been made to start a new process before the current process has
+finished its bootstrapping phase.`
 """,
     fix_doc="""
 **Wrap in `if __name__ == "__main__":` guard** (safe): the statements from the first process start

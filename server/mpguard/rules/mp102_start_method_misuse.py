@@ -86,6 +86,10 @@ pool, queue or lock of the default context exists. Called at module top level, i
 every spawned child (which re-imports the main module) and raises `RuntimeError: context has
 already been set`. The documentation recommends calling it under `if __name__ == "__main__":`,
 and libraries should use `multiprocessing.get_context(method)` instead.
+
+Fails under every start method once the call runs twice; an import-time call runs twice as soon as
+a `spawn`/`forkserver` child re-imports the module. The error, identical in 3.10-3.13 (checked by running the failing case on CPython 3.10-3.13):
+`RuntimeError: context has already been set`.
 """,
     fix_doc="""
 **Wrap in `if __name__ == "__main__":` guard** (safe) for an import-time call; otherwise call it

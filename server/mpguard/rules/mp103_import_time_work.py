@@ -105,6 +105,10 @@ With `spawn` (and `forkserver`), each child imports the main module again. File 
 model or data loading, `time.sleep` and big computations at top level run once more in every
 worker: start-up is slow, memory is multiplied and side effects repeat (the script's banner prints
 N+1 times; argparse runs again in every child).
+
+Only `spawn` and `forkserver` children re-import the main module (Windows, macOS, Linux from
+Python 3.14); under `fork` the work runs once. Nothing raises: the cost is start-up time, memory and
+repeated side effects.
 """,
     fix_doc="""
 Move the work under `if __name__ == "__main__":`, into the worker, or into an `initializer` that

@@ -33,10 +33,18 @@ RULE = Rule(
 copies a process with threads into a child that has only one, which can deadlock on locks held by
 the vanished threads (Python 3.12+ emits a DeprecationWarning). Linux moved its default to
 `forkserver` in Python 3.14.
+
+It also shares the parent's whole memory state with every child instead of isolating it, so code
+that works under `fork` can break when the start method changes. With threads running, Python 3.12
+and 3.13 warn (checked by running the failing case on CPython 3.10-3.13; 3.10 and 3.11 stay silent):
+`DeprecationWarning: This process (pid=...) is multi-threaded, use of fork() may lead to deadlocks
+in the child.`
 """,
     fix_doc="""
 Use `multiprocessing.get_context("spawn")` (or `"forkserver"`) and make the workers and their
 arguments picklable.
+
+Keep `fork` only for Linux-only code that relies on the child inheriting the parent's memory.
 """,
     check=check,
     examples=(

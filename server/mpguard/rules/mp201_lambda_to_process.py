@@ -271,11 +271,24 @@ RULE = Rule(
 pickle stores a function as a reference to its importable name (`module.qualname`); a lambda has
 no such name (`<lambda>`), so it cannot be pickled. Pool and ProcessPoolExecutor methods (`map`,
 `apply_async`, `submit`, ...) pickle the function under **every** start method, so this fails on
-Linux too: `PicklingError: Can't pickle <function <lambda>>: attribute lookup <lambda> on __main__
-failed` (or `Can't pickle local object 'main.<locals>.<lambda>'`). `Process(target=lambda ...)` and
+Linux too (the exact errors are listed below). `Process(target=lambda ...)` and
 `initializer=lambda ...` fail only under `spawn`/`forkserver` (the default on Windows, macOS and, from
 Python 3.14, Linux), where the `Process` object itself is pickled. Lambdas given to thread pools,
 `multiprocessing.dummy`, or used as `callback`/`error_callback` (they run in the parent) are fine.
+
+The error, by Python version (checked by running the failing case on CPython 3.10-3.13):
+
+- a lambda defined in a function, 3.10-3.12:
+  `AttributeError: Can't pickle local object 'main.<locals>.<lambda>'`
+- the same, 3.13: `AttributeError: Can't get local object 'main.<locals>.<lambda>'`
+- the same, 3.14: `_pickle.PicklingError: Can't pickle local object
+  <function main.<locals>.<lambda> at 0x...>` (from CPython 3.14's `Lib/pickle.py`, `whichmodule()`:
+  gh-122311 / PR #122771 made both pickle implementations raise `PicklingError`; CPython issue
+  #139806 reports the change)
+- a module-level lambda, 3.10-3.13: `_pickle.PicklingError: Can't pickle <function <lambda> at
+  0x...>: attribute lookup <lambda> on __main__ failed`
+- the same, 3.14: `_pickle.PicklingError: Can't pickle <function <lambda> at 0x...>: it's not
+  found as __main__.<lambda>` (same source)
 """,
     fix_doc="""
 **Replace lambda with module-level function**: a `def _name(...)` is inserted at module level above

@@ -230,6 +230,14 @@ sending them fails with `AttributeError: Can't pickle local object 'main.<locals
 their function under every start method; `Process(target=...)` and initializers only under
 `spawn`/`forkserver` — the default on Windows and macOS, and on Linux since Python 3.14, which is how
 code that worked for years with `fork` suddenly breaks.
+
+The error, by Python version (checked by running the failing case on CPython 3.10-3.13; `Pool.map` and `ProcessPoolExecutor.map` alike):
+
+- 3.10-3.12: `AttributeError: Can't pickle local object 'main.<locals>.work'`
+- 3.13: `AttributeError: Can't get local object 'main.<locals>.work'`
+- 3.14: `_pickle.PicklingError: Can't pickle local object <function main.<locals>.work at 0x...>`
+  (from CPython 3.14's `Lib/pickle.py`, `whichmodule()`: gh-122311 / PR #122771 made both pickle
+  implementations raise `PicklingError`; CPython issue #139806 reports the change)
 """,
     fix_doc="""
 **Move function to module level**: the nested `def` moves above the top-level statement that holds

@@ -243,6 +243,16 @@ connections and cursors, generators, pools and executors cannot be pickled
 `multiprocessing` queues, locks and shared values can only be *inherited* — passed to `Process(args=)`
 or `initargs` — and raise `RuntimeError: Queue objects should only be shared between processes through
 inheritance` when sent with a task. `Manager()` proxies pickle fine.
+
+The errors, by Python version (checked by running the failing case on CPython 3.10-3.13):
+
+- generator: `TypeError: cannot pickle 'generator' object` (3.10-3.13)
+- open file: `TypeError: cannot pickle '_io.TextIOWrapper' object` (3.10, 3.11),
+  `TypeError: cannot pickle 'TextIOWrapper' instances` (3.12, 3.13)
+- `threading.Lock`: `TypeError: cannot pickle '_thread.lock' object` (3.10-3.13)
+- `sqlite3` connection: `TypeError: cannot pickle 'sqlite3.Connection' object` (3.10-3.13)
+- `multiprocessing.Queue` sent with a task: `RuntimeError: Queue objects should only be shared
+  between processes through inheritance` (3.10-3.13)
 """,
     fix_doc="""
 Send what the worker needs to recreate the resource — a path, a connection string, `list(gen)` — or use

@@ -79,6 +79,13 @@ in a notebook `__name__` is always `"__main__"`.
 
 mpguard checks `.ipynb` files with `mpguard check`; this rule only runs on notebooks and on Python
 files whose top-level code calls IPython's `get_ipython()` (notebooks exported as scripts).
+
+The error, by Python version (checked by running the failing case on CPython 3.10-3.13, the worker defined in code run with `python -c`, which
+like a notebook has no file):
+
+- 3.10, 3.11: `AttributeError: Can't get attribute 'square' on <module '__main__' (built-in)>`
+- 3.12, 3.13: `AttributeError: Can't get attribute 'square' on <module '__main__'
+  (<class '_frozen_importlib.BuiltinImporter'>)>`
 """,
     fix_doc="""
 Put the worker into a module next to the notebook (`workers.py`) and `from workers import f`, or,

@@ -49,6 +49,10 @@ the class also stores its pool or executor (`NotImplementedError: pool objects c
 between processes or pickled`), a `threading.Lock` (`TypeError: cannot pickle '_thread.lock'
 object`), an open file or a database connection, the task cannot be sent at all. Pool and executor
 tasks are pickled under every start method; `Process(target=self.run)` under `spawn`/`forkserver`.
+
+The errors, identical in 3.10-3.13 (checked by running the failing case on CPython 3.10-3.13): for a pool attribute
+`NotImplementedError: pool objects cannot be passed between processes or pickled`; for a lock
+`TypeError: cannot pickle '_thread.lock' object`; other resources as listed for MP203.
 """,
     fix_doc="""
 Make the worker a module-level function (or a `staticmethod`) that receives the plain data it needs,

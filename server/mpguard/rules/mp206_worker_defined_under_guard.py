@@ -124,6 +124,10 @@ attribute 'summarize' on <module '__mp_main__'>` (a `Pool` then keeps replacing 
 can hang; a `ProcessPoolExecutor` raises `BrokenProcessPool`). Module-level workers that *call* a
 function defined under the guard fail with `NameError` in the child. Under `fork` the child is a copy
 of the parent and this works, which is why it often breaks only on Windows/macOS.
+
+The errors, identical in 3.10-3.13 (checked by running the failing case on CPython 3.10-3.13):
+`AttributeError: Can't get attribute 'work' on <module '__mp_main__' from '/path/to/script.py'>`
+for the worker itself, `NameError: name 'normalize' is not defined` for a helper it calls.
 """,
     fix_doc="""
 **Move function to module level** (safe): the `def` (or `class`), with its decorators and comments,

@@ -73,6 +73,10 @@ used as a task returns a generator object; returning a lambda, a nested function
 thread lock or a DB connection fails the same way: `multiprocessing.pool.MaybeEncodingError: Error
 sending result: ... Reason: 'TypeError("cannot pickle 'generator' object")'` (ProcessPoolExecutor
 raises the TypeError from `result()`).
+
+The error for a generator function under `Pool.map`, identical in 3.10-3.13 apart from the address
+(checked by running the failing case on CPython 3.10-3.13): `multiprocessing.pool.MaybeEncodingError: Error sending result: '[<generator object
+parse at 0x...>]'. Reason: 'TypeError("cannot pickle 'generator' object")'`.
 """,
     fix_doc="""
 Return plain data: `list(...)` of a generator, the file's contents or path, the computed values.

@@ -352,6 +352,9 @@ as it is called (unless Python 3.14's `buffersize=` is given). A generator, an o
 any worker starts, and results come back only at the end. Over an endless iterator
 (`itertools.count()`, `cycle()`, `repeat(x)`, a `while True:` generator) the list is never finished:
 no work ever starts and the program hangs while memory grows.
+
+Nothing raises: the symptom is memory growth and a late (or, for an endless iterator, no) start.
+The same holds under every start method and platform.
 """,
     fix_doc="""
 Use `pool.imap(f, items, chunksize=...)` (ordered) or `imap_unordered` (as completed): items are
@@ -360,6 +363,8 @@ stream back. Stop an endless source with `itertools.islice`. With `ProcessPoolEx
 bounded batches or pass `buffersize=` (Python 3.14+). The quick fix **Use `imap` with a chunksize**
 (unsafe: exceptions surface when the failing item is reached) rewrites `pool.map(f, gen)` to `pool.imap(f, gen, chunksize=32)` when
 its result is only iterated or wrapped in `list(...)`.
+
+For `starmap`, the worker passed to `imap` must unpack the argument tuple itself.
 """,
     check=check,
     examples=(

@@ -192,6 +192,8 @@ worker's return value **or its exception**. Only `.get()` (AsyncResult) or `.res
 silently: the script prints success while some tasks did nothing. Likewise, `Executor.map`
 returns an iterator that raises a task's exception only when that result is read; an iterator that
 is never consumed hides every failure.
+
+Nothing raises, under any start method or Python version: that is the problem.
 """,
     fix_doc="""
 **Keep the results and call `.get()`/`.result()`** (unsafe). Keep the results and retrieve them: collect the futures in a list and call `.result()` on each

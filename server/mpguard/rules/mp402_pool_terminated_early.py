@@ -130,6 +130,10 @@ before the results are waited for, the workers are killed with the tasks still p
 is silently dropped, and a `.get()` after the block blocks forever (or raises a timeout) because
 the result will never arrive. `ProcessPoolExecutor` behaves differently: its exit waits for all
 pending futures.
+
+Nothing raises inside the block: a later `.get(timeout=...)` raises
+`multiprocessing.context.TimeoutError`, a `.get()` without timeout blocks forever. The same under
+every start method.
 """,
     fix_doc="""
 **Close and join the pool before the `with` block ends** (safe), or **Convert Pool to ProcessPoolExecutor** (unsafe).

@@ -183,6 +183,8 @@ child exits with code 1, but nothing is raised in the parent: `join()` returns n
 parent checks `p.exitcode` after `join()`, or the worker reports back through a queue, pipe or
 manager object, a failed worker is indistinguishable from a successful one and the script carries
 on with missing work.
+
+Nothing raises in the parent under any start method; the child's traceback appears on stderr only.
 """,
     fix_doc="""
 **Check the exit code after `join()`**: check `p.exitcode` after `join()` and raise when it is non-zero (quick fix, unsafe: the script now

@@ -373,6 +373,18 @@ exception like `def __init__(self, entry_id, reason): super().__init__(f"{entry_
 has one arg but needs two: unpickling raises `TypeError: __init__() missing 1 required positional
 argument` in the parent. `Pool`'s result-handler thread dies and `map()`/`get()` hangs forever;
 `ProcessPoolExecutor` reports `BrokenProcessPool` instead of the real error.
+
+What the parent sees, by API (checked by running the failing case on CPython 3.10-3.13; the worker raises `LedgerError(1, "bad")` whose
+`__init__` passes one string to `super().__init__`):
+
+- `Pool.map_async(...).get()`: the result-handler thread dies with `TypeError:
+  LedgerError.__init__() missing 1 required positional argument: 'reason'` and `get()` never
+  returns (with a timeout: `multiprocessing.context.TimeoutError`); at exit the pool reports
+  `AssertionError: Cannot have cache with result_hander not alive` (3.10, 3.11; spelled
+  `result_handler` from 3.12).
+- `ProcessPoolExecutor.submit(...).result()`: `concurrent.futures.process.BrokenProcessPool: A
+  process in the process pool was terminated abruptly while the future was running or pending.`
+  (3.10-3.13), and every other pending task is lost.
 """,
     fix_doc="""
 Pass every constructor argument to the base class and build the message in `__str__`:
@@ -389,6 +401,9 @@ class LedgerError(Exception):
 
 or define `__reduce__` returning `(LedgerError, (self.entry_id, self.reason))`. Standard exceptions
 and exceptions whose arguments all reach `super().__init__` are not reported.
+
+When `__init__` has keyword-only parameters, make them positional first: unpickling passes only
+positional arguments.
 """,
     check=check,
     crash_class=True,

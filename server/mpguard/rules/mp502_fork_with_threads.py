@@ -179,6 +179,10 @@ on macOS). Python 3.12+ emits `DeprecationWarning: This process is multi-threade
 may lead to deadlocks in the child`. mpguard reports a fork-method Pool/Process/Manager/executor
 (or `os.fork()`) created while a `Thread`, `ThreadPoolExecutor` or `ThreadPool` started earlier in
 the program may still be alive.
+
+Only the `fork` start method is affected: the default on Linux before Python 3.14. Python 3.12
+and 3.13 warn (checked by running the failing case on CPython 3.10-3.13): `DeprecationWarning: This process (pid=...) is multi-threaded, use of
+fork() may lead to deadlocks in the child.`
 """,
     fix_doc="""
 Create those processes from a `spawn` or `forkserver` context

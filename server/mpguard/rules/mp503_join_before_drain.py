@@ -323,6 +323,9 @@ blocks in `put()` itself, with the same result.
 
 Not reported: queues drained before the join, `JoinableQueue`s consumed with `task_done()`,
 manager queues, and targets that never put to the queue.
+
+Nothing raises: both processes wait forever, under every start method, once the child's items
+exceed the pipe's buffer.
 """,
     fix_doc="""
 **Drain the queue before joining** (safe, offered when the join statement - or a `for` loop of

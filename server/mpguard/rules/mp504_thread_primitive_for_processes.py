@@ -155,12 +155,17 @@ process. Handed to a child process through `Process(args=...)` or `initargs`, th
 pickle under `spawn`/`forkserver` (`TypeError: cannot pickle '_thread.lock' object`) or, under
 `fork`, become an independent copy in the child: a queue the parent never receives from, a lock
 that excludes nobody.
+
+Under `spawn`/`forkserver` (Windows, macOS, Linux from Python 3.14) the error is the one MP203
+lists for locks; under `fork` nothing raises and the processes silently do not coordinate.
 """,
     fix_doc="""
 **Replace with multiprocessing equivalent** (safe): `threading.Lock()` -> `multiprocessing.Lock()`,
 `queue.Queue()` -> `multiprocessing.Queue()` (`JoinableQueue` when `task_done()`/`join()` are used),
 and so on; `import multiprocessing` is added when needed. Not offered for `PriorityQueue`/
 `LifoQueue`, for explicit contexts, or when the object is used with methods the equivalent lacks.
+
+There is no process-shared `PriorityQueue`/`LifoQueue`: share one through a `Manager()`.
 """,
     check=check,
     crash_class=True,

@@ -144,6 +144,12 @@ inherited at all; there MP103/MP203 apply instead.)
 
 Not reported: connections created inside the worker or in the pool's `initializer`, engines the
 initializer `dispose()`s, and spawn/forkserver processes.
+
+Symptoms by library: SQLite - `database is locked`, `database disk image is malformed`, a corrupted
+file; PostgreSQL (psycopg2/psycopg) and SQLAlchemy engines - `SSL error: decryption failed or bad
+record mac`, `server closed the connection unexpectedly`, results of another process's query;
+pooled HTTP/Redis/Mongo clients - a process reads another one's reply, or a truncated one, and the
+connection breaks with protocol errors.
 """,
     fix_doc="""
 Create the connection in each child: inside the worker, or once per worker process in an

@@ -222,6 +222,10 @@ file descriptors each time, until `OSError: [Errno 24] Too many open files`. A
 Not reported: pools used with `with`, returned to the caller, passed to other code (which may
 close them), stored on `self` when some method closes them, and pools closed on any path
 (including `try/finally`).
+
+Python 3.10-3.13 warn when such a pool is garbage-collected (checked by running the failing case on CPython 3.10-3.13, with warnings enabled):
+`ResourceWarning: unclosed running multiprocessing pool <multiprocessing.pool.Pool state=RUN
+pool_size=1>`.
 """,
     fix_doc="""
 **Use `with`** (safe, offered when the pool's lifetime is one block): `name = Pool(...)` followed

@@ -85,6 +85,9 @@ a script that forgot to join simply blocks at the end until the children finish.
 Not reported: processes that are joined (also through a list they were appended to),
 `daemon=True` processes, and processes stored on `self`, returned or passed to other code (joined
 elsewhere).
+
+`terminate()` or `kill()` alone does not reap the child either: only `join()` (or a later
+`multiprocessing.active_children()`) does.
 """,
     fix_doc="""
 Call `p.join()` once the parent needs the child to be done (keep the processes in a list and

@@ -263,6 +263,9 @@ WARNING+ reach stderr unformatted through the last-resort handler, never the con
 same log file (a module-level `FileHandler`/`RotatingFileHandler` re-created on each import, or a
 rotating handler inherited through `fork`), records interleave and rollovers clobber each other:
 the logging cookbook says one file from several processes is not supported.
+
+With a plain `FileHandler` opened with `filemode="w"` (for example by `logging.basicConfig`), every
+child that re-creates it also truncates the file.
 """,
     fix_doc="""
 Configure logging at module level or in the pool's `initializer`; or create a

@@ -87,6 +87,9 @@ moment, the lock inside stays acquired and the queue's pipe may hold half a mess
 is killed while it is trying to use a Queue, the data in the queue is likely to become corrupted",
 and other processes block forever on the lock. The docs recommend terminating only processes that
 never use shared resources.
+
+Nothing raises at the `terminate()`: the damage shows later, as a process blocked forever on the
+lock or a reader that gets a corrupted message, under every start method.
 """,
     fix_doc="""
 Stop the worker cooperatively: put a sentinel (e.g. `None`) on its queue or set a

@@ -131,6 +131,10 @@ which handles at most 64 objects; the executor therefore rejects `max_workers > 
 `ValueError: max_workers must be <= 61`. A literal above 61, or `os.cpu_count()` (or something
 computed from it) passed explicitly, crashes on large Windows machines. The executor's own
 default (no `max_workers`) is already capped.
+
+Windows only, every Python version: CPython's `Lib/concurrent/futures/process.py` defines
+`_MAX_WINDOWS_WORKERS = 63 - 2` and raises
+`ValueError(f"max_workers must be <= {_MAX_WINDOWS_WORKERS}")` (read in the 3.10-3.12 sources on this machine; it cannot be run off Windows).
 """,
     fix_doc="""
 **Clamp to 61** (safe): `max_workers=min(61, N)`; an `os.cpu_count()` that may be `None` becomes
