@@ -136,7 +136,6 @@ def check(ctx: RuleContext) -> None:
             reported.add(id(expr))
             method = model.start_method_of(d.receiver)
             short = ctor.split(".", 1)[1]
-            equivalent = EQUIVALENTS[ctor][0]
             if method == "fork":
                 message = f"A `{ctor}` is not shared with `fork` children: each one gets its own copy"
             else:
