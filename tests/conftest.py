@@ -8,6 +8,12 @@ if SERVER not in sys.path:
 
 import pytest
 
+
+def pytest_addoption(parser):
+    parser.addoption("--update-fixtures", action="store_true", default=False,
+                     help="rewrite tests/rules/MPxxx/*.fixed.py from the fixer's current output")
+
+
 _E2E_PARTS = ("tests/editors/", "tests/e2e/", "tests/test_vsix_bundle.py")
 
 

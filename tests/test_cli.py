@@ -62,7 +62,7 @@ def test_json_shape(project: Path):
     assert f["severity"] in ("error", "warning", "info", "hint")
     assert f["range"] == {"start": {"line": 6, "column": 5}, "end": {"line": 6, "column": 12}}
     assert f["fixes"] == [{"title": 'Wrap in `if __name__ == "__main__":` guard', "safety": "safe"}]
-    assert "spawn" in f["message"]
+    assert f["message"] == '`Pool(...)` starts processes at import time; move it under `if __name__ == "__main__":`'
 
 
 def test_text_output_and_select_ignore(project: Path):

@@ -687,29 +687,13 @@ def _worker_findings(model, dispatches, jd: _Jedi, job: _Job) -> list[Finding]:
             continue
         code, where, detail = verdict
         name = use.value if isinstance(use, cst.Name) else use.attr.value
-        role_short = {"task": "task function", "target": "target", "initializer": "initializer"}[d.worker_role]
-        partial = " (inside `functools.partial`)" if w.through_partial else ""
-        if w.when == EVERY:
-            why = f"{api_text(d)} pickles its {role_short} to send it to the worker processes under every start method"
-        else:
-            why = f"under the `{w.when}` start method {api_text(d)} pickles the {role_short} to start the child process"
+        when = "" if w.when == EVERY else f" under `{w.when}`"  # Process targets, initializers
         if code == "MP201":
-            message = (f"`{name}` is a lambda ({where}) and is passed as the {role_short} of {api_text(d)}{partial}: "
-                       f"{why}, and pickle stores a function by its importable name, which a lambda does not have, "
-                       f"so this fails with \"PicklingError: Can't pickle <function <lambda>>: attribute lookup "
-                       f"<lambda> on {detail} failed\". Use a module-level function.")
+            message = f"`{name}` is a lambda ({where}), which {api_text(d)} cannot pickle{when}"
         elif code == "MP202":
-            message = (f"`{name}` is the function `{detail}` defined inside another function ({where}) and is "
-                       f"passed as the {role_short} of {api_text(d)}{partial}: {why}, and pickle can only refer "
-                       f"to module-level functions by name, so this fails with \"AttributeError: Can't pickle "
-                       f"local object '{detail}'\". Define it at module level.")
+            message = f"`{name}` is `{detail}` ({where}), which {api_text(d)} cannot pickle{when}"
         else:
-            message = (f"`{name}` is an `async def` function ({where}) passed as the {role_short} of "
-                       f"{api_text(d)}{partial}: in the worker, calling it only creates a coroutine object that "
-                       "nothing awaits, so the work never runs (\"RuntimeWarning: coroutine was never awaited\")"
-                       + (", and the coroutine returned as the task result cannot be pickled back "
-                          "(\"TypeError: cannot pickle 'coroutine' object\")" if d.worker_role == "task" else "")
-                       + f". Pass a module-level function that runs `asyncio.run({name}(...))`.")
+            message = f"`async def {name}` ({where}) never runs in {api_text(d)}: only a coroutine is created"
         ctx = _ctx(model, config, code)
         if ctx is not None:
             ctx.report(node, message)

@@ -54,17 +54,10 @@ class Rule:
         return CATALOGUE[self.code][1]
 
     def documentation(self) -> str:
-        bad = next((e for e in self.examples if e.fires), None)
-        good = next((e for e in self.examples if not e.fires), None)
-        parts = [f"# {self.code} {self.name}", "", self.summary, "", "## Why", "", self.why.strip()]
-        if bad is not None:
-            parts += ["", "## Example", "", "```python", bad.code.strip(), "```"]
-        if good is not None:
-            parts += ["", "## Not reported", "", "```python", good.code.strip(), "```"]
-        parts += ["", "## Fix", "", self.fix_doc.strip(), "", f"Docs: {docs_url(self.code)}"]
-        if self.spawn_only:
-            parts += ["", "Reported only when the effective start method is `spawn` or `forkserver`."]
-        return "\n".join(parts) + "\n"
+        """The rule's page: why, bad -> fixed -> good code, fix (rendered by mpguard.docsgen)."""
+        from mpguard.docsgen import render_rule  # docsgen imports this module
+
+        return render_rule(self)
 
 
 class RuleContext:

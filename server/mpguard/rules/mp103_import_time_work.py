@@ -93,10 +93,7 @@ def check(ctx: RuleContext) -> None:
         reported_statements.add(site.top_index)  # one finding per top-level statement
         ctx.report(
             site.node,
-            f"This top-level call {reason} when the module is imported. Under `{method}` every "
-            "child process re-imports the main module, so each worker repeats it (slow start-up, "
-            "multiplied memory, repeated side effects). Move it under `if __name__ == \"__main__\":`, "
-            "into the worker, or into a Pool/Executor `initializer`.",
+            f"Top-level call {reason} at import time; every `{method}` child repeats it",
         )
 
 
@@ -108,6 +105,10 @@ With `spawn` (and `forkserver`), each child imports the main module again. File 
 model or data loading, `time.sleep` and big computations at top level run once more in every
 worker: start-up is slow, memory is multiplied and side effects repeat (the script's banner prints
 N+1 times; argparse runs again in every child).
+
+Only `spawn` and `forkserver` children re-import the main module (Windows, macOS, Linux from
+Python 3.14); under `fork` the work runs once. Nothing raises: the cost is start-up time, memory and
+repeated side effects.
 """,
     fix_doc="""
 Move the work under `if __name__ == "__main__":`, into the worker, or into an `initializer` that

@@ -21,11 +21,7 @@ def check(ctx: RuleContext) -> None:
             continue
         ctx.report(
             arg.value,
-            "The `fork` start method is not portable: it does not exist on Windows, is unsafe on "
-            "macOS (system libraries crash after fork without exec), deadlocks when the parent has "
-            "other threads (Python 3.12+ warns), and shares the parent's memory state instead of "
-            "isolating it. Prefer `spawn` or `forkserver` unless this code is Linux-only and "
-            "relies on inheritance.",
+            "The `fork` start method is unavailable on Windows and unsafe on macOS or with threads",
         )
 
 
@@ -37,10 +33,18 @@ RULE = Rule(
 copies a process with threads into a child that has only one, which can deadlock on locks held by
 the vanished threads (Python 3.12+ emits a DeprecationWarning). Linux moved its default to
 `forkserver` in Python 3.14.
+
+It also shares the parent's whole memory state with every child instead of isolating it, so code
+that works under `fork` can break when the start method changes. With threads running, Python 3.12
+and 3.13 warn (checked by running the failing case on CPython 3.10-3.13; 3.10 and 3.11 stay silent):
+`DeprecationWarning: This process (pid=...) is multi-threaded, use of fork() may lead to deadlocks
+in the child.`
 """,
     fix_doc="""
 Use `multiprocessing.get_context("spawn")` (or `"forkserver"`) and make the workers and their
 arguments picklable.
+
+Keep `fork` only for Linux-only code that relies on the child inheriting the parent's memory.
 """,
     check=check,
     examples=(

@@ -16,20 +16,6 @@ TITLE = "Replace lambda with module-level function"
 _ROLE_SUFFIX = {"task": "task", "target": "target", "initializer": "init"}
 
 
-def _pickle_error(model: ModuleModel, lam: cst.Lambda) -> str:
-    own = model.node_scope.get(id(lam))
-    fn = None
-    s = own.parent if own is not None else None
-    while s is not None and fn is None:
-        if s.kind == "function" and s.function is not None:
-            fn = s.function
-        s = s.parent
-    if fn is not None:
-        qual = f"{fn.class_info.name}.{fn.name}" if fn.class_info is not None and fn.is_method else fn.name
-        return f"\"AttributeError: Can't pickle local object '{qual}.<locals>.<lambda>'\""
-    return "\"PicklingError: Can't pickle <function <lambda>>: attribute lookup <lambda> on __main__ failed\""
-
-
 def _lambda_binding(model: ModuleModel, w: Worker) -> Optional[Binding]:
     if not isinstance(w.use, cst.Name):
         return None
@@ -52,21 +38,13 @@ def check(ctx: RuleContext) -> None:
             continue
         reported.add(id(node))
         d = w.dispatch
-        what = "A lambda"
+        what = "Lambda"
         if not inline:
             b = _lambda_binding(model, w)
             name = w.use.value if isinstance(w.use, cst.Name) else None
-            what = f"`{name}` is a lambda and" if name and b is not None else "This callable is a lambda and"
-        role = {"task": "the task function", "target": "the target", "initializer": "the initializer"}[d.worker_role]
-        partial = " (inside `functools.partial`)" if w.through_partial else ""
-        if w.when == EVERY:
-            why = (f"{api_text(d)} pickles its function to send it to the worker processes under every "
-                   "start method, and pickle stores a function by its importable name, which a lambda does not have")
-        else:
-            why = (f"under the `{w.when}` start method {api_text(d)} pickles the callable to start the child "
-                   "process, and pickle stores a function by its importable name, which a lambda does not have")
-        message = (f"{what} is passed as {role} of {api_text(d)}{partial}: {why}, so this fails with "
-                   f"{_pickle_error(model, lam)}. Use a module-level function.")
+            what = f"Lambda `{name}`" if name and b is not None else "Lambda"
+        when = "" if w.when == EVERY else f" under `{w.when}`"  # Process targets, initializers
+        message = f"{what} passed to {api_text(d)} cannot be pickled{when}"
         fix = _fix(ctx, w, lam, inline, workers)
         related = [] if inline else [(lam, "the lambda is defined here")]
         ctx.report(node, message, fixes=[fix] if fix else [], related=related)
@@ -293,11 +271,24 @@ RULE = Rule(
 pickle stores a function as a reference to its importable name (`module.qualname`); a lambda has
 no such name (`<lambda>`), so it cannot be pickled. Pool and ProcessPoolExecutor methods (`map`,
 `apply_async`, `submit`, ...) pickle the function under **every** start method, so this fails on
-Linux too: `PicklingError: Can't pickle <function <lambda>>: attribute lookup <lambda> on __main__
-failed` (or `Can't pickle local object 'main.<locals>.<lambda>'`). `Process(target=lambda ...)` and
+Linux too (the exact errors are listed below). `Process(target=lambda ...)` and
 `initializer=lambda ...` fail only under `spawn`/`forkserver` (the default on Windows, macOS and, from
 Python 3.14, Linux), where the `Process` object itself is pickled. Lambdas given to thread pools,
 `multiprocessing.dummy`, or used as `callback`/`error_callback` (they run in the parent) are fine.
+
+The error, by Python version (checked by running the failing case on CPython 3.10-3.13):
+
+- a lambda defined in a function, 3.10-3.12:
+  `AttributeError: Can't pickle local object 'main.<locals>.<lambda>'`
+- the same, 3.13: `AttributeError: Can't get local object 'main.<locals>.<lambda>'`
+- the same, 3.14: `_pickle.PicklingError: Can't pickle local object
+  <function main.<locals>.<lambda> at 0x...>` (from CPython 3.14's `Lib/pickle.py`, `whichmodule()`:
+  gh-122311 / PR #122771 made both pickle implementations raise `PicklingError`; CPython issue
+  #139806 reports the change)
+- a module-level lambda, 3.10-3.13: `_pickle.PicklingError: Can't pickle <function <lambda> at
+  0x...>: attribute lookup <lambda> on __main__ failed`
+- the same, 3.14: `_pickle.PicklingError: Can't pickle <function <lambda> at 0x...>: it's not
+  found as __main__.<lambda>` (same source)
 """,
     fix_doc="""
 **Replace lambda with module-level function**: a `def _name(...)` is inserted at module level above

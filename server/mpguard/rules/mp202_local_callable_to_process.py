@@ -26,28 +26,6 @@ def is_local(scope: Optional[Scope]) -> bool:
     return False
 
 
-def qualname(node_scope: Scope, name: str) -> str:
-    parts = [name]
-    s: Optional[Scope] = node_scope
-    while s is not None and s.kind != "module":
-        if s.kind == "function" and s.function is not None:
-            parts.append("<locals>")
-            parts.append(s.function.name)
-        elif s.kind == "class" and s.cls is not None:
-            parts.append(s.cls.name)
-        elif s.kind == "lambda":
-            parts.append("<locals>")
-            parts.append("<lambda>")
-        s = s.parent
-    return ".".join(reversed(parts))
-
-
-def _why(d, when: str, role: str) -> str:
-    if when == EVERY:
-        return f"{api_text(d)} pickles its {role} to send it to the worker processes under every start method"
-    return f"under the `{when}` start method {api_text(d)} pickles the {role} to start the child process"
-
-
 def _closure_factory(model: ModuleModel, w: Worker) -> Optional[tuple[FunctionInfo, FunctionInfo]]:
     """`make_worker(cfg)` where the local factory returns one of its nested defs."""
     use = w.use
@@ -76,44 +54,30 @@ def check(ctx: RuleContext) -> None:
         if id(node) in reported:
             continue
         v = w.value
-        role = {"task": "task function", "target": "target", "initializer": "initializer"}[d.worker_role]
-        why = _why(d, w.when, role)
-        via = " (inside `functools.partial`)" if w.through_partial else ""
+        when = "" if w.when == EVERY else f" under `{w.when}`"  # Process targets, initializers
         message = None
         fix = None
         related: list[tuple[cst.CSTNode, str]] = []
         if v.kind == "function" and v.function is not None and is_local(v.function.defining_scope):
             f = v.function
-            q = qualname(f.defining_scope, f.name)
-            message = (f"`{f.name}` is defined inside `{_owner(f.defining_scope)}` and is passed as the {role} of "
-                       f"{api_text(d)}{via}: {why}, and pickle can only refer to module-level functions by name, "
-                       f"so this fails with \"AttributeError: Can't pickle local object '{q}'\". "
-                       "Define it at module level.")
+            message = (f"`{f.name}` is defined inside `{_owner(f.defining_scope)}`, so {api_text(d)} "
+                       f"cannot pickle it{when}")
             fix = _fix_def(ctx, f)
             related = [(f.node.name, "defined here")]
         elif v.kind in ("class", "instance", "method") and v.class_info is not None \
                 and is_local(v.class_info.defining_scope) and not v.is_type("mp.Process"):
             cls = v.class_info
-            q = qualname(cls.defining_scope, cls.name)
-            what = {
-                "class": f"The class `{cls.name}`",
-                "instance": f"This `{cls.name}` instance",
-                "method": f"This bound method of a `{cls.name}` instance",
-            }[v.kind]
-            message = (f"{what} is passed as the {role} of {api_text(d)}{via}, and `{cls.name}` is defined inside "
-                       f"`{_owner(cls.defining_scope)}`: {why}, and pickle can only refer to module-level classes "
-                       f"by name, so this fails with \"Can't pickle local object '{q}'\". Define the class at module level.")
+            what = {"class": "class", "instance": "instance", "method": "bound method"}[v.kind]
+            message = (f"`{cls.name}` is defined inside `{_owner(cls.defining_scope)}`, so {api_text(d)} "
+                       f"cannot pickle this {what}{when}")
             fix = _fix_class(ctx, cls)
             related = [(cls.node.name, "defined here")]
         else:
             fac = _closure_factory(model, w)
             if fac is not None:
                 factory, inner = fac
-                q = qualname(inner.defining_scope, inner.name)
-                message = (f"`{factory.name}(...)` returns the nested function `{inner.name}`, which is passed as the "
-                           f"{role} of {api_text(d)}{via}: {why}, and a closure cannot be pickled "
-                           f"(\"AttributeError: Can't pickle local object '{q}'\"). Use a module-level function and "
-                           "bind its parameters with `functools.partial`.")
+                message = (f"`{factory.name}(...)` returns the nested function `{inner.name}`, which "
+                           f"{api_text(d)} cannot pickle{when}")
                 related = [(inner.node.name, "defined here")]
         if message is None:
             continue
@@ -128,13 +92,10 @@ def check(ctx: RuleContext) -> None:
         if when is None or id(d.site.node) in reported:
             continue
         reported.add(id(d.site.node))
-        q = qualname(cls.defining_scope, cls.name)
         ctx.report(
             d.site.node,
-            f"`{cls.name}` is a `Process` subclass defined inside `{_owner(cls.defining_scope)}`: under the "
-            f"`{when}` start method the `Process` object is pickled to start the child, and pickle can only refer "
-            f"to module-level classes by name, so `start()` fails with \"Can't pickle local object '{q}'\". "
-            "Define the class at module level.",
+            f"`Process` subclass `{cls.name}` is defined inside `{_owner(cls.defining_scope)}`, "
+            f"so `start()` cannot pickle it under `{when}`",
             fixes=[f for f in [_fix_class(ctx, cls)] if f],
             related=[(cls.node.name, "defined here")],
         )
@@ -269,6 +230,14 @@ sending them fails with `AttributeError: Can't pickle local object 'main.<locals
 their function under every start method; `Process(target=...)` and initializers only under
 `spawn`/`forkserver` — the default on Windows and macOS, and on Linux since Python 3.14, which is how
 code that worked for years with `fork` suddenly breaks.
+
+The error, by Python version (checked by running the failing case on CPython 3.10-3.13; `Pool.map` and `ProcessPoolExecutor.map` alike):
+
+- 3.10-3.12: `AttributeError: Can't pickle local object 'main.<locals>.work'`
+- 3.13: `AttributeError: Can't get local object 'main.<locals>.work'`
+- 3.14: `_pickle.PicklingError: Can't pickle local object <function main.<locals>.work at 0x...>`
+  (from CPython 3.14's `Lib/pickle.py`, `whichmodule()`: gh-122311 / PR #122771 made both pickle
+  implementations raise `PicklingError`; CPython issue #139806 reports the change)
 """,
     fix_doc="""
 **Move function to module level**: the nested `def` moves above the top-level statement that holds

@@ -30,7 +30,7 @@ def check(ctx: RuleContext) -> None:
     if _in_notebook(ctx):
         where = "in a notebook cell"
     elif _calls_get_ipython(ctx):
-        where = "in code that runs in IPython/Jupyter (it calls `get_ipython()`)"
+        where = "in IPython/Jupyter code"
     else:
         return
     model = ctx.model
@@ -57,16 +57,9 @@ def check(ctx: RuleContext) -> None:
         if name is None:
             continue
         reported.add(id(node))
-        role = {"task": "task function", "target": "target", "initializer": "initializer"}[d.worker_role]
-        via = " (inside `functools.partial`)" if w.through_partial else ""
         ctx.report(
             node,
-            f"`{name}` is defined {where}, i.e. in the interactive `__main__` module, and is the "
-            f"{role} of {api_text(d)}{via}: under the `{method}` start method every child starts a fresh "
-            f"interpreter that cannot import the notebook, so unpickling fails in the child with "
-            f"\"AttributeError: Can't get attribute '{name}' on <module '__main__' (built-in)>\" (a Pool "
-            f"keeps replacing the crashing workers and can hang). Move `{name}` into a `.py` module next to "
-            f"the notebook and import it, or use the `fork` start method on Linux.",
+            f"`{name}` is defined {where}, so {api_text(d)} workers cannot import it under `{method}`",
             related=[(defined, "defined in the notebook here")],
         )
 
@@ -86,6 +79,13 @@ in a notebook `__name__` is always `"__main__"`.
 
 mpguard checks `.ipynb` files with `mpguard check`; this rule only runs on notebooks and on Python
 files whose top-level code calls IPython's `get_ipython()` (notebooks exported as scripts).
+
+The error, by Python version (checked by running the failing case on CPython 3.10-3.13, the worker defined in code run with `python -c`, which
+like a notebook has no file):
+
+- 3.10, 3.11: `AttributeError: Can't get attribute 'square' on <module '__main__' (built-in)>`
+- 3.12, 3.13: `AttributeError: Can't get attribute 'square' on <module '__main__'
+  (<class '_frozen_importlib.BuiltinImporter'>)>`
 """,
     fix_doc="""
 Put the worker into a module next to the notebook (`workers.py`) and `from workers import f`, or,

@@ -23,11 +23,8 @@ def check(ctx: RuleContext) -> None:
                 continue
             ctx.report(
                 expr,
-                f"This {'queue' if v.qualname == 'mp.queue' else 'lock/shared value'} was created by the "
-                f"`fork` context but is handed to a process started with `{child_method}`: pickling it "
-                "raises 'RuntimeError: A SemLock created in a fork context is being shared with a "
-                "process in a spawn context. This is not supported.' Create it from the same context "
-                "as the process (`ctx.Lock()`, `ctx.Queue()`).",
+                f"This {'queue' if v.qualname == 'mp.queue' else 'lock/shared value'} comes from the `fork` "
+                f"context but goes to a `{child_method}` process",
                 related=[(v.node, "created here")] if v.node is not None else [],
             )
 
@@ -40,6 +37,11 @@ Locks, semaphores and queues remember the context that made them. One made by th
 (explicitly, or as the default context after `set_start_method("fork")`) cannot be pickled for a
 child started with `spawn` or `forkserver`: `RuntimeError: A SemLock created in a fork context is
 being shared with a process in a spawn context. This is not supported.` (older Pythons crashed).
+
+The error, 3.11-3.13 (checked by running the failing case on CPython 3.10-3.13): `RuntimeError: A SemLock created in a fork context is being
+shared with a process in a spawn context. This is not supported. Please use the same context to
+create multiprocessing objects and Process.` Python 3.10 has no such check: the same program ran
+without an error on Linux there, sharing a semaphore that was never meant to cross contexts.
 """,
     fix_doc="""
 Create the primitives from the same context object as the processes: `ctx = get_context("spawn")`,

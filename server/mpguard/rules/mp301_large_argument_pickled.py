@@ -14,9 +14,6 @@ MAP_APIS = {"pool.map", "pool.imap", "pool.imap_unordered", "pool.map_async", "p
             "pool.starmap_async", "executor.map"}
 SUBMIT_APIS = {"pool.apply_async", "pool.apply", "executor.submit"}
 LABEL = {"ndarray": "an array", "dataframe": "a DataFrame"}
-ADVICE = ("Send it once instead: load it in an `initializer=` that stores it in a module global "
-          "(pass `initargs=` or a path), put it in `multiprocessing.shared_memory`, or pass a file path "
-          "and read it in the worker.")
 
 
 def big_value(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int) -> Optional[Value]:
@@ -79,7 +76,7 @@ def _check_map(ctx: RuleContext, d: Dispatch) -> None:
     model = ctx.model
     site = d.site
     callee = d.api.split(".")[1]
-    per = "chunk of tasks" if d.api.startswith("pool.") else "task"
+    per = "chunk" if d.api.startswith("pool.") else "task"
     # functools.partial(f, big) as the mapped function: pickled with every chunk/task.
     if d.worker is not None:
         part = d.worker.value
@@ -94,9 +91,8 @@ def _check_map(ctx: RuleContext, d: Dispatch) -> None:
                 name = arg.value.value  # type: ignore[union-attr]
                 ctx.report(
                     arg.value if part is d.worker.value else d.worker.value,
-                    f"{_describe(v, name)} is bound into the `functools.partial` mapped by `.{callee}()`: "
-                    f"the partial object, and the whole of `{name}` with it, is pickled and sent again with "
-                    f"every {per}. {ADVICE}",
+                    f"{_describe(v, name)} in the `functools.partial` mapped by `.{callee}()` is pickled "
+                    f"for every {per}",
                     related=[] if part is d.worker.value else [(arg.value, f"`{name}` is bound here")],
                 )
                 return
@@ -112,9 +108,7 @@ def _check_map(ctx: RuleContext, d: Dispatch) -> None:
         report_node = big if node_contains(it.value, big) else it.value
         ctx.report(
             report_node,
-            f"{_describe(v, big.value)} is repeated in every item of the iterable passed to "
-            f"`.{callee}()` ({how}): it is pickled and sent to the workers once per item, so the whole "
-            f"object crosses a pipe again for each task (slow, and memory spikes). {ADVICE}",
+            f"{_describe(v, big.value)} is pickled once per item: the iterable of `.{callee}()` repeats it",
             related=[] if report_node is big else [(big, f"`{big.value}` is repeated here")],
         )
         return
@@ -205,9 +199,7 @@ def _check_submit(ctx: RuleContext, d: Dispatch) -> None:
         method = d.api.split(".")[1]
         ctx.report(
             expr,
-            f"{_describe(v, expr.value)} is passed to `.{method}()` inside a loop: the same object is "
-            "pickled and sent to the workers again for every task, so it crosses a pipe once per "
-            f"iteration (slow, and memory spikes in the parent and the children). {ADVICE}",
+            f"{_describe(v, expr.value)} is pickled again by every `.{method}()` call of this loop",
         )
         return
 
@@ -235,11 +227,7 @@ def _check_process(ctx: RuleContext, d: Dispatch) -> None:
             continue
         ctx.report(
             expr,
-            f"{_describe(v, expr.value)} is passed in `Process(args=...)`: under the `{method}` start "
-            "method the child does not inherit the parent's memory, so the whole object is pickled "
-            "and copied through a pipe for each process started (and held twice in memory). "
-            "Put it in `multiprocessing.shared_memory` and pass the block's name, or pass a file path "
-            "and load it in the child.",
+            f"{_describe(v, expr.value)} in `Process(args=...)` is pickled into each `{method}` child",
         )
         return
 

@@ -124,14 +124,7 @@ def check(ctx: RuleContext) -> None:
         known = [s for s in sizes if s is not None]
         size_text = f"all {min(known):,} items" if known else "every item"
         callee = dotted_name(site.node.func) or d.method
-        what = "`ProcessPoolExecutor.map`" if d.api == "executor.map" else f"`Pool.{d.method}`"
-        message = (
-            f"`{callee}(...)` has no `chunksize`: {what} defaults to `chunksize=1`, so {size_text} "
-            "of the iterable go to the workers one at a time, each costing a pickle plus an "
-            "inter-process round-trip. For many short tasks that overhead dominates and the parallel "
-            "version can be slower than a plain loop. Pass `chunksize=` (for example "
-            "`max(1, len(items) // (4 * workers))`)."
-        )
+        message = f"`{callee}(...)` sends {size_text} to the workers one at a time (no `chunksize`)"
         ctx.report(site.node, message, fixes=[_fix(ctx, d, its)])
 
 

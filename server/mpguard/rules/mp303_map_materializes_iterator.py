@@ -272,24 +272,15 @@ def check(ctx: RuleContext) -> None:
 
 def _message(d: Dispatch, lazy: Lazy) -> str:
     callee = dotted_name(d.site.node.func) or d.method
-    if d.api == "executor.map":
-        how = ("`ProcessPoolExecutor.map` collects its iterables immediately (it submits every chunk as a "
-               "future before returning, unless Python 3.14's `buffersize=` is given)")
-        alt = ("Submit the work in bounded batches (or pass `buffersize=` on Python 3.14+), or use "
-               "`multiprocessing.Pool.imap`/`imap_unordered` with a `chunksize`.")
-    else:
-        how = f"`Pool.{d.method}` turns its iterable into a list first (to compute the chunksize)"
-        wrapper = " (with a worker that unpacks the argument tuple)" if "starmap" in d.method else ""
-        alt = (f"Use `imap`/`imap_unordered`{wrapper} with a `chunksize` to stream items to the workers as "
-               "they are produced" + (" and stop consuming when you have enough (e.g. `itertools.islice`)."
-                             if lazy.unbounded else "."))
-    if lazy.unbounded:
-        return (f"`{callee}(...)` iterates over {lazy.what}, and {how}: that list is never finished, so no "
-                f"task is ever sent, memory grows until the process is killed and the program hangs. {alt}")
-    return (f"`{callee}(...)` iterates over {lazy.what}, and {how}: every item is read and held in the "
-            f"parent's memory before any worker starts, and the laziness of the iterator is lost. {alt}")
-
-
+    # The most detailed description of the iterable that keeps the message within 100 characters.
+    for what in (lazy.what, lazy.what.split(" (")[0], "its lazy iterable"):
+        if lazy.unbounded:
+            message = f"`{callee}(...)` reads all of {what} first and never ends"
+        else:
+            message = f"`{callee}(...)` reads all of {what} into memory first"
+        if len(message) <= 100:
+            break
+    return message
 # ---- fix -----------------------------------------------------------------------------------
 
 def _fixes(ctx: RuleContext, d: Dispatch, lazy: Lazy) -> list:
@@ -361,6 +352,9 @@ as it is called (unless Python 3.14's `buffersize=` is given). A generator, an o
 any worker starts, and results come back only at the end. Over an endless iterator
 (`itertools.count()`, `cycle()`, `repeat(x)`, a `while True:` generator) the list is never finished:
 no work ever starts and the program hangs while memory grows.
+
+Nothing raises: the symptom is memory growth and a late (or, for an endless iterator, no) start.
+The same holds under every start method and platform.
 """,
     fix_doc="""
 Use `pool.imap(f, items, chunksize=...)` (ordered) or `imap_unordered` (as completed): items are
@@ -369,6 +363,8 @@ stream back. Stop an endless source with `itertools.islice`. With `ProcessPoolEx
 bounded batches or pass `buffersize=` (Python 3.14+). The quick fix **Use `imap` with a chunksize**
 (unsafe: exceptions surface when the failing item is reached) rewrites `pool.map(f, gen)` to `pool.imap(f, gen, chunksize=32)` when
 its result is only iterated or wrapped in `list(...)`.
+
+For `starmap`, the worker passed to `imap` must unpack the argument tuple itself.
 """,
     check=check,
     examples=(

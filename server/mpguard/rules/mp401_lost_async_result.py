@@ -62,15 +62,11 @@ def check(ctx: RuleContext) -> None:
         if isinstance(parent, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
             parent = model.parents.get(id(parent))
         discarded = not events and isinstance(parent, cst.Expr)
-        waited = any(e.kind == "wait" for e in events)
         if d.api in ITERATOR_APIS:
             if iterator_handled(events):
                 continue
             message = (
-                f"The iterator returned by {_callee(call)} is never consumed. Results, and the "
-                f"exceptions {worker} raises in the worker processes, only come out of that iterator: "
-                "any failure vanishes silently and the script carries on as if it succeeded. "
-                "Iterate over it or wrap it in `list(...)`."
+                f"The iterator of {_callee(call)} is never consumed: errors in {worker} are lost"
             )
             fixes = _iterator_fixes(ctx, call, discarded)
             ctx.report(call, message, fixes=fixes)
@@ -80,22 +76,10 @@ def check(ctx: RuleContext) -> None:
         what = "Future" if d.api == "executor.submit" else "AsyncResult"
         getter = "result" if d.api == "executor.submit" else "get"
         if discarded:
-            lead = f"The {what} returned by {_callee(call)} is discarded"
+            lead = f"{what} of {_callee(call)} is discarded"
         else:
-            lead = f"The {what} returned by {_callee(call)} never reaches `.{getter}()`"
-        if d.api.startswith("pool."):
-            lead += " and no `error_callback=` is given"
-        message = (
-            f"{lead}: an exception raised by {worker} in the worker process is stored in it and never "
-            "re-raised, so the failure vanishes silently and the script carries on as if it succeeded."
-        )
-        if waited:
-            message += (" `concurrent.futures.wait()` only blocks until the futures finish; it never "
-                        "re-raises their exceptions.")
-        if d.api == "executor.submit":
-            message += " Keep the futures and call `.result()` on each (or iterate `as_completed(...)`)."
-        else:
-            message += " Keep the result and call `.get()` (it re-raises the worker's exception), or pass `error_callback=`."
+            lead = f"{what} of {_callee(call)} never reaches `.{getter}()`"
+        message = f"{lead}: errors in {worker} are lost"
         fixes = _future_fixes(ctx, d, getter) if discarded else []
         if not discarded and not events:
             message = message.replace("never reaches", "is stored but never reaches", 1)
@@ -208,6 +192,8 @@ worker's return value **or its exception**. Only `.get()` (AsyncResult) or `.res
 silently: the script prints success while some tasks did nothing. Likewise, `Executor.map`
 returns an iterator that raises a task's exception only when that result is read; an iterator that
 is never consumed hides every failure.
+
+Nothing raises, under any start method or Python version: that is the problem.
 """,
     fix_doc="""
 **Keep the results and call `.get()`/`.result()`** (unsafe). Keep the results and retrieve them: collect the futures in a list and call `.result()` on each

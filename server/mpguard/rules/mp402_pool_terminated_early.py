@@ -72,16 +72,9 @@ def check(ctx: RuleContext) -> None:
         callee = dotted_name(site.node.func) or method
         kind = "iterator" if method.startswith("imap") else "result"
         if retrieved_later:
-            when = f"its {kind} is only read after the `with` block"
+            message = f"The {kind} of `{callee}(...)` is read after `with` terminated the pool"
         else:
-            when = f"its {kind} is never waited for inside the `with` block"
-        message = (
-            f"`{callee}(...)` returns immediately and {when}. Leaving `with Pool(...)` calls "
-            "`Pool.terminate()`, which kills the workers while this work is still pending: the "
-            "tasks are silently dropped, and reading the result afterwards hangs or fails. Call "
-            "`.get()`/`.wait()` inside the block, or `pool.close()` then `pool.join()` before it ends "
-            "(a `ProcessPoolExecutor` waits for pending work on exit)."
-        )
+            message = f"The {kind} of `{callee}(...)` is not awaited before `with` terminates the pool"
         fixes = []
         fix = _close_join_fix(ctx, with_node, item)
         if fix is not None:
@@ -137,6 +130,10 @@ before the results are waited for, the workers are killed with the tasks still p
 is silently dropped, and a `.get()` after the block blocks forever (or raises a timeout) because
 the result will never arrive. `ProcessPoolExecutor` behaves differently: its exit waits for all
 pending futures.
+
+Nothing raises inside the block: a later `.get(timeout=...)` raises
+`multiprocessing.context.TimeoutError`, a `.get()` without timeout blocks forever. The same under
+every start method.
 """,
     fix_doc="""
 **Close and join the pool before the `with` block ends** (safe), or **Convert Pool to ProcessPoolExecutor** (unsafe).

@@ -128,14 +128,7 @@ def check(ctx: RuleContext) -> None:
         joins = list({id(e.call): e for e in events if e.kind == "attr" and e.attr == "join" and e.called}.values())
         wname = f"`{_qualname(worker)}`" if worker is not None else (
             f"`{dotted_name(d.worker.value)}`" if d.worker is not None and dotted_name(d.worker.value) else "the worker")
-        message = (
-            f"This process runs {wname} and is joined, but its `exitcode` is never checked and no "
-            "queue, pipe or manager object carries results back: if the worker raises, the child "
-            "prints a traceback to stderr and exits with code 1 while the parent carries on as if it "
-            "succeeded. Check `p.exitcode` after `join()` (non-zero means it failed), or use "
-            "`concurrent.futures.ProcessPoolExecutor`, whose `result()` re-raises the worker's "
-            "exception with its traceback."
-        )
+        message = f"A failure of the process running {wname} goes unnoticed: its `exitcode` is never checked"
         fixes = []
         fix = _exitcode_fix(ctx, joins)
         if fix is not None:
@@ -190,6 +183,8 @@ child exits with code 1, but nothing is raised in the parent: `join()` returns n
 parent checks `p.exitcode` after `join()`, or the worker reports back through a queue, pipe or
 manager object, a failed worker is indistinguishable from a successful one and the script carries
 on with missing work.
+
+Nothing raises in the parent under any start method; the child's traceback appears on stderr only.
 """,
     fix_doc="""
 **Check the exit code after `join()`**: check `p.exitcode` after `join()` and raise when it is non-zero (quick fix, unsafe: the script now

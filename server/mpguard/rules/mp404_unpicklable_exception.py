@@ -278,15 +278,6 @@ def _raised_class(model: ModuleModel, esc: Escaping) -> Optional[tuple[ClassInfo
     return None
 
 
-def _consequence(d: Dispatch) -> str:
-    if d.receiver.is_type("ProcessPoolExecutor"):
-        return ("`ProcessPoolExecutor` then treats the pool as broken: the future fails with `BrokenProcessPool` "
-                "(\"A process in the process pool was terminated abruptly\") instead of the real error, and every "
-                "pending task is lost")
-    return ("The `Pool`'s result-handler thread dies on that error, so `map()`/`get()` never returns (the program "
-            "hangs) and the real error is never shown")
-
-
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     reported: set[int] = set()
@@ -363,26 +354,7 @@ def _problem(sig: Signature, n_args: ArgsLen, ctor: Optional[cst.Call]) -> Optio
 def _report(ctx: RuleContext, run: WorkerRun, esc: Escaping, cls: ClassInfo, owner: ClassInfo,
             init: FunctionInfo, sig: Signature, setter: Optional[CallSite], problem: tuple[int, str]) -> None:
     d = run.dispatch
-    n, error = problem
-    if sig.required_kwonly:
-        advice = ("Make the keyword-only parameters positional and pass every argument to `super().__init__(...)`, "
-                  "or define `__reduce__`.")
-    else:
-        advice = ("Pass every constructor argument to `super().__init__(...)` (format the message in `__str__`), or "
-                  "define `__reduce__`.")
-    where = f"`{esc.function.name}`" if esc.function is run.worker else (
-        f"`{esc.function.name}` (called by the worker `{run.worker.name}`)")
-    if setter is not None:
-        stores = (f"its `__init__({sig.text()})` passes {n} argument{'s' if n != 1 else ''} to "
-                  "`super().__init__`, so `exc.args` holds only those")
-    else:
-        stores = (f"its `__init__({sig.text()})` never calls `super().__init__`, so `exc.args` holds only the "
-                  f"{n} positional argument{'s' if n != 1 else ''} of the `raise`")
-    message = (
-        f"`{cls.name}` is raised in {where}, which runs in worker processes ({api_text(d)}): the exception is "
-        f"pickled back to the parent and rebuilt there as `{cls.name}(*exc.args)`, but {stores}; unpickling fails "
-        f"with `TypeError: {owner.name}.__init__() {error}`. {_consequence(d)}. {advice}"
-    )
+    message = f"`{cls.name}` raised in `{esc.function.name}` cannot be unpickled in the parent process"
     label = (f"`{owner.name}.__init__` sets `exc.args` here" if setter is not None
              else f"`{owner.name}.__init__` never calls `super().__init__`")
     related = [(setter.node if setter is not None else init.node, label),
@@ -401,6 +373,18 @@ exception like `def __init__(self, entry_id, reason): super().__init__(f"{entry_
 has one arg but needs two: unpickling raises `TypeError: __init__() missing 1 required positional
 argument` in the parent. `Pool`'s result-handler thread dies and `map()`/`get()` hangs forever;
 `ProcessPoolExecutor` reports `BrokenProcessPool` instead of the real error.
+
+What the parent sees, by API (checked by running the failing case on CPython 3.10-3.13; the worker raises `LedgerError(1, "bad")` whose
+`__init__` passes one string to `super().__init__`):
+
+- `Pool.map_async(...).get()`: the result-handler thread dies with `TypeError:
+  LedgerError.__init__() missing 1 required positional argument: 'reason'` and `get()` never
+  returns (with a timeout: `multiprocessing.context.TimeoutError`); at exit the pool reports
+  `AssertionError: Cannot have cache with result_hander not alive` (3.10, 3.11; spelled
+  `result_handler` from 3.12).
+- `ProcessPoolExecutor.submit(...).result()`: `concurrent.futures.process.BrokenProcessPool: A
+  process in the process pool was terminated abruptly while the future was running or pending.`
+  (3.10-3.13), and every other pending task is lost.
 """,
     fix_doc="""
 Pass every constructor argument to the base class and build the message in `__str__`:
@@ -417,6 +401,9 @@ class LedgerError(Exception):
 
 or define `__reduce__` returning `(LedgerError, (self.entry_id, self.reason))`. Standard exceptions
 and exceptions whose arguments all reach `super().__init__` are not reported.
+
+When `__init__` has keyword-only parameters, make them positional first: unpickling passes only
+positional arguments.
 """,
     check=check,
     crash_class=True,

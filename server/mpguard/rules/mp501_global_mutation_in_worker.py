@@ -306,13 +306,6 @@ def parent_read(model: ModuleModel, site: CallSite, name: str, attr: Optional[st
     return None
 
 
-def _dispatch_text(model: ModuleModel, site: CallSite, api: str) -> str:
-    if api == "process":
-        return "the process runs"
-    name = dotted_name(site.node.func) or api
-    return f"`{name}(...)`"
-
-
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     runs = process_workers(model, roles=("task", "target"))
@@ -343,32 +336,9 @@ def check(ctx: RuleContext) -> None:
 
 
 def _message(model: ModuleModel, run, m: Mutation) -> str:
-    line = model.range_of(run.dispatch.site.node).start.line
-    where = f"`{m.function.name}()`" if m.function is run.worker else (
-        f"`{m.function.name}()` (called by the worker `{run.worker.name}()`)")
-    what = run.dispatch.api
-    dispatch = _dispatch_text(model, run.dispatch.site, what)
-    if m.kind == "global":
-        changed = f"rebinds the global `{m.name}` in the worker process only"
-        advice = ("Return the value from the worker and combine the results in the parent, or use a "
-                  "`multiprocessing.Value` passed to the workers.")
-        shown = f"`{m.name}`"
-    elif m.kind == "container":
-        word = _module_container(model, m.name) or "container"
-        changed = f"(`{m.text}`) changes only that process's copy of the module-level {word} `{m.name}`"
-        advice = ("Return the values from the worker and combine them in the parent, or share a "
-                  "`multiprocessing.Manager()` list/dict.")
-        shown = f"`{m.name}`"
-    else:
-        changed = f"(`{m.text}`) changes only that process's copy of `{m.name}.{m.attr}`"
-        advice = ("Return the values from the worker and combine them in the parent, or use a "
-                  "`multiprocessing.Value`/`Manager()` object.")
-        shown = f"`{m.name}.{m.attr}`"
-    return (
-        f"{where} runs in worker processes and {changed}. Processes do not share memory (under "
-        f"every start method): the parent reads {shown} after {dispatch} on line {line} and still "
-        f"sees its own unchanged value. {advice}"
-    )
+    shown = f"`{m.name}`" if m.attr is None else f"`{m.name}.{m.attr}`"
+    verb = "rebinds" if m.kind == "global" else "changes"
+    return f"`{m.function.name}()` {verb} {shown} in a worker process; the parent never sees the change"
 
 
 RULE = Rule(

@@ -177,16 +177,7 @@ def check(ctx: RuleContext) -> None:
                 continue
             reported.add(id(join.node))
             name = q.expr.value
-            recv = model.range_of(first_get.node).start.line
-            message = (
-                f"`join()` waits for this process to exit before the parent reads the queue `{name}` "
-                f"it puts to (`{name}.{[m for g, m in gets if g is first_get][0]}()` on line {recv}). A "
-                "child that has put items on a multiprocessing Queue does not exit until they have all "
-                "been flushed into the underlying pipe, which holds only about 64 KB: once the results "
-                "are larger, the child blocks waiting for a reader while the parent blocks in `join()` "
-                "- a deadlock that appears only with real data sizes (multiprocessing docs, \"Joining "
-                "processes that use queues\"). Read the items from the queue first, then join."
-            )
+            message = f"`join()` before the queue `{name}` is drained deadlocks once the child puts large items"
             fixes = []
             fix = _reorder_fix(ctx, join, q, d)
             if fix is not None:
@@ -332,6 +323,9 @@ blocks in `put()` itself, with the same result.
 
 Not reported: queues drained before the join, `JoinableQueue`s consumed with `task_done()`,
 manager queues, and targets that never put to the queue.
+
+Nothing raises: both processes wait forever, under every start method, once the child's items
+exceed the pipe's buffer.
 """,
     fix_doc="""
 **Drain the queue before joining** (safe, offered when the join statement - or a `for` loop of

@@ -52,16 +52,6 @@ def _import_time_value(model: ModuleModel, name: str) -> Optional[Binding]:
     return None
 
 
-def _short(model: ModuleModel, node: Optional[cst.CSTNode]) -> Optional[str]:
-    if node is None:
-        return None
-    try:
-        text = model.module.code_for_node(node).strip()
-    except Exception:  # noqa: BLE001
-        return None
-    return text if len(text) <= 30 and "\n" not in text else None
-
-
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     runs = process_workers(model, roles=("task", "target"))
@@ -104,24 +94,12 @@ def check(ctx: RuleContext) -> None:
             if read is None:
                 continue
             f, use = read
-            line = model.range_of(use.node).start.line
             initial = _import_time_value(model, name)
             if initial is None:
-                seen = "the name does not exist there at all (`NameError: name '" + name + "' is not defined`)"
+                message = f"`{name}` is set only in the parent at run time, so `{method}` workers lack it"
             else:
-                value = _short(model, initial.value) if initial.kind == "assign" else None
-                seen = (f"it sees the import-time value `{value}` instead" if value
-                        else "it sees the import-time value instead")
+                message = f"`{name}` is set only in the parent at run time, so `{method}` workers see its old value"
             role = "initializer" if run.dispatch.worker_role == "initializer" else "worker"
-            who = f"the {role} `{f.name}`" if f is run.worker else f"`{f.name}` (run by the {role} `{run.worker.name}`)"
-            message = (
-                f"`{name}` is assigned here only in the parent at run time ({where}), but {who} "
-                f"reads it (line {line}). Under `{method}` each child process starts a fresh "
-                "interpreter and re-imports this module (the main script as `__mp_main__`, where the "
-                f"`__main__` guard does not run), so this assignment never happens in the child: {seen}. "
-                f"Pass `{name}` to the worker as an argument, or through `initializer=`/`initargs=` with "
-                "an initializer that sets the global in each child."
-            )
             ctx.report(b.node, message, related=[(use.node, f"read in the {role} here")])
             break
 

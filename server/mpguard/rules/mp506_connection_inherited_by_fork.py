@@ -28,20 +28,6 @@ KINDS = {
     "httpx": "`httpx.Client`",
     "boto3": "boto3 client",
 }
-# Clients that open their sockets lazily and keep them in a pool.
-POOLED = {"sqlalchemy", "redis", "pymongo", "requests", "httpx", "boto3"}
-SYMPTOMS = {
-    "sqlite3": "interleaved writes through one file handle and its locks - `database is locked`, "
-               "`database disk image is malformed`, a corrupted database file",
-    "psycopg2": "interleaved protocol messages - `SSL error: decryption failed or bad record mac`, "
-                "'server closed the connection unexpectedly', results of another process's query",
-    "sqlalchemy": "interleaved protocol messages on the pooled connections - `SSL error: decryption "
-                  "failed or bad record mac`, 'server closed the connection unexpectedly', results of "
-                  "another process's query",
-}
-SYMPTOMS["psycopg"] = SYMPTOMS["psycopg2"]
-GENERIC = ("requests and replies interleave - a process reads another one's reply, or a truncated one, "
-           "and the connection breaks with protocol errors")
 RESETS = {"dispose", "close"}
 
 
@@ -138,21 +124,7 @@ def _report(ctx: RuleContext, v: Value, label: str, where: str, use_node: cst.CS
     model = ctx.model
     root = _root(model, v)
     what = KINDS.get(root, "connection")
-    line = model.range_of(use_node).start.line
-    if run is not None:
-        who = f"the fork worker `{run.worker.name}` uses it (line {line})"
-    else:
-        who = f"it is handed to a `fork` child process (line {line})"
-    shared = ("its pooled sockets (any connection the parent has opened before the fork)" if root in POOLED
-              else "its socket / file descriptor")
-    message = (
-        f"{label} is a {what} created {where}, and {who}. `fork` copies the parent's memory and open "
-        f"file descriptors, so every child inherits {shared} and uses {'them' if root in POOLED else 'it'} at "
-        "the same time as the "
-        f"parent and its siblings: {SYMPTOMS.get(root, GENERIC)}. Create the connection inside the "
-        "worker, or once per child in a pool `initializer` that stores it in a global"
-        + (" (or call `engine.dispose(close=False)` there)." if root == "sqlalchemy" else ".")
-    )
+    message = f"{label}, a {what} created {where}, is used by several `fork` children at once"
     related = [(use_node, "used by the forked worker here")]
     ctx.report(v.node, message, related=related)
 
@@ -172,6 +144,12 @@ inherited at all; there MP103/MP203 apply instead.)
 
 Not reported: connections created inside the worker or in the pool's `initializer`, engines the
 initializer `dispose()`s, and spawn/forkserver processes.
+
+Symptoms by library: SQLite - `database is locked`, `database disk image is malformed`, a corrupted
+file; PostgreSQL (psycopg2/psycopg) and SQLAlchemy engines - `SSL error: decryption failed or bad
+record mac`, `server closed the connection unexpectedly`, results of another process's query;
+pooled HTTP/Redis/Mongo clients - a process reads another one's reply, or a truncated one, and the
+connection breaks with protocol errors.
 """,
     fix_doc="""
 Create the connection in each child: inside the worker, or once per worker process in an

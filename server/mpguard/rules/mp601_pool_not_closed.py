@@ -75,30 +75,12 @@ def _kind(v) -> str:
 
 def _message(kind: str, name: Optional[str], in_loop: bool, on_self: bool) -> str:
     subject = f"`{name}`" if name else f"This `{kind}`"
-    if kind == "Pool":
-        text = (
-            f"{subject} is never closed: no `close()` + `join()`, `terminate()` or `with` block ends "
-            "this Pool, so its worker processes, its three handler threads and its pipes stay alive "
-            "until the object happens to be garbage-collected or the interpreter exits "
-            "(`ResourceWarning: unclosed running multiprocessing pool`; the exit can hang while the "
-            "workers are torn down)."
-        )
-        advice = (" Use `with Pool(...) as pool:` around its uses when the results are retrieved inside "
-                  "the block, or call `pool.close()` then `pool.join()` in a `finally`.")
-    else:
-        text = (
-            f"{subject} is never shut down: no `shutdown()` or `with` block ends this "
-            "ProcessPoolExecutor, so its worker processes and its management thread stay alive, idle, "
-            "until the interpreter exits, where an exit handler has to wait for them."
-        )
-        advice = (" Use `with ProcessPoolExecutor(...) as ex:` (its exit waits for pending work) or call "
-                  "`ex.shutdown()` when done.")
+    verb = "closed" if kind == "Pool" else "shut down"
     if on_self:
-        text += " It is stored on `self`, but no method of the class closes it."
+        return f"{subject} is never {verb} by any method of its class, so its worker processes leak"
     if in_loop:
-        text += (" It is created inside a loop: every iteration leaks another set of worker processes "
-                 "and file descriptors, until `OSError: [Errno 24] Too many open files`.")
-    return text + advice
+        return f"{subject} is never {verb}: every loop iteration leaks another set of worker processes"
+    return f"{subject} is never {verb}, so its worker processes stay alive until the interpreter exits"
 
 
 def check(ctx: RuleContext) -> None:
@@ -240,6 +222,10 @@ file descriptors each time, until `OSError: [Errno 24] Too many open files`. A
 Not reported: pools used with `with`, returned to the caller, passed to other code (which may
 close them), stored on `self` when some method closes them, and pools closed on any path
 (including `try/finally`).
+
+Python 3.10-3.13 warn when such a pool is garbage-collected (checked by running the failing case on CPython 3.10-3.13, with warnings enabled):
+`ResourceWarning: unclosed running multiprocessing pool <multiprocessing.pool.Pool state=RUN
+pool_size=1>`.
 """,
     fix_doc="""
 **Use `with`** (safe, offered when the pool's lifetime is one block): `name = Pool(...)` followed

@@ -66,15 +66,9 @@ def check(ctx: RuleContext) -> None:
         if reaps:
             return
         killed = attrs & {"terminate", "kill"}
-        message = (
-            "This process is started but never joined: the parent never waits for it, so it cannot "
-            "tell when (or whether) the child finished, the finished child stays a zombie entry in the "
-            "process table on Unix until something reaps it, and at interpreter exit multiprocessing "
-            "joins it anyway, so the script silently blocks there until the child ends."
-        )
+        message = "This process is started but never joined, so the parent never learns when it ends"
         if killed:
-            message += f" `{sorted(killed)[0]}()` alone does not reap it either."
-        message += " Call `join()` (e.g. keep the processes in a list and join each one), or pass `daemon=True` for a background helper that may be killed at exit."
+            message = f"This process is started but never joined; `{sorted(killed)[0]}()` alone does not reap it"
         ctx.report(starts[0].call, message, related=[(call, "the process is created here")])
 
 
@@ -91,6 +85,9 @@ a script that forgot to join simply blocks at the end until the children finish.
 Not reported: processes that are joined (also through a list they were appended to),
 `daemon=True` processes, and processes stored on `self`, returned or passed to other code (joined
 elsewhere).
+
+`terminate()` or `kill()` alone does not reap the child either: only `join()` (or a later
+`multiprocessing.active_children()`) does.
 """,
     fix_doc="""
 Call `p.join()` once the parent needs the child to be done (keep the processes in a list and

@@ -227,53 +227,28 @@ def check(ctx: RuleContext) -> None:
                     continue
                 reported.add(id(site.node))
                 ctx.report(site.node, (
-                    f"`{f.name}()` prints in a worker process started with `{method}`, but standard "
-                    "output is redirected only in the parent at run time: the child starts a fresh "
-                    "interpreter that re-imports this module and never runs the redirect, so this "
-                    "output goes to the original terminal (or nowhere under an IDE or notebook) "
-                    "instead. Return the text to the parent, or redirect in the worker or an "
-                    "initializer."
+                    f"`{f.name}()` prints in a `{method}` worker, which does not inherit the parent's stdout "
+                    "redirect"
                 ), related=[(redirect, "stdout is redirected here, in the parent only")])
                 break
 
 
 def _report_unconfigured(ctx: RuleContext, run: WorkerRun, f: FunctionInfo, site: CallSite, level: str,
                          config: CallSite, method: str, parent_file: bool) -> None:
-    model = ctx.model
-    line = model.range_of(config.node).start.line
     where = "under the `__main__` guard" if config.function is None else f"in `{config.function.name}()`"
-    if level in QUIET:
-        lost = ("this record has no handler in the child and is dropped (records of WARNING and above "
-                "only reach stderr, unformatted, through logging's last-resort handler)")
-    else:
-        lost = ("this record never reaches the log file: the child has no handler and logging's "
-                "last-resort handler prints it, unformatted, to stderr")
-    who = f"`{f.name}()`" if f is run.worker else f"`{f.name}()` (called by the worker `{run.worker.name}()`)"
     ctx.report(site.node, (
-        f"{who} logs in a worker process started with `{method}`, but logging is configured only "
-        f"{where} (line {line}). The child re-imports this module and never runs that code, so "
-        f"{lost}. Configure logging at module level or in the pool's initializer, or send records "
-        "to the parent with a `QueueHandler` and a `QueueListener`."
+        f"`{f.name}()` logs in a `{method}` worker, but logging is configured only {where}"
     ), related=[(config.node, "logging is configured here, in the parent only")])
 
 
 def _report_shared_file(ctx: RuleContext, run: WorkerRun, hsite: CallSite, qual: str, method: str,
                         region: str, logs: CallSite) -> None:
     short = qual.rsplit(".", 1)[-1]
-    if region == "import":
-        how = (f"this `{short}` is created at import time, so under `{method}` every worker process "
-               "re-imports the module and opens its own handler on the same file")
+    if qual in ROTATING:
+        message = f"Several processes write and roll over one log file through this `{short}`"
     else:
-        how = f"the forked workers inherit this `{short}` and all write to the same file"
-    rotating = qual in ROTATING
-    effect = ("each process rolls the file over on its own, so records are lost and backups clobbered"
-              if rotating else "records from several processes interleave and can be lost (a `filemode=\"w\"` "
-              "also truncates the file in every child)")
-    ctx.report(hsite.node, (
-        f"Several processes write one log file: {how}; {effect}. Python's logging does not support "
-        "one file written by several processes: log through a `QueueHandler` in the workers and one "
-        "`QueueListener` with this handler in the parent, or give each process its own file."
-    ), related=[(logs.node, "a worker logs here"), (run.dispatch.site.node, "worker processes start here")])
+        message = f"Several processes write one log file through this `{short}`"
+    ctx.report(hsite.node, message, related=[(logs.node, "a worker logs here"), (run.dispatch.site.node, "worker processes start here")])
 
 
 RULE = Rule(
@@ -288,6 +263,9 @@ WARNING+ reach stderr unformatted through the last-resort handler, never the con
 same log file (a module-level `FileHandler`/`RotatingFileHandler` re-created on each import, or a
 rotating handler inherited through `fork`), records interleave and rollovers clobber each other:
 the logging cookbook says one file from several processes is not supported.
+
+With a plain `FileHandler` opened with `filemode="w"` (for example by `logging.basicConfig`), every
+child that re-creates it also truncates the file.
 """,
     fix_doc="""
 Configure logging at module level or in the pool's `initializer`; or create a

@@ -65,26 +65,13 @@ def check(ctx: RuleContext) -> None:
                 continue
             reported.add(id(call))
             verb = call.func.attr.value if isinstance(call.func, cst.Attribute) else "terminate"
-            signal = "SIGTERM" if verb == "terminate" else "SIGKILL"
             expr, what = shared[0]
             name = dotted_name(expr)
             obj = f"the {what} `{name}`" if name else f"a {what}"
             if what in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event", "Barrier", "lock"):
-                effect = ("if the child holds the lock at that moment, no `finally` or `with` exit runs, so "
-                          "the lock stays acquired forever and every other process that waits for it "
-                          "deadlocks")
+                message = f"`{verb}()` can leave {obj} acquired forever, deadlocking its other users"
             else:
-                effect = ("if the child is in the middle of a `put`/`get`/`send` (or the queue's feeder "
-                          "thread is flushing), the pipe is left holding a partial message and the internal "
-                          "lock can stay acquired: the data is likely to be corrupted and readers can block "
-                          "forever")
-            message = (
-                f"`{verb}()` stops this process with {signal} at an arbitrary point, but it was given "
-                f"{obj}: {effect} (the multiprocessing docs: avoid terminating processes that use shared "
-                "resources). Ask it to stop instead - put a sentinel on the queue or set a "
-                "`multiprocessing.Event` the worker checks - then `join()` it, and terminate only as a "
-                "last resort."
-            )
+                message = f"`{verb}()` can leave {obj} corrupted or locked for its other users"
             related = [(expr, f"the {what} is shared with the process here")]
             ctx.report(call, message, related=related)
 
@@ -100,6 +87,9 @@ moment, the lock inside stays acquired and the queue's pipe may hold half a mess
 is killed while it is trying to use a Queue, the data in the queue is likely to become corrupted",
 and other processes block forever on the lock. The docs recommend terminating only processes that
 never use shared resources.
+
+Nothing raises at the `terminate()`: the damage shows later, as a process blocked forever on the
+lock or a reader that gets a corrupted message, under every start method.
 """,
     fix_doc="""
 Stop the worker cooperatively: put a sentinel (e.g. `None`) on its queue or set a

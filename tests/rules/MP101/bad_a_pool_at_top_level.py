@@ -1,0 +1,7 @@
+from multiprocessing import Pool
+
+def work(x):
+    return x * 2
+
+with Pool(2) as pool:  # error: MP101 6:6
+    print(pool.map(work, range(4)))

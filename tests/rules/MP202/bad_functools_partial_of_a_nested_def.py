@@ -1,0 +1,8 @@
+from multiprocessing import Pool
+from functools import partial
+
+def main(xs, offset):
+    def shift(x, by):
+        return x + by
+    with Pool() as pool:
+        return pool.map(partial(shift, by=offset), xs)  # error: MP202 8:25

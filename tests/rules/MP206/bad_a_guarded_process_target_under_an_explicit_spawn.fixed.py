@@ -1,0 +1,15 @@
+# mpguard-fixture: start-method=fork
+import multiprocessing as mp
+import logging
+
+
+# one log line per interval
+def heartbeat(interval):
+    logging.info("alive every %s s", interval)
+
+
+if __name__ == "__main__":
+    mp.set_start_method("spawn")
+    p = mp.Process(target=heartbeat, args=(5,))  # error: MP206 11:27
+    p.start()
+    p.join()

@@ -1,0 +1,10 @@
+from multiprocessing import Pool
+
+def resize(path):
+    return path
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        [pool.apply_async(resize, (p,)) for p in ["a", "b"]]  # warning: MP401 8:10
+        pool.close()
+        pool.join()

@@ -1,0 +1,8 @@
+from concurrent.futures import ProcessPoolExecutor
+
+def upload(page):
+    return page
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor() as ex:
+        list(ex.map(upload, range(10)))  # warning: MP401 8:9

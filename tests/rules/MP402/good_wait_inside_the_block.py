@@ -1,0 +1,10 @@
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        result = pool.map_async(square, range(100))
+        result.wait()
+    print(sum(result.get()))

@@ -1,0 +1,15 @@
+import multiprocessing as mp
+
+def crunch(i):
+    return i * 2
+
+def main():
+    procs = [mp.Process(target=crunch, args=(i,)) for i in range(4)]  # info: MP403 7:14
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    print("done")
+
+if __name__ == "__main__":
+    main()

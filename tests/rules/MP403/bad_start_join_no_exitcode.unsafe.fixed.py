@@ -1,0 +1,12 @@
+from multiprocessing import Process
+
+def build_index(shard):
+    raise ValueError(shard)
+
+if __name__ == "__main__":
+    p = Process(target=build_index, args=("shard-1",))  # info: MP403 7:9
+    p.start()
+    p.join()
+    if p.exitcode != 0:
+        raise RuntimeError(f"process {p.name} failed with exit code {p.exitcode}")
+    print("index built")

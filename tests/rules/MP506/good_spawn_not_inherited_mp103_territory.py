@@ -1,0 +1,12 @@
+import multiprocessing as mp
+from sqlalchemy import create_engine
+
+engine = create_engine("postgresql://db/app")
+
+def query(i):
+    with engine.connect() as conn:
+        return conn.execute("select 1")
+
+if __name__ == "__main__":
+    with mp.get_context("spawn").Pool(2) as pool:
+        pool.map(query, range(4))

@@ -1,0 +1,10 @@
+import multiprocessing as mp
+
+def score(x):
+    return x * 2
+
+if __name__ == "__main__":
+    for chunk in [[1, 2], [3, 4]]:
+        workers = mp.Pool(processes=2)  # warning: MP601 8:19
+        pending = [workers.apply_async(score, (x,)) for x in chunk]
+        print([p.get() for p in pending])

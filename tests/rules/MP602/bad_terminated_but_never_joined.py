@@ -1,0 +1,16 @@
+import multiprocessing as mp
+import time
+
+def poll():
+    while True:
+        time.sleep(1)
+
+def main():
+    ctx = mp.get_context("spawn")
+    watcher = ctx.Process(target=poll)
+    watcher.start()  # info: MP602 11:5
+    time.sleep(3)
+    watcher.terminate()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+from multiprocessing.pool import ThreadPool
+
+def ping(host):
+    return host
+
+def main(hosts):
+    tp = ThreadPool(16)
+    out = tp.map(ping, hosts)
+    tp.join()  # error: MP604 9:5
+    return out

@@ -1,0 +1,12 @@
+from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+def batch_total(n):
+    with Pool(2) as inner:  # error: MP606 7:10
+        return sum(inner.map(square, range(n)))
+
+if __name__ == "__main__":
+    with Pool(2) as outer:
+        print(outer.map(batch_total, [3, 4, 5]))

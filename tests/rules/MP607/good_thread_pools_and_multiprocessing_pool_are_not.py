@@ -1,0 +1,12 @@
+import os
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing import Pool
+
+def work(x):
+    return x
+
+if __name__ == "__main__":
+    with ThreadPoolExecutor(max_workers=os.cpu_count() * 4) as ex:
+        print(list(ex.map(work, range(8))))
+    with Pool(os.cpu_count()) as pool:
+        print(pool.map(work, range(8)))

@@ -1,0 +1,2 @@
+import multiprocessing
+x = 1  # no suppression here
