@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from pygls.uris import to_fs_path
 
 RUN_MODES = ("onType", "onSave")
 NOTIFY_LEVELS = ("off", "onError", "onWarning", "always")
@@ -155,10 +154,10 @@ def apply_layer(settings: Settings, raw: Any, source: str, warnings: list[str]) 
 
 
 def folder_path(uri: str) -> Optional[str]:
-    try:
-        return to_fs_path(uri)
-    except Exception:  # noqa: BLE001 - odd URIs are not folders
-        return None
+    """The path of a workspace folder given as a URI (any spelling) or a path; None for others."""
+    from mpguard.lsp.documents import folder_path as _folder_path
+
+    return _folder_path(uri)
 
 
 def split_initialization_options(options: Any) -> tuple[Optional[dict], dict[str, dict], list[str]]:
