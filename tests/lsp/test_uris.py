@@ -134,6 +134,7 @@ CAPS = lsp.ClientCapabilities(
         publish_diagnostics=lsp.PublishDiagnosticsClientCapabilities(related_information=True),
         hover=lsp.HoverClientCapabilities(content_format=[lsp.MarkupKind.Markdown]),
     ),
+    notebook_document=lsp.NotebookDocumentClientCapabilities(synchronization=lsp.NotebookDocumentSyncClientCapabilities()),
 )
 
 
@@ -269,3 +270,71 @@ async def test_pyproject_found_through_an_encoded_uri(client: LanguageClient, tm
     client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(changes=[
         lsp.FileEvent(uri=(root / "pyproject.toml").as_uri(), type=lsp.FileChangeType.Changed)]))
     await diagnostics_for(client, uri, _has_mp101)
+
+
+# ------------------------------------------------------------------------------------------------
+# notebooks under an encoded path (VS Code percent-encodes the notebook and its cell URIs)
+
+
+class _EncodedNotebook:
+    """Builds a notebook like test_notebooks.Notebook, with cell URIs spelled as VS Code does."""
+
+    @staticmethod
+    def make(client, folder: Path, cells):
+        from test_notebooks import Notebook
+
+        class Encoded(Notebook):
+            def _new_cell(self, kind, text, path):
+                self.next_id += 1
+                uri = "vscode-notebook-cell:" + path.as_uri()[len("file://"):] + f"#W{self.next_id}sZmlsZQ%3D%3D"
+                return {"uri": uri, "kind": kind, "text": text, "version": 1}
+
+        folder.mkdir(parents=True, exist_ok=True)
+        return Encoded(client, folder, cells)
+
+
+def test_notebook_structure_changes_with_json_params():
+    # Parameters as pygls decodes them from JSON (tuples, not lists), under an encoded path.
+    from lsprotocol import converters
+    from pygls.workspace import Workspace
+
+    from mpguard.lsp.documents import adopt_workspace
+
+    conv = converters.get_converter()
+    ws = adopt_workspace(Workspace("file:///c%3A/my%20project"))
+
+    class Client:
+        def notebook_document_did_open(self, p):
+            ws.put_notebook_document(conv.structure(conv.unstructure(p), type(p)))
+
+        def notebook_document_did_change(self, p):
+            ws.update_notebook_document(conv.structure(conv.unstructure(p), type(p)))
+
+    nb = _EncodedNotebook.make(Client(), Path("/tmp/mpguard-uris/caf\u00e9 nb"), [("code", "x = 1\n"), ("code", "y = 2\n")])
+    nb.open()
+    nb.insert_cell(1, "code", "z = 3\n")
+    nb.set_text(2, "y = 22\n")
+    doc = ws.get_notebook_document(notebook_uri=nb.uri)
+    assert [c.document for c in doc.cells] == [nb.uri_of(0), nb.uri_of(1), nb.uri_of(2)]
+    assert "%C3%A9%20nb" in nb.uri_of(1)
+    assert [ws.text_documents[c.document].source for c in doc.cells] == ["x = 1\n", "z = 3\n", "y = 22\n"]
+    assert ws.get_notebook_document(cell_uri=nb.uri_of(1)) is doc
+
+
+async def test_notebook_under_an_encoded_path(client: LanguageClient, tmp_path):
+    from test_notebooks import IMPORTS, MAIN, SQUARE
+
+    nb = _EncodedNotebook.make(client, tmp_path / "my project é", [("code", IMPORTS), ("code", SQUARE), ("code", MAIN)])
+    nb.open()
+    has_mp204 = lambda ds: any(d.code == "MP204" for d in ds)  # noqa: E731
+    diags = await diagnostics_for(client, nb.uri_of(2), has_mp204)
+    d = next(d for d in diags if d.code == "MP204")
+    assert d.related_information[0].location.uri == nb.uri_of(1)
+    hover = await client.text_document_hover_async(lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(uri=nb.uri_of(2)), position=d.range.start))
+    assert hover is not None and "MP204" in hover.contents.value
+    nb.insert_cell(0, "code", "import os\n")
+    assert len(await diagnostics_for(client, nb.uri_of(0))) == 0  # the new cell is analysed too
+    assert has_mp204(client.diagnostics[nb.uri_of(3)])
+    nb.close()
+    await diagnostics_for(client, nb.uri_of(3), lambda ds: len(ds) == 0)

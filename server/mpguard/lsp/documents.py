@@ -198,7 +198,8 @@ class KeyedWorkspace:
         structure = cells.structure
         if structure:
             start, deleted = structure.array.start, structure.array.delete_count
-            notebook.cells[start:start + deleted] = list(structure.array.cells or [])
+            cells_now = list(notebook.cells)  # a tuple when it came from JSON
+            notebook.cells = cells_now[:start] + list(structure.array.cells or []) + cells_now[start + deleted:]
             for opened in structure.did_open or []:
                 self.put_text_document(opened, notebook_uri=uri)
             for closed in structure.did_close or []:
