@@ -139,7 +139,8 @@ CAPS = lsp.ClientCapabilities(
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
-async def client(lsp_client: LanguageClient, tmp_path):
+async def client(lsp_client: LanguageClient, tmp_path, request):
+    init = (getattr(request, "param", None) or {}).get("init")
     root = tmp_path / "my project é"
     root.mkdir()
 
@@ -149,7 +150,8 @@ async def client(lsp_client: LanguageClient, tmp_path):
 
     await lsp_client.initialize_session(
         lsp.InitializeParams(capabilities=CAPS, root_uri=root.as_uri(),
-                             workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="ws")])
+                             workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+                             initialization_options=init)
     )
     yield
     await lsp_client.shutdown_session()
@@ -247,6 +249,17 @@ async def test_requests_with_another_spelling_find_the_document(client: Language
     assert other not in client.diagnostics
     stats = await debug_stats(client, other)
     assert list(stats["documents"]) == [opened]
+
+
+@pytest.mark.parametrize("client", [{"init": {"settings": [
+    {"workspace": "file:///c%3A/Users/dev/quiet%20one/", "enable": False},
+]}}], indirect=True)
+async def test_folder_settings_apply_whatever_the_spelling(client: LanguageClient, tmp_path):
+    quiet, loud = "file:///C:/Users/dev/quiet one/job.py", "file:///C:/Users/dev/loud/job.py"
+    _open(client, quiet, BROKEN)
+    _open(client, loud, BROKEN)
+    await diagnostics_for(client, loud, _has_mp101)
+    await diagnostics_for(client, quiet, lambda ds: len(ds) == 0)  # its folder disables mpguard
 
 
 async def test_related_information_names_the_uri_sent(client: LanguageClient, tmp_path):

@@ -102,7 +102,7 @@ def is_pyproject(uri: str, flavour: Flavour = NATIVE) -> bool:
 
 def best_folder(uri: str, folders: Iterable[str], flavour: Flavour = NATIVE) -> Optional[str]:
     """The folder key (of `folders`, URIs or paths) that most closely contains the document `uri`."""
-    path = uri_to_path(uri, flavour)
+    path = uri_to_path(document_key(uri), flavour)  # the key: drive letters folded like folders
     if path is None:
         return None
     best: Optional[tuple[int, str]] = None
