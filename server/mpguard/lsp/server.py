@@ -37,6 +37,7 @@ from typing import Any, Callable, Optional
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.uris import to_fs_path
 
 import mpguard
 from mpguard.catalogue import CATALOGUE, docs_url
@@ -54,8 +55,8 @@ from mpguard.lsp.convert import (
     text_edit_to_client,
 )
 from mpguard.lsp import notebooks as _notebooks
-from mpguard.lsp.documents import FolderDict, KeyedDict, adopt_workspace, best_folder, is_pyproject
 from mpguard.lsp.settings import Settings, apply_layer, folder_path, split_initialization_options
+from mpguard.lsp.documents import FolderDict, KeyedDict, adopt_workspace, best_folder, is_pyproject
 
 log = logging.getLogger("mpguard.lsp")
 
@@ -346,7 +347,7 @@ class MpguardServer(LanguageServer):
             return
         if st.task is not None and not st.task.done():
             st.task.cancel()
-        st.task = asyncio.ensure_future(self._lint(uri, delay))
+        st.task = asyncio.ensure_future(self._lint(st.uri, delay))  # the URI the document was opened with
 
     def relint_all(self) -> None:
         for st in list(self.docs.values()):
@@ -624,7 +625,7 @@ class MpguardServer(LanguageServer):
             findings = getattr(result, "findings", result) or []
             index = LineIndex(text, self.codec)
             new = [
-                finding_to_diagnostic(f, index, st.uri, version, self.supports_related())
+                finding_to_diagnostic(f, index, uri, version, self.supports_related())
                 for f in findings
                 if isinstance(f, Finding)
             ]
