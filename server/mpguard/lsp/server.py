@@ -45,6 +45,7 @@ from mpguard.config import Config, config_for, invalidate_cache
 from mpguard.engine import Analysis, analyze, mentions_process_api, prepare_incremental
 from mpguard.findings import Finding, Range, Safety
 from mpguard.uris import document_key, uri_to_path
+from mpguard.lsp.documents import FolderDict, KeyedDict, adopt_workspace, best_folder, is_pyproject
 from mpguard.lsp.convert import (
     SOURCE,
     LineIndex,
@@ -56,7 +57,6 @@ from mpguard.lsp.convert import (
 )
 from mpguard.lsp import notebooks as _notebooks
 from mpguard.lsp.settings import Settings, apply_layer, folder_path, split_initialization_options
-from mpguard.lsp.documents import FolderDict, KeyedDict, adopt_workspace, best_folder, is_pyproject
 
 log = logging.getLogger("mpguard.lsp")
 
@@ -839,9 +839,9 @@ def create_server() -> MpguardServer:
     @server.feature(lsp.INITIALIZE)
     def on_initialize(ls: MpguardServer, params: lsp.InitializeParams) -> None:
         g, folders, warnings = split_initialization_options(params.initialization_options)
-        adopt_workspace(ls.workspace)  # documents, notebooks and folders keyed by mpguard.uris
-        ls.init_global, ls.init_folders = g, FolderDict(folders)
+        ls.init_global, ls.init_folders = g, folders
         ls.pull_mode = ls.supports_pull()
+        adopt_workspace(ls.workspace)  # documents, notebooks and folders keyed by mpguard.uris
         if ls.pull_mode:
             # Registered here so the capability is computed with it (pygls builds capabilities
             # after this handler); pushing stays off for this client: no duplicates.
