@@ -100,6 +100,8 @@ def test_keyed_dict_finds_every_spelling():
     assert list(docs) == ["file:///c:/Users/dev/job.py"]
     assert docs.pop("file:///C:/Users/dev/job.py") == "doc" and not docs
     assert docs.get(None) is None and 5 not in docs  # malformed requests find nothing
+    docs.update({"file:///C%3A/x.py": 1})
+    assert docs == {"file:///c:/x.py": 1} and KeyedDict(docs) == docs
 
 
 def test_folders_match_by_path_whatever_the_spelling():

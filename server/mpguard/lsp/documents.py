@@ -44,10 +44,9 @@ class KeyedDict(dict):
 
     key_of: Callable[[Any], Any] = staticmethod(_key)
 
-    def __init__(self, items: Iterable = ()) -> None:
+    def __init__(self, items: Any = ()) -> None:
         super().__init__()
-        for k, v in dict(items).items():
-            self[k] = v
+        self.update(items)
 
     def __getitem__(self, k: Any) -> Any:
         return super().__getitem__(self.key_of(k))
@@ -69,6 +68,10 @@ class KeyedDict(dict):
 
     def setdefault(self, k: Any, default: Any = None) -> Any:
         return super().setdefault(self.key_of(k), default)
+
+    def update(self, other: Any = (), **kwargs: Any) -> None:
+        for k, v in dict(other, **kwargs).items():
+            self[k] = v
 
 
 def folder_key(folder: str, flavour: Flavour = NATIVE) -> str:
