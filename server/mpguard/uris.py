@@ -102,9 +102,12 @@ def path_to_uri(path: str, flavour: Flavour = NATIVE) -> str:
     """The ``file:`` URI of an absolute path in `flavour` (percent-encoded, drive colon kept).
 
     ``C:\\My Project\\job.py`` -> ``file:///C:/My%20Project/job.py``; ``\\\\server\\share\\x.py`` ->
-    ``file://server/share/x.py``; ``/tmp/a#b/x.py`` -> ``file:///tmp/a%23b/x.py``.
+    ``file://server/share/x.py``; ``/tmp/a#b/x.py`` -> ``file:///tmp/a%23b/x.py``. A relative
+    path raises ValueError, as ``Path.as_uri`` does.
     """
     p = flavour(path)
+    if not p.root:
+        raise ValueError(f"a relative path has no file URI: {path!r}")
     if flavour is PureWindowsPath:
         drive = p.drive
         rest = p.as_posix()[len(drive):]

@@ -84,6 +84,14 @@ def test_path_to_uri_round_trips(path, flavour, uri):
     assert uri_to_path(uri, flavour) == str(flavour(path)).replace("c:", "C:")
 
 
+def test_relative_paths_have_no_uri():
+    for path, flavour in ((r"src\a.py", W), ("src/a.py", P), ("C:a.py", W)):
+        with pytest.raises(ValueError):
+            path_to_uri(path, flavour)
+    assert path_to_uri(r"\tmp\x.py", W) == "file:///tmp/x.py"  # root of the current drive
+    assert folder_key("relative dir", P) == "relative dir"
+
+
 def test_sarif_location_relative_inside_root_absolute_outside():
     assert sarif_location(r"c:\Repo\src\my job.py", r"C:\repo", W) == {"uri": "src/my%20job.py", "uriBaseId": "%SRCROOT%"}
     assert sarif_location(r"D:\other\x.py", r"C:\repo", W) == {"uri": "file:///D:/other/x.py"}

@@ -78,7 +78,10 @@ def folder_key(folder: str, flavour: Flavour = NATIVE) -> str:
     """The key of a workspace folder given as a URI or (hand-written editor settings) a path,
     without a trailing slash."""
     if not _URI_SCHEME.match(folder):
-        folder = path_to_uri(folder, flavour)
+        try:
+            folder = path_to_uri(folder, flavour)
+        except ValueError:  # a relative path: matches no document
+            return folder
     key = document_key(folder)
     stripped = key.rstrip("/")
     return stripped if len(stripped) > len("file://") or not key.startswith("file:") else key
