@@ -124,17 +124,25 @@ def path_to_uri(path: str, flavour: Flavour = NATIVE) -> str:
     return "file://" + quote(text, safe=_PATH_SAFE)
 
 
+def _parts_below(path: str, folder: str, flavour: Flavour) -> Optional[tuple[str, ...]]:
+    """The parts of `path` below `folder` (empty: the folder itself), or None when not inside it.
+    Windows compares case-insensitively, as its file systems do."""
+    fold = str.lower if flavour is PureWindowsPath else str
+    parts, base = flavour(path).parts, flavour(folder).parts
+    if len(parts) < len(base) or [fold(x) for x in parts[:len(base)]] != [fold(x) for x in base]:
+        return None
+    return parts[len(base):]
+
+
 def relative_uri(path: str, root: str, flavour: Flavour = NATIVE) -> Optional[str]:
     """A relative URI reference (``src/my%20job.py``) for `path` under `root`, else None.
 
-    Windows compares case-insensitively (``C:\\Repo`` contains ``c:\\repo\\x.py``), as its file
-    systems do.
+    Windows compares case-insensitively (``C:\\Repo`` contains ``c:\\repo\\x.py``).
     """
-    try:
-        rel = flavour(path).relative_to(flavour(root))
-    except ValueError:
+    below = _parts_below(path, root, flavour)
+    if below is None:
         return None
-    return quote(rel.as_posix(), safe=_PATH_SAFE)
+    return quote("/".join(below), safe=_PATH_SAFE)
 
 
 def directory_uri(path: str, flavour: Flavour = NATIVE) -> str:
@@ -154,8 +162,4 @@ def sarif_location(path: str, root: str, flavour: Flavour = NATIVE) -> dict:
 
 def same_or_inside(path: str, folder: str, flavour: Flavour = NATIVE) -> bool:
     """Is `path` the folder itself or below it? Case-insensitive for Windows paths."""
-    try:
-        flavour(path).relative_to(flavour(folder))
-    except ValueError:
-        return False
-    return True
+    return _parts_below(path, folder, flavour) is not None
