@@ -150,7 +150,8 @@ CAPS = lsp.ClientCapabilities(
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
 async def client(lsp_client: LanguageClient, tmp_path, request):
-    init = (getattr(request, "param", None) or {}).get("init")
+    param = getattr(request, "param", None) or {}
+    init = param.get("init")
     root = tmp_path / "my project é"
     root.mkdir()
 
@@ -158,8 +159,8 @@ async def client(lsp_client: LanguageClient, tmp_path, request):
     def register(params: lsp.RegistrationParams):
         return None
 
-    await lsp_client.initialize_session(
-        lsp.InitializeParams(capabilities=CAPS, root_uri=root.as_uri(),
+    lsp_client.init_result = await lsp_client.initialize_session(
+        lsp.InitializeParams(capabilities=param.get("caps", CAPS), root_uri=root.as_uri(),
                              workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="ws")],
                              initialization_options=init)
     )
@@ -270,6 +271,48 @@ async def test_folder_settings_apply_whatever_the_spelling(client: LanguageClien
     _open(client, loud, BROKEN)
     await diagnostics_for(client, loud, _has_mp101)
     await diagnostics_for(client, quiet, lambda ds: len(ds) == 0)  # its folder disables mpguard
+
+
+@pytest.mark.parametrize("client", [{"caps": pytest_lsp.client_capabilities("visual-studio-code")}], indirect=True)
+async def test_vscode_client_resolve_and_document_changes_on_a_windows_uri(client: LanguageClient, tmp_path):
+    # What VS Code on Windows sends: resolve the edit lazily, documentChanges (and pull
+    # diagnostics in the VS Code versions whose capabilities ask for them).
+    uri = "file:///c%3A/Users/dev/my%20project/job.py"
+    _open(client, uri, BROKEN)
+    if client.init_result.capabilities.diagnostic_provider is not None:
+        report = await client.text_document_diagnostic_async(
+            lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        diags = report.items
+    else:
+        diags = await diagnostics_for(client, uri, _has_mp101)
+    assert [str(d.code) for d in diags] == ["MP101"]
+    d = diags[0]
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), range=d.range,
+        context=lsp.CodeActionContext(diagnostics=[d])))
+    fix = actions[0]
+    if fix.edit is None:
+        fix = await client.code_action_resolve_async(fix)
+    assert [dc.text_document.uri for dc in fix.edit.document_changes] == [uri]
+    assert 'if __name__ == "__main__":' in apply_text_edits(BROKEN, fix.edit.document_changes[0].edits)
+
+
+PULL_CAPS = lsp.ClientCapabilities(
+    workspace=lsp.WorkspaceClientCapabilities(configuration=True),
+    text_document=lsp.TextDocumentClientCapabilities(diagnostic=lsp.DiagnosticClientCapabilities()),
+)
+
+
+@pytest.mark.parametrize("client", [{"caps": PULL_CAPS}], indirect=True)
+async def test_pull_diagnostics_for_any_spelling(client: LanguageClient, tmp_path):
+    uri = (tmp_path / "my project é" / "a#b.py").as_uri()
+    _open(client, uri, BROKEN)
+    for spelling in (uri, uri.replace("%20", " ").replace("%C3%A9", "é")):
+        report = await client.text_document_diagnostic_async(
+            lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri=spelling)))
+        assert [str(d.code) for d in report.items] == ["MP101"]
+        assert report.items[0].data["uri"] == uri
+    assert uri not in client.diagnostics  # a pulling client gets nothing pushed
 
 
 async def test_related_information_names_the_uri_sent(client: LanguageClient, tmp_path):
