@@ -261,7 +261,6 @@ def format_text(findings: list[dict], color: bool) -> str:
 def format_sarif(findings: list[dict], root: Path) -> str:
     from mpguard.rules import all_rules
     from mpguard.catalogue import CATALOGUE, docs_url
-    from mpguard.uris import directory_uri, sarif_location
 
     rules_meta = []
     index: dict[str, int] = {}
@@ -281,7 +280,10 @@ def format_sarif(findings: list[dict], root: Path) -> str:
     results = []
     for f in findings:
         rng = f["range"]
-        artifact = sarif_location(str(Path(f["path"]).resolve()), str(root.resolve()))  # mpguard.uris
+        try:
+            uri = Path(f["path"]).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            uri = Path(f["path"]).resolve().as_uri()
         region = {
             "startLine": rng["start"]["line"],
             "startColumn": rng["start"]["column"] + 1,
@@ -294,14 +296,14 @@ def format_sarif(findings: list[dict], root: Path) -> str:
             "level": _sarif_level(f["severity"]),
             "message": {"text": f["message"]},
             "locations": [{"physicalLocation": {
-                "artifactLocation": artifact,
+                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
                 "region": region,
             }}],
         }
         if f.get("related"):
             result["relatedLocations"] = [
                 {"id": i, "message": {"text": r["message"]}, "physicalLocation": {
-                    "artifactLocation": artifact,
+                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": r["range"]["start"]["line"],
                                "startColumn": r["range"]["start"]["column"] + 1,
                                "endLine": r["range"]["end"]["line"],
@@ -319,7 +321,7 @@ def format_sarif(findings: list[dict], root: Path) -> str:
                 "informationUri": "https://github.com/mpguard/mpguard",
                 "rules": rules_meta,
             }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": directory_uri(str(root.resolve()))}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}},
             "results": results,
         }],
     }

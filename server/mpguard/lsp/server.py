@@ -347,7 +347,7 @@ class MpguardServer(LanguageServer):
             return
         if st.task is not None and not st.task.done():
             st.task.cancel()
-        st.task = asyncio.ensure_future(self._lint(st.uri, delay))  # the URI the document was opened with
+        st.task = asyncio.ensure_future(self._lint(uri, delay))
 
     def relint_all(self) -> None:
         for st in list(self.docs.values()):
