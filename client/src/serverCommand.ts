@@ -10,6 +10,7 @@
 import * as path from 'node:path';
 import type { Resolved } from './interpreter';
 import type { ImportStrategy } from './settings';
+import { quoteArg } from './which';
 
 export const SERVER_ARGS: readonly string[] = ['-m', 'mpguard', 'server', '--stdio'];
 
@@ -84,7 +85,7 @@ export function probeEnv(baseEnv: Record<string, string | undefined>): Record<st
 
 /** One line for the log; environment values other than PYTHONPATH are never printed. */
 export function describeLaunch(plan: LaunchPlan): string {
-  const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : JSON.stringify(s));
+  const quote = (s: string): string => quoteArg(s); // cmd-style on Windows, POSIX quotes elsewhere
   const pp = plan.env.MPGUARD_IMPORT_STRATEGY === 'useBundled' ? `PYTHONPATH=${quote(plan.env.PYTHONPATH)} ` : '';
   return `${pp}${[plan.command, ...plan.args].map(quote).join(' ')} (server from ${plan.serverFrom}, cwd ${quote(plan.cwd)})`;
 }

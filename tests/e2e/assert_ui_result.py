@@ -38,12 +38,15 @@ def main() -> int:
     ap.add_argument("--fix")
     ap.add_argument("--expect-output")
     ap.add_argument("--no-diagnostics", action="store_true")
+    ap.add_argument("--path-contains", help="the file opened lies under this folder name (issue 17)")
     ap.add_argument("--python", default=sys.executable)
     a = ap.parse_args()
 
     result = json.loads((a.out / "result.json").read_text())
     if result.get("error"):
         fail(f"ui-check error: {result['error'][:2000]}")
+    if a.path_contains and a.path_contains not in Path(result.get("file", "")).parts:
+        fail(f"expected the file under a folder {a.path_contains!r}, got {result.get('file')!r}")
     diags = [d for d in result.get("diagnosticsForFile") or [] if d.get("source") == "mpguard"]
     if a.no_diagnostics:
         if diags:

@@ -52,7 +52,7 @@ run() {  # name, ui-check args..., -- assert args...
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do ui+=("$1"); shift; done
   shift; asrt=("$@")
   say "$name: ui-check ${ui[*]}"
-  if node "$E2E/ui-check.mjs" --vsix "$VSIX" --workspace "$WS" --out "$OUT/$name" --timeout 120 "${ui[@]}" \
+  if node "$E2E/ui-check.mjs" --vsix "$VSIX" --workspace "${RUN_WS:-$WS}" --out "$OUT/$name" --timeout 120 "${ui[@]}" \
       && python3 "$A" "$OUT/$name" "${asrt[@]}"; then
     say "$name: PASS"
   else
@@ -65,4 +65,11 @@ run ui-lambda --file lambda_pool.py --min-diagnostics 1 --quick-fix 'Replace lam
   -- --code MP201 --fix 'Replace lambda' --expect-output '[2, 3, 4]'
 run ui-clean  --file clean.py --min-diagnostics 0 --settle-ms 5000 \
   -- --no-diagnostics
+# Issue 17: a workspace whose folder name has a space and a non-ASCII letter, so every URI VS Code
+# sends is percent-encoded (file:///.../my%20project%20%C3%A9/...), as all Windows URIs are
+# (file:///c%3A/...). Opened in place: a copy the quick fix may edit.
+SPACED="$OUT/my project é"
+rm -rf "$SPACED"; cp -r "$WS" "$SPACED"
+RUN_WS="$SPACED" run ui-guard-spaced --in-place --file broken_guard.py --min-diagnostics 1 --quick-fix 'Wrap in' \
+  -- --code MP101 --fix 'Wrap in' --expect-output '[1, 4, 9]' --path-contains 'my project é'
 exit $status

@@ -34,6 +34,7 @@ from lsprotocol import types as lsp
 
 from mpguard.findings import Finding, Position, Range, TextEdit
 from mpguard.lsp.convert import SOURCE, LineIndex, finding_to_diagnostic
+from mpguard.lsp.documents import KeyedDict
 from mpguard.notebook import NotebookSource
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -143,7 +144,7 @@ class NotebookState:
 class NotebookSupport:
     def __init__(self, server: "MpguardServer") -> None:
         self.ls = server
-        self.states: dict[str, NotebookState] = {}
+        self.states: dict[str, NotebookState] = KeyedDict()  # any spelling of the notebook URI
 
     # -------------------------------------------------------------- lookups
     def notebook_uri_of_cell(self, cell_uri: str) -> Optional[str]:
@@ -170,7 +171,7 @@ class NotebookSupport:
         for cell in nb.cells:
             if cell.kind != lsp.NotebookCellKind.Code:
                 continue
-            doc = ws.text_documents.get(unquote(cell.document))
+            doc = ws.text_documents.get(cell.document)  # keyed by mpguard.lsp.documents
             if doc is None:
                 continue
             if (doc.language_id or "").lower() not in PYTHON_LANGUAGES:
@@ -200,8 +201,8 @@ class NotebookSupport:
         st.task = asyncio.ensure_future(self._lint(nb_uri, delay))
 
     def relint_all(self) -> None:
-        for uri in list(self.states):
-            self.schedule(uri, 0)
+        for st in list(self.states.values()):
+            self.schedule(st.uri, 0)
 
     def cancel_all(self) -> None:
         for st in self.states.values():
@@ -470,9 +471,9 @@ class NotebookSupport:
     # -------------------------------------------------------------- instrumentation
     def debug_entries(self) -> list[dict]:
         out = []
-        for uri, st in self.states.items():
+        for st in self.states.values():
             out.append({
-                "uri": uri,
+                "uri": st.uri,
                 "notebook": True,
                 "analyses": st.stats.analyses,
                 "versionsAnalysed": list(st.stats.versions_analysed),

@@ -33,7 +33,6 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
-from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -45,6 +44,8 @@ from mpguard.catalogue import CATALOGUE, docs_url
 from mpguard.config import Config, config_for, invalidate_cache
 from mpguard.engine import Analysis, analyze, mentions_process_api, prepare_incremental
 from mpguard.findings import Finding, Range, Safety
+from mpguard.uris import document_key, uri_to_path
+from mpguard.lsp.documents import FolderDict, KeyedDict, adopt_workspace, best_folder, is_pyproject
 from mpguard.lsp.convert import (
     SOURCE,
     LineIndex,
@@ -217,7 +218,7 @@ class MpguardServer(LanguageServer):
             notebook_document_sync=_notebooks.sync_options(),
             max_workers=4,
         )
-        self.docs: dict[str, DocState] = {}
+        self.docs: dict[str, DocState] = KeyedDict()  # any spelling of a document's URI finds it
         self.notebooks = _notebooks.NotebookSupport(self)  # notebook documents (lsp/notebooks.py)
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-analysis")
         self.slow_executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-typeaware")
@@ -227,9 +228,9 @@ class MpguardServer(LanguageServer):
         self.client_log_level = logging.INFO
         self.pull_mode = False
         self.init_global: Optional[dict] = None
-        self.init_folders: dict[str, dict] = {}
+        self.init_folders: dict[str, dict] = FolderDict()
         self.pulled_global: Optional[dict] = None
-        self.pulled_folders: dict[str, dict] = {}
+        self.pulled_folders: dict[str, dict] = FolderDict()
         self.pushed_settings: Optional[dict] = None  # didChangeConfiguration {"mpguard": {...}}
         self._warned: set[str] = set()
         self._typeaware: Any = None
@@ -266,24 +267,12 @@ class MpguardServer(LanguageServer):
 
     # -------------------------------------------------------------- settings
     def _folder_for(self, uri: str) -> Optional[str]:
-        path = to_fs_path(uri) if uri.startswith("file:") else None
-        if path is None:
-            return None
-        best: Optional[str] = None
         candidates = set(self.init_folders) | set(self.pulled_folders)
         try:
-            candidates |= {f.uri.rstrip("/") for f in self.workspace.folders.values()}
+            candidates |= {f.uri for f in self.workspace.folders.values()}
         except Exception:  # noqa: BLE001
             pass
-        for folder in candidates:
-            fpath = folder_path(folder)
-            if not fpath:
-                continue
-            fpath = fpath.rstrip("/\\")
-            if path == fpath or path.startswith(fpath + "/") or path.startswith(fpath + "\\"):
-                if best is None or len(fpath) > len(folder_path(best) or ""):
-                    best = folder
-        return best
+        return best_folder(uri, candidates)
 
     def settings_for(self, uri: Optional[str]) -> Settings:
         warnings: list[str] = []
@@ -340,7 +329,7 @@ class MpguardServer(LanguageServer):
             return
         result = list(result or [])
         self.pulled_global = result[0] if result and isinstance(result[0], dict) else None
-        self.pulled_folders = {}
+        self.pulled_folders = FolderDict()
         for folder, value in zip(folders, result[1:]):
             if isinstance(value, dict):
                 self.pulled_folders[folder.rstrip("/")] = value
@@ -361,8 +350,8 @@ class MpguardServer(LanguageServer):
         st.task = asyncio.ensure_future(self._lint(uri, delay))
 
     def relint_all(self) -> None:
-        for uri in list(self.docs):
-            self.schedule(uri, 0)
+        for st in list(self.docs.values()):
+            self.schedule(st.uri, 0)
         self.notebooks.relint_all()
 
     def _analyze_sync(self, st: DocState, version: Optional[int], text: str, path: Optional[str],
@@ -530,7 +519,7 @@ class MpguardServer(LanguageServer):
         if self.pull_mode:
             return
         self.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=st.current, version=version)
+            lsp.PublishDiagnosticsParams(uri=st.uri, diagnostics=st.current, version=version)
         )
 
     def refresh_pull(self) -> None:
@@ -541,12 +530,7 @@ class MpguardServer(LanguageServer):
                 log.exception("workspace/diagnostic/refresh failed")
 
     def path_of(self, uri: str) -> Optional[str]:
-        if not uri.startswith("file:"):
-            return None
-        try:
-            return to_fs_path(uri)
-        except Exception:  # noqa: BLE001
-            return None
+        return uri_to_path(uri)  # None for untitled: and other schemes
 
     # -------------------------------------------------------------- type-aware slow lane
     def typeaware_module(self) -> Any:
@@ -857,6 +841,7 @@ def create_server() -> MpguardServer:
         g, folders, warnings = split_initialization_options(params.initialization_options)
         ls.init_global, ls.init_folders = g, folders
         ls.pull_mode = ls.supports_pull()
+        adopt_workspace(ls.workspace)  # documents, notebooks and folders keyed by mpguard.uris
         if ls.pull_mode:
             # Registered here so the capability is computed with it (pygls builds capabilities
             # after this handler); pushing stays off for this client: no duplicates.
@@ -966,7 +951,7 @@ def create_server() -> MpguardServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     async def on_save(ls: MpguardServer, params: lsp.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if uri.endswith("pyproject.toml"):
+        if is_pyproject(uri):
             invalidate_cache()
             ls.relint_all()
             return
@@ -1019,7 +1004,7 @@ def create_server() -> MpguardServer:
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def on_watched(ls: MpguardServer, params: lsp.DidChangeWatchedFilesParams) -> None:
-        if any(c.uri.endswith("pyproject.toml") for c in params.changes):
+        if any(is_pyproject(c.uri) for c in params.changes):
             invalidate_cache()
             log.info("pyproject.toml changed; re-linting %d open documents", len(ls.docs))
             ls.relint_all()
@@ -1245,8 +1230,6 @@ def create_server() -> MpguardServer:
     def _hover(ls: MpguardServer, params: lsp.HoverParams) -> Optional[lsp.Hover]:
         uri = params.text_document.uri
         doc = ls.workspace.text_documents.get(uri)
-        if doc is None and ls.notebooks.is_cell(uri):
-            doc = ls.workspace.text_documents.get(unquote(uri))  # pygls keys cells unquoted
         if doc is None:
             return None
         text = doc.source
@@ -1305,11 +1288,11 @@ def create_server() -> MpguardServer:
 
     def _debug_stats(ls: MpguardServer, uri: Optional[str]) -> dict:
         docs = []
-        for u, st in ls.docs.items():
-            if uri is not None and u != uri:
+        for st in ls.docs.values():
+            if uri is not None and document_key(st.uri) != document_key(uri):
                 continue
             docs.append({
-                "uri": u,
+                "uri": st.uri,
                 "analyses": st.analyses,
                 "versionsAnalysed": list(st.versions_analysed),
                 "publishedVersions": list(st.published_versions),
@@ -1318,7 +1301,7 @@ def create_server() -> MpguardServer:
                 "incrementalAnalyses": st.incremental,
                 "diagnostics": len(st.current),
             })
-        docs += [d for d in ls.notebooks.debug_entries() if uri is None or d["uri"] == uri]
+        docs += [d for d in ls.notebooks.debug_entries() if uri is None or document_key(d["uri"]) == document_key(uri)]
         return {
             "version": mpguard.__version__,
             "pullMode": ls.pull_mode,

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from pygls.uris import to_fs_path
+from mpguard.lsp.documents import FolderDict, folder_path as _folder_path
+
 
 RUN_MODES = ("onType", "onSave")
 NOTIFY_LEVELS = ("off", "onError", "onWarning", "always")
@@ -155,10 +156,8 @@ def apply_layer(settings: Settings, raw: Any, source: str, warnings: list[str]) 
 
 
 def folder_path(uri: str) -> Optional[str]:
-    try:
-        return to_fs_path(uri)
-    except Exception:  # noqa: BLE001 - odd URIs are not folders
-        return None
+    """The path of a workspace folder given as a URI (any spelling) or a path; None for others."""
+    return _folder_path(uri)
 
 
 def split_initialization_options(options: Any) -> tuple[Optional[dict], dict[str, dict], list[str]]:
@@ -179,7 +178,7 @@ def split_initialization_options(options: Any) -> tuple[Optional[dict], dict[str
             return inner, {}, warnings
         return options, {}, warnings
     global_settings = options.get("globalSettings")
-    per_folder: dict[str, dict] = {}
+    per_folder: dict[str, dict] = FolderDict()  # any spelling of a folder's URI (or its path) finds it
     folders = options.get("settings")
     if isinstance(folders, dict):
         folders = [folders]
