@@ -195,9 +195,10 @@ def run_parallel(func, jobs: list, workers: Optional[int], chunksize: Optional[i
     are module-level, arguments and results are plain picklable data, and it is only reached from
     `main()`, which runs under the `__main__` guard of `python -m mpguard` / the console script.
     """
+    from mpguard.isolation import isolated_spawn_context, pool_size
+
     progress = Progress(len(jobs))
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 8)
+    workers = pool_size(workers)
     # Only the files that mention a process API cost anything; spread only when worth it.
     if workers <= 1 or len(jobs) < (2 if chunksize == 1 else 16):
         out = []
@@ -206,14 +207,13 @@ def run_parallel(func, jobs: list, workers: Optional[int], chunksize: Optional[i
             progress.step()
         progress.done()
         return out
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    ctx = multiprocessing.get_context("spawn")
+    ctx = isolated_spawn_context()  # workers and resource tracker import nothing from the tree
     out = []
     if chunksize is None:
         chunksize = max(1, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=min(workers, 61), mp_context=ctx) as ex:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
         for report in ex.map(func, jobs, chunksize=chunksize):
             out.append(report)
             progress.step()
