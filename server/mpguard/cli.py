@@ -409,6 +409,9 @@ def cmd_fix(ns: argparse.Namespace) -> int:
     _print_warnings(reports)
     remaining = 0
     changed = 0
+    from mpguard.safe_write import FixWriter
+
+    writer = FixWriter(ns.paths or ["."])  # writes only inside these, only unchanged files
     for r in reports:
         if r.error:
             print(f"mpguard: {r.error}", file=sys.stderr)
@@ -422,9 +425,11 @@ def cmd_fix(ns: argparse.Namespace) -> int:
                 (r.old_text or "").splitlines(keepends=True), r.new_text.splitlines(keepends=True),
                 fromfile=f"a/{r.path}", tofile=f"b/{r.path}"))
         else:
-            from mpguard.sources import write_python_source
-
-            write_python_source(Path(r.path), r.new_text)
+            skipped = writer.write(r.path, r.old_text or "", r.new_text)
+            if skipped is not None:
+                print(f"mpguard: {skipped}", file=sys.stderr)
+                changed -= 1
+                continue
             for a in r.applied:
                 print(f"{r.path}: fixed {a}")
     verb = "Would fix" if ns.diff else "Fixed"

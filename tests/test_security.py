@@ -1,0 +1,302 @@
+"""A linter never runs the code it checks (issue 16): canaries, isolated workers, safe fix writes,
+a private verified cache, terminal escaping."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from mpguard.isolation import MAX_WORKERS, drop_cwd_from_sys_path, isolated_flags, pool_size
+from mpguard.safe_write import FixWriter
+
+BROKEN = """from multiprocessing import Pool
+
+def work(x):
+    return x * 2
+
+with Pool(2) as pool:
+    print(pool.map(work, range(4)))
+"""
+FIXED = """from multiprocessing import Pool
+
+def work(x):
+    return x * 2
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        print(pool.map(work, range(4)))
+"""
+MPGUARD_SCRIPT = Path(sys.executable).with_name("mpguard")
+
+# Modules a checked tree could plant to run code when mpguard imports by name.
+SHADOWED = ("multiprocessing", "sitecustomize", "usercustomize", "libcst", "jedi", "pygls",
+            "lsprotocol", "mpguard", "json", "difflib", "argparse", "tokenize", "concurrent")
+# What CPython itself imports for `python -m` before mpguard gets control (runpy's imports):
+# out of mpguard's reach, documented in docs/security.md; `python -P -m` and the console
+# script are not affected.
+BEFORE_MPGUARD_RUNS = ("mpguard",)
+
+
+def canary_code(canaries: Path, name: str) -> str:
+    return f"open({str(canaries / name)!r}, 'w').close()\n"
+
+
+def plant_canaries(repo: Path, canaries: Path, files: int = 16) -> None:
+    """A repository that runs code if anything in it is imported or executed."""
+    canaries.mkdir()
+    for name in SHADOWED:
+        (repo / f"{name}.py").write_text(canary_code(canaries, f"module-{name}"))
+    # A package form too (a folder wins over a module of the same name on sys.path).
+    (repo / "libcst_pkg_shadow").mkdir()
+    venv_bin = repo / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    site = repo / ".venv" / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    site.mkdir(parents=True)
+    (repo / ".venv" / "pyvenv.cfg").write_text(f"home = {Path(sys.executable).parent}\n")
+    (site / "evil.pth").write_text("import os; " + canary_code(canaries, "pth").strip() + "\n")
+    fake_python = venv_bin / "python"  # a program that is not Python at all
+    fake_python.write_text(f"#!/bin/sh\ntouch {canaries / 'venv-python'}\nexec {sys.executable} \"$@\"\n")
+    fake_python.chmod(0o755)
+    # A venv linked to the system Python, as jedi's "safe" check accepts: runs evil.pth.
+    (venv_bin / "python3").symlink_to(os.path.realpath(sys.executable))
+    # Enough process-using source for the CLI to use its worker pool (see cli.check_files:
+    # > 150 kB to analyse; run_parallel: >= 16 jobs for fix).
+    filler = "".join(f"def helper_{i}(a, b):\n    return a + b * {i}\n\n" for i in range(250))
+    for i in range(files):
+        (repo / f"job_{i:02}.py").write_text(BROKEN + "\n" + filler)
+
+
+def run_mpguard(cmd: list[str], cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    env["MPGUARD_CACHE_DIR"] = str(cwd.parent / "cache")
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+@pytest.fixture()
+def hostile_repo(tmp_path: Path) -> tuple[Path, Path]:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    canaries = tmp_path / "canaries"
+    plant_canaries(repo, canaries)
+    return repo, canaries
+
+
+def test_canaries_fire_when_imported(hostile_repo):
+    """Positive control: the planted modules do run when Python imports from the repository."""
+    repo, canaries = hostile_repo
+    subprocess.run([sys.executable, "-c", "import multiprocessing, json"], cwd=repo, check=True)
+    subprocess.run([str(repo / ".venv" / "bin" / "python"), "-c", "pass"], check=True)
+    subprocess.run([str(repo / ".venv" / "bin" / "python3"), "-c", "pass"], check=True)
+    assert sorted(p.name for p in canaries.iterdir()) == ["module-json", "module-multiprocessing", "pth", "venv-python"]
+
+
+@pytest.mark.skipif(not MPGUARD_SCRIPT.exists(), reason="the console script is installed with the package")
+def test_console_script_check_fix_diff_run_nothing_from_the_tree(hostile_repo):
+    repo, canaries = hostile_repo
+    check = run_mpguard([str(MPGUARD_SCRIPT), "check", "--no-cache", "--jobs", "2", "."], repo)
+    assert check.returncode == 1, check.stderr
+    assert check.stdout.count("MP101") == 16
+    diff = run_mpguard([str(MPGUARD_SCRIPT), "fix", "--diff", "--jobs", "2", "."], repo)
+    assert diff.returncode == 1, diff.stderr
+    assert diff.stdout.count('+if __name__ == "__main__":') == 16
+    fix = run_mpguard([str(MPGUARD_SCRIPT), "fix", "--jobs", "2", "."], repo)
+    assert "Fixed 16 files" in fix.stderr, fix.stderr
+    assert '\nif __name__ == "__main__":\n    with Pool(2) as pool:' in (repo / "job_00.py").read_text()
+    assert list(canaries.iterdir()) == []
+
+
+def test_python_dash_m_runs_nothing_from_the_tree_once_mpguard_has_control(hostile_repo):
+    repo, canaries = hostile_repo
+    for name in BEFORE_MPGUARD_RUNS:
+        (repo / f"{name}.py").unlink()
+    check = run_mpguard([sys.executable, "-m", "mpguard", "check", "--jobs", "2", "."], repo)
+    assert check.returncode == 1, check.stderr
+    assert check.stdout.count("MP101") == 16
+    fix = run_mpguard([sys.executable, "-m", "mpguard", "fix", "--diff", "--jobs", "2", "."], repo)
+    assert fix.returncode == 1, fix.stderr
+    assert list(canaries.iterdir()) == []
+
+
+def test_python_dash_P_dash_m_runs_nothing_at_all(hostile_repo):
+    repo, canaries = hostile_repo
+    (repo / "keyword.py").write_text(canary_code(canaries, "module-keyword"))  # runpy imports it
+    proc = run_mpguard([sys.executable, "-P", "-m", "mpguard", "check", "--no-cache", "--jobs", "2", "."], repo)
+    assert proc.returncode == 1, proc.stderr
+    assert list(canaries.iterdir()) == []
+
+
+# ---- the worker pool ------------------------------------------------------------------------
+
+def worker_facts(_job: int) -> tuple[int, int, list[str]]:
+    return os.getpid(), sys.flags.isolated, list(sys.path)
+
+
+def test_pool_workers_start_isolated_without_cwd_on_sys_path(tmp_path: Path, monkeypatch):
+    from multiprocessing import util
+
+    from mpguard.cli import run_parallel
+
+    monkeypatch.setattr(util, "_args_from_interpreter_flags", util._args_from_interpreter_flags)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", ["", *sys.path])
+    facts = run_parallel(worker_facts, list(range(16)), workers=2)
+    assert {pid for pid, _, _ in facts} - {os.getpid()}, "the jobs ran in worker processes"
+    for _, isolated, path in facts:
+        assert isolated == 1
+        assert "" not in path and str(tmp_path) not in path
+
+
+def test_isolated_flags_add_dash_I_once():
+    assert isolated_flags(lambda: ["-E", "-s", "-P", "-Wd"])() == ["-Wd", "-I"]
+    assert isolated_flags(lambda: ["-I"])() == ["-I"]
+    wrapped = isolated_flags(lambda: [])
+    assert isolated_flags(wrapped) is wrapped
+
+
+def test_drop_cwd_from_sys_path(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), "/usr/lib/python3", "", "."])
+    drop_cwd_from_sys_path()
+    assert sys.path == ["/usr/lib/python3"]
+    monkeypatch.setattr(sys, "path", ["/opt/bin", str(tmp_path)])  # only a first entry is path0
+    drop_cwd_from_sys_path()
+    assert sys.path == ["/opt/bin", str(tmp_path)]
+
+
+@pytest.mark.parametrize("requested, cpus, expected", [
+    (None, 2, 2), (None, 64, 8), (None, 1, 1), (4, 64, 4), (61, 64, 61), (62, 64, 61),
+    (1000, 2, 61), (0, 4, 1), (-3, 4, 1),
+])
+def test_pool_size_never_above_61(requested, cpus, expected):
+    assert pool_size(requested, cpu_count=cpus) == expected
+    assert MAX_WORKERS == 61
+
+
+def test_jobs_1000_asks_the_pool_for_61_workers(monkeypatch):
+    import concurrent.futures
+
+    from mpguard import cli
+
+    asked: list[int] = []
+
+    class RecordingPool(concurrent.futures.ThreadPoolExecutor):
+        def __init__(self, max_workers, mp_context=None):
+            asked.append(max_workers)
+            super().__init__(max_workers=2)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", RecordingPool)
+    assert len(cli.run_parallel(worker_facts, list(range(20)), workers=1000)) == 20
+    assert asked == [61]
+
+
+# ---- fix writes -----------------------------------------------------------------------------
+
+def test_fix_does_not_follow_a_symlink_out_of_the_tree(tmp_path: Path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "victim.py"
+    victim.write_text(BROKEN)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "link.py").symlink_to(victim)
+    (repo / "own.py").write_text(BROKEN)
+    proc = run_mpguard([sys.executable, "-m", "mpguard", "fix", "."], repo)
+    assert victim.read_text() == BROKEN
+    assert (repo / "own.py").read_text() == FIXED
+    assert (repo / "link.py").is_symlink()
+    assert f"mpguard: link.py: resolves to {victim}, outside the checked folders; not rewritten" in proc.stderr
+    assert "Fixed 1 file;" in proc.stderr
+
+
+def test_fix_writes_through_a_link_inside_the_tree_once(tmp_path: Path):
+    (tmp_path / "real.py").write_text(BROKEN)
+    (tmp_path / "alias.py").symlink_to(tmp_path / "real.py")
+    writer = FixWriter([str(tmp_path)])
+    assert writer.write(str(tmp_path / "alias.py"), BROKEN, FIXED) is None
+    assert (tmp_path / "alias.py").is_symlink()
+    assert (tmp_path / "real.py").read_text() == FIXED
+    assert writer.write(str(tmp_path / "real.py"), BROKEN, FIXED) == (
+        f"{tmp_path / 'real.py'}: is a link to {tmp_path / 'real.py'}, which was already fixed; not rewritten")
+
+
+def test_fix_skips_a_file_changed_since_analysis(tmp_path: Path):
+    target = tmp_path / "job.py"
+    target.write_text(BROKEN + "# the user saved this meanwhile\n")
+    reason = FixWriter([str(tmp_path)]).write(str(target), BROKEN, FIXED)
+    assert reason == f"{target}: changed since it was analysed; not rewritten (run `mpguard fix` again)"
+    assert target.read_text() == BROKEN + "# the user saved this meanwhile\n"
+
+
+def test_fix_skips_a_file_swapped_for_a_symlink(tmp_path: Path):
+    outside = tmp_path / "secret.py"
+    outside.write_text(BROKEN)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    swapped = repo / "job.py"
+    swapped.symlink_to(outside)  # was a regular file with BROKEN when analysed
+    reason = FixWriter([str(repo)]).write(str(swapped), BROKEN, FIXED)
+    assert reason == f"{swapped}: resolves to {outside}, outside the checked folders; not rewritten"
+    assert outside.read_text() == BROKEN
+
+
+def test_fix_carries_on_when_a_file_vanishes(tmp_path: Path):
+    gone, kept = tmp_path / "gone.py", tmp_path / "kept.py"
+    kept.write_text(BROKEN)
+    writer = FixWriter([str(tmp_path)])
+    assert writer.write(str(gone), BROKEN, FIXED) == f"{gone}: vanished before the fix could be written; skipped"
+    assert writer.write(str(kept), BROKEN, FIXED) is None
+    assert kept.read_text() == FIXED
+
+
+def test_fix_refuses_fifos_and_folders(tmp_path: Path):
+    fifo = tmp_path / "pipe.py"
+    os.mkfifo(fifo)
+    folder = tmp_path / "dir.py"
+    folder.mkdir()
+    writer = FixWriter([str(tmp_path)])
+    assert writer.write(str(fifo), BROKEN, FIXED) == f"{fifo}: is not a regular file; not rewritten"
+    assert writer.write(str(folder), BROKEN, FIXED) == f"{folder}: is not a regular file; not rewritten"
+
+
+def test_fix_is_atomic_and_keeps_mode_owner_encoding_and_bom(tmp_path: Path):
+    target = tmp_path / "job.py"
+    original = b"\xef\xbb\xbf# -*- coding: utf-8 -*-\n" + BROKEN.encode()
+    target.write_bytes(original)
+    target.chmod(0o640)
+    if os.geteuid() == 0:
+        os.chown(target, 12345, 54321)
+    inode = target.stat().st_ino
+    analysed = "# -*- coding: utf-8 -*-\n" + BROKEN
+    assert FixWriter([str(tmp_path)]).write(str(target), analysed, "# -*- coding: utf-8 -*-\n" + FIXED) is None
+    st = target.stat()
+    assert target.read_bytes() == b"\xef\xbb\xbf# -*- coding: utf-8 -*-\n" + FIXED.encode()
+    assert st.st_ino != inode, "written to a new file and renamed over the old one"
+    assert stat.S_IMODE(st.st_mode) == 0o640
+    if os.geteuid() == 0:
+        assert (st.st_uid, st.st_gid) == (12345, 54321)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job.py"], "no temporary file left"
+
+
+def test_fix_keeps_latin1_encoding(tmp_path: Path):
+    target = tmp_path / "legacy.py"
+    target.write_bytes("# -*- coding: latin-1 -*-\n# café\n".encode("latin-1") + BROKEN.encode())
+    analysed = "# -*- coding: latin-1 -*-\n# café\n" + BROKEN
+    assert FixWriter([str(tmp_path)]).write(str(target), analysed, analysed.replace(BROKEN, FIXED)) is None
+    assert target.read_bytes() == "# -*- coding: latin-1 -*-\n# café\n".encode("latin-1") + FIXED.encode()
+
+
+def test_named_file_allows_only_its_own_folder(tmp_path: Path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "target.py").write_text(BROKEN)
+    (tmp_path / "a" / "named.py").symlink_to(tmp_path / "b" / "target.py")
+    reason = FixWriter([str(tmp_path / "a" / "named.py")]).write(str(tmp_path / "a" / "named.py"), BROKEN, FIXED)
+    assert reason == (f"{tmp_path / 'a' / 'named.py'}: resolves to {tmp_path / 'b' / 'target.py'}, "
+                      "outside the checked folders; not rewritten")
