@@ -300,3 +300,203 @@ def test_named_file_allows_only_its_own_folder(tmp_path: Path):
     reason = FixWriter([str(tmp_path / "a" / "named.py")]).write(str(tmp_path / "a" / "named.py"), BROKEN, FIXED)
     assert reason == (f"{tmp_path / 'a' / 'named.py'}: resolves to {tmp_path / 'b' / 'target.py'}, "
                       "outside the checked folders; not rewritten")
+
+
+# ---- the result cache -----------------------------------------------------------------------
+
+def _cache_with_entry(tmp_path: Path):
+    from mpguard.cache import ResultCache
+    from mpguard.config import Config
+
+    cache = ResultCache(tmp_path / "cache")
+    key = cache.key("job.py", BROKEN, Config())
+    finding = {"path": "job.py", "code": "MP101", "name": "unguarded-process-start", "severity": "error",
+               "message": "`Pool(...)` starts processes at import", "related": [], "fixes": [],
+               "range": {"start": {"line": 6, "column": 5}, "end": {"line": 6, "column": 12}}}
+    return cache, key, finding
+
+
+def test_cache_round_trip_is_private(tmp_path: Path):
+    cache, key, finding = _cache_with_entry(tmp_path)
+    cache.put(key, [finding], [])
+    assert cache.get(key) == {"schema": "check-v2", "key": key, "findings": [finding], "warnings": []}
+    for folder in (tmp_path / "cache", tmp_path / "cache" / "check-v2", tmp_path / "cache" / "check-v2" / key[:2]):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "cache" / "check-v2" / key[:2] / f"{key}.json").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("tamper", [
+    "not json", "[]", '{"findings": []}', "deep", "wrong key", "escape in message", "escape in warning",
+    "bad severity", "negative line", "string line",
+])
+def test_cache_ignores_planted_or_malformed_entries(tmp_path: Path, tamper: str):
+    import json
+
+    cache, key, finding = _cache_with_entry(tmp_path)
+    cache.put(key, [finding], [])
+    entry = tmp_path / "cache" / "check-v2" / key[:2] / f"{key}.json"
+    doc = json.loads(entry.read_text())
+    text = {
+        "not json": "{", "[]": "[]", '{"findings": []}': '{"findings": []}', "deep": "[" * 100_000,
+    }.get(tamper)
+    if text is None:
+        if tamper == "wrong key":
+            doc["key"] = "0" * 64
+        elif tamper == "escape in message":
+            doc["findings"][0]["message"] = "ok\x1b]0;pwned\x07"
+        elif tamper == "escape in warning":
+            doc["warnings"] = ["\x1b[2J"]
+        elif tamper == "bad severity":
+            doc["findings"][0]["severity"] = "fatal"
+        elif tamper == "negative line":
+            doc["findings"][0]["range"]["start"]["line"] = -1
+        elif tamper == "string line":
+            doc["findings"][0]["range"]["start"]["line"] = "6"
+        text = json.dumps(doc)
+    entry.write_text(text)
+    assert cache.get(key) is None
+    assert (cache.hits, cache.misses) == (0, 1)
+
+
+def test_cache_entry_copied_under_another_key_is_refused(tmp_path: Path):
+    """A planted "no findings" entry for a file with a real finding must not hide it."""
+    cache, key, finding = _cache_with_entry(tmp_path)
+    other = cache.key("clean.py", "print(1)\n", None)
+    cache.put(other, [], [])
+    planted = tmp_path / "cache" / "check-v2" / key[:2] / f"{key}.json"
+    planted.parent.mkdir(mode=0o700, exist_ok=True)
+    shutil.copy(tmp_path / "cache" / "check-v2" / other[:2] / f"{other}.json", planted)
+    assert cache.get(key) is None
+
+
+def test_cache_does_not_follow_links(tmp_path: Path):
+    cache, key, finding = _cache_with_entry(tmp_path)
+    cache.put(key, [finding], [])
+    entry = tmp_path / "cache" / "check-v2" / key[:2] / f"{key}.json"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.move(entry, elsewhere / entry.name)
+    entry.symlink_to(elsewhere / entry.name)
+    assert cache.get(key) is None
+    # A shard folder replaced by a link: writes must not land in the link's target.
+    shard = entry.parent
+    shutil.rmtree(shard)
+    shard.symlink_to(elsewhere)
+    fresh, _, _ = _cache_with_entry(tmp_path)
+    fresh.put(key, [finding], [])
+    assert sorted(p.name for p in elsewhere.iterdir()) == [entry.name]  # only the moved one
+    assert fresh.get(key) is None
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_cache_dir_owned_by_another_user_is_not_used(tmp_path: Path):
+    from mpguard.cache import ResultCache
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o700)
+    os.chown(shared, 12345, 12345)
+    cache = ResultCache(shared)
+    assert cache.get("a" * 64) is None
+    cache.put("a" * 64, [], [])
+    assert cache.warning == f"mpguard: cache folder {shared} belongs to another user; cache not used"
+    assert list(shared.iterdir()) == []
+
+
+def test_world_writable_cache_dir_without_sticky_bit_is_not_used(tmp_path: Path):
+    from mpguard.cache import ResultCache
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    cache = ResultCache(shared)
+    cache.put("a" * 64, [], [])
+    assert cache.warning == f"mpguard: cache folder {shared} is writable by everyone; cache not used"
+    assert list(shared.iterdir()) == []
+
+
+def test_own_cache_dir_left_group_readable_is_made_private(tmp_path: Path):
+    from mpguard.cache import ResultCache
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    mine.chmod(0o775)
+    cache = ResultCache(mine)
+    cache.put("a" * 64, [], [])
+    assert cache.warning is None
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("xdg, expected", [
+    ("relative/cache", "HOME/.cache/mpguard"), ("", "HOME/.cache/mpguard"), ("/abs/xdg", "/abs/xdg/mpguard"),
+])
+def test_relative_xdg_cache_home_is_ignored(monkeypatch, tmp_path: Path, xdg: str, expected: str):
+    from mpguard.cache import cache_dir
+
+    monkeypatch.delenv("MPGUARD_CACHE_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert str(cache_dir()) == expected.replace("HOME", str(tmp_path))
+
+
+def test_relative_xdg_cache_home_writes_nothing_into_the_project(tmp_path: Path):
+    (tmp_path / "job.py").write_text(BROKEN)
+    env = {k: v for k, v in os.environ.items() if k != "MPGUARD_CACHE_DIR"}
+    env.update(XDG_CACHE_HOME="cachedir", HOME=str(tmp_path / "home"))
+    proc = subprocess.run([sys.executable, "-m", "mpguard", "check", "."], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "job.py"]
+    assert (tmp_path / "home" / ".cache" / "mpguard" / "check-v2").is_dir()
+
+
+def test_planted_cache_entry_cannot_hide_a_finding_or_print_escapes(tmp_path: Path):
+    """End to end: a shared cache folder with a planted entry for the exact key."""
+    import json
+
+    from mpguard.cache import ResultCache
+    from mpguard.cli import _config
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "job.py").write_text(BROKEN)
+    cache_root = tmp_path / "cache"
+    key = ResultCache(cache_root).key("job.py", BROKEN, _config(repo / "job.py", {}))
+    shard = cache_root / "check-v2" / key[:2]
+    shard.mkdir(parents=True)
+    for d in (cache_root, cache_root / "check-v2", shard):
+        d.chmod(0o777)
+    (shard / f"{key}.json").write_text(json.dumps({"schema": "check-v2", "key": key, "findings": [], "warnings": []}))
+    env = dict(os.environ, MPGUARD_CACHE_DIR=str(cache_root))
+    proc = subprocess.run([sys.executable, "-m", "mpguard", "check", "job.py"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "MP101" in proc.stdout
+    assert proc.stderr == f"mpguard: cache folder {cache_root} is writable by everyone; cache not used\n"
+
+
+# ---- terminal output ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, shown", [
+    ("plain/path.py", "plain/path.py"),
+    ("new\nline.py", "new\\nline.py"),
+    ("title\x1b]0;pwned\x07.py", "title\\x1b]0;pwned\\x07.py"),
+    ("csi\x9b2J", "csi\\x9b2J"),
+    ("back\rspace\x7f", "back\\rspace\\x7f"),
+    ("trojan\u202esource", "trojan\\u202esource"),
+    ("café ✓ C:\\Users\\x.py", "café ✓ C:\\Users\\x.py"),
+])
+def test_escape_for_terminal(raw: str, shown: str):
+    from mpguard.terminal import escape_for_terminal
+
+    assert escape_for_terminal(raw) == shown
+
+
+def test_text_output_escapes_control_characters_in_paths(tmp_path: Path):
+    name = "evil\x1b[31m\nfake.py"
+    (tmp_path / name).write_text(BROKEN)
+    proc = subprocess.run([sys.executable, "-m", "mpguard", "check", "--no-cache", "."], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    first = proc.stdout.splitlines()[0]
+    assert first.startswith("evil\\x1b[31m\\nfake.py:6:6: MP101")
+    assert "\x1b" not in proc.stdout

@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 
 from mpguard import __version__
 from mpguard.config import DEFAULT_EXCLUDE, Config, config_for
+from mpguard.terminal import escape_for_terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SOURCE_SUFFIXES = (".py", ".pyw", ".pyi", ".ipynb")
@@ -185,6 +186,8 @@ def check_files(files: list[Path], overrides: dict, workers: Optional[int],
         if (cache is not None and key is not None and rep.error is None
                 and not any("internal error" in w for w in rep.warnings)):
             cache.put(key, rep.findings, rep.warnings)
+    if cache is not None and cache.warning:
+        print(cache.warning, file=sys.stderr)  # an unsafe cache folder: said once, then ignored
     return [r for r in reports if r is not None]
 
 
@@ -247,6 +250,7 @@ _COLORS = {"error": "31", "warning": "33", "info": "36", "hint": "2"}
 def format_text(findings: list[dict], color: bool) -> str:
     lines = []
     for f in findings:
+        f = {**f, "path": escape_for_terminal(f["path"]), "message": escape_for_terminal(f["message"])}
         start = f["range"]["start"]
         loc = f"{f['path']}:{start['line']}:{start['column'] + 1}"
         if "cell" in f:  # a notebook finding: the range is relative to the cell
@@ -427,7 +431,7 @@ def cmd_fix(ns: argparse.Namespace) -> int:
         else:
             skipped = writer.write(r.path, r.old_text or "", r.new_text)
             if skipped is not None:
-                print(f"mpguard: {skipped}", file=sys.stderr)
+                print(f"mpguard: {escape_for_terminal(skipped)}", file=sys.stderr)
                 changed -= 1
                 continue
             for a in r.applied:
