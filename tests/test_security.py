@@ -500,3 +500,187 @@ def test_text_output_escapes_control_characters_in_paths(tmp_path: Path):
     first = proc.stdout.splitlines()[0]
     assert first.startswith("evil\\x1b[31m\\nfake.py:6:6: MP101")
     assert "\x1b" not in proc.stdout
+
+
+# ---- the language server and the type-aware lane ----------------------------------------------
+
+class StdioClient:
+    """Just enough of an LSP client to start the server as an editor would and watch it."""
+
+    def __init__(self, cmd: list[str], cwd: Path, env: dict[str, str]) -> None:
+        import json
+        import queue
+        import threading
+
+        self._json = json
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.messages: "queue.Queue[dict]" = queue.Queue()
+        self.seen: list[dict] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self._id = 0
+
+    def _read(self) -> None:
+        out = self.proc.stdout
+        while True:
+            header = b""
+            while not header.endswith(b"\r\n\r\n"):
+                ch = out.read(1)
+                if not ch:
+                    return
+                header += ch
+            length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+            self.messages.put(self._json.loads(out.read(length)))
+
+    def send(self, method: str, params: dict, request: bool = False) -> None:
+        msg: dict = {"jsonrpc": "2.0", "method": method, "params": params}
+        if request:
+            self._id += 1
+            msg["id"] = self._id
+        body = self._json.dumps(msg).encode()
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def wait_for(self, predicate, timeout: float = 60) -> dict:
+        import queue
+        import time as _time
+
+        for msg in self.seen:  # it may have come while waiting for something else
+            if predicate(msg):
+                return msg
+        deadline = _time.monotonic() + timeout
+        while _time.monotonic() < deadline:
+            try:
+                msg = self.messages.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self.seen.append(msg)
+            if msg.get("method") == "workspace/configuration":
+                self._reply(msg["id"], [None for _ in msg["params"]["items"]])
+            elif "id" in msg and "method" in msg:
+                self._reply(msg["id"], None)
+            if predicate(msg):
+                return msg
+        raise AssertionError(f"timed out; saw {[m.get('method') for m in self.seen]}")
+
+    def _reply(self, msg_id, result) -> None:
+        body = self._json.dumps({"jsonrpc": "2.0", "id": msg_id, "result": result}).encode()
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def close(self) -> str:
+        try:
+            self.send("shutdown", {}, request=True)
+            self.send("exit", {})
+            self.proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001 - a test failure must still stop the server
+            self.proc.kill()
+        return self.proc.stderr.read().decode(errors="replace")
+
+
+def serve_hostile_repo(repo: Path, init: dict, extra_env: dict | None = None) -> tuple[list[str], str]:
+    """Start `mpguard server` from the repository (as Neovim/Helix do), open a file, wait for the
+    type-aware lane's verdict on the interpreter; (log messages, stderr)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSAFEPATH", "VIRTUAL_ENV")}
+    env.update(extra_env or {})
+    client = StdioClient([str(MPGUARD_SCRIPT), "server"], repo, env)
+    try:
+        client.send("initialize", {"processId": None, "rootUri": repo.as_uri(), "capabilities": {},
+                                   "workspaceFolders": [{"uri": repo.as_uri(), "name": "repo"}],
+                                   "initializationOptions": init}, request=True)
+        client.wait_for(lambda m: m.get("id") == 1)
+        client.send("initialized", {})
+        uri = (repo / "job_00.py").as_uri()
+        client.send("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": (repo / "job_00.py").read_text()}})
+        client.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                        and m["params"]["uri"] == uri and m["params"]["diagnostics"])
+        client.wait_for(lambda m: m.get("method") == "window/logMessage"
+                        and "for type inference" in m["params"]["message"])
+    finally:
+        stderr = client.close()
+    logs = [m["params"]["message"] for m in client.seen if m.get("method") == "window/logMessage"]
+    return logs, stderr
+
+
+@pytest.mark.skipif(not MPGUARD_SCRIPT.exists(), reason="the console script is installed with the package")
+def test_server_never_runs_a_workspace_interpreter_in_an_untrusted_workspace(hostile_repo):
+    repo, canaries = hostile_repo
+    interpreter = repo / ".venv" / "bin" / "python"
+    logs, stderr = serve_hostile_repo(repo, {"typeAware": True, "typeAwareDelayMs": 0,
+                                             "interpreter": str(interpreter)})
+    assert any(f"not running {interpreter} for type inference: {interpreter} is inside the workspace {repo}, "
+               "which is not trusted" in line for line in logs), logs
+    assert list(canaries.iterdir()) == [], stderr
+
+
+@pytest.mark.skipif(not MPGUARD_SCRIPT.exists(), reason="the console script is installed with the package")
+def test_server_ignores_a_virtual_env_variable_pointing_into_the_workspace(hostile_repo):
+    """jedi's default environment runs $VIRTUAL_ENV/bin/python without its safety check."""
+    repo, canaries = hostile_repo
+    logs, stderr = serve_hostile_repo(repo, {"typeAware": True, "typeAwareDelayMs": 0},
+                                      {"VIRTUAL_ENV": str(repo / ".venv")})
+    assert any(f"not running $VIRTUAL_ENV={repo / '.venv'} for type inference" in line for line in logs), logs
+    assert list(canaries.iterdir()) == [], stderr
+
+
+def test_interpreter_choice(tmp_path: Path, monkeypatch):
+    from mpguard import trust
+
+    ws = tmp_path / "ws"
+    (ws / ".venv" / "bin").mkdir(parents=True)
+    inside = ws / ".venv" / "bin" / "python"
+    inside.symlink_to(os.path.realpath(sys.executable))
+    outside_link = tmp_path / "python-into-ws"
+    outside_link.symlink_to(inside)
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.delenv("CONDA_PREFIX", raising=False)
+    trust.configure(None, [str(ws)])
+    try:
+        assert trust.choose_interpreter(str(inside)) == sys.executable
+        assert trust.choose_interpreter(str(outside_link)) == sys.executable  # a link into the workspace
+        assert trust.choose_interpreter(".venv/bin/python") == sys.executable  # relative: where from?
+        assert trust.choose_interpreter("/usr/bin/python3") == "/usr/bin/python3"  # the user's own
+        assert trust.choose_interpreter(None) is None
+        monkeypatch.setenv("VIRTUAL_ENV", str(ws / ".venv"))
+        assert trust.choose_interpreter(None) == sys.executable
+        assert trust.refusal(str(inside)) == f"{inside} is inside the workspace {ws}, which is not trusted"
+        trust.configure(False, [])
+        assert trust.choose_interpreter(str(inside), root=str(ws)) == sys.executable  # the document's folder
+        trust.configure(True, [str(ws)])
+        assert trust.choose_interpreter(str(inside)) == str(inside)
+        assert trust.choose_interpreter(None) is None
+    finally:
+        trust.configure(None, [])
+
+
+def test_trust_flag_is_read_from_initialization_options_only():
+    from types import SimpleNamespace
+
+    from mpguard import trust
+
+    try:
+        params = SimpleNamespace(initialization_options={"workspaceTrusted": True, "globalSettings": {}},
+                                 workspace_folders=None, root_uri=None, root_path=None)
+        assert trust.configure_from_initialize(params) == {"globalSettings": {}}
+        assert trust.workspace_trusted()
+        flat = SimpleNamespace(initialization_options={"mpguard": {"workspaceTrusted": "yes", "run": "onSave"}},
+                               workspace_folders=None, root_uri=None, root_path=None)
+        assert trust.configure_from_initialize(flat) == {"mpguard": {"run": "onSave"}}
+        assert not trust.workspace_trusted()
+    finally:
+        trust.configure(None, [])
+
+
+def test_jedi_never_loads_a_project_file_from_the_tree(tmp_path: Path):
+    import json
+
+    from mpguard.trust import jedi_project
+
+    (tmp_path / ".jedi").mkdir()
+    (tmp_path / ".jedi" / "project.json").write_text(json.dumps(
+        [1, {"path": str(tmp_path), "environment_path": str(tmp_path / "evil"), "load_unsafe_extensions": True}]))
+    project = jedi_project(None, str(tmp_path / "job.py"))
+    assert str(project.path) == str(tmp_path)
+    assert project.load_unsafe_extensions is False
+    assert project._environment_path is None

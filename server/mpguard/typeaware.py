@@ -191,26 +191,23 @@ def _warm(root: Optional[str], environment_path: Optional[str] = None) -> None:
     import jedi
 
     script = jedi.Script(code="import threading\nx = threading.Lock()\nx\n",
-                         project=jedi.Project(root) if root else None,
-                         environment=_environment(environment_path))
+                         project=_project(root, None),
+                         environment=_environment(environment_path, root))
     script.infer(3, 0)
 
 
-_environments: dict[str, object] = {}
+def _environment(path: Optional[str], root: Optional[str] = None):
+    """jedi's environment for an interpreter / virtualenv path; None for jedi's default. Chosen
+    by :mod:`mpguard.trust`: an interpreter inside an untrusted workspace never runs."""
+    from mpguard.trust import jedi_environment
+
+    return jedi_environment(path, root)
 
 
-def _environment(path: Optional[str]):
-    """jedi's environment for an interpreter / virtualenv path (created once: it starts a
-    subprocess); None for jedi's default (the running interpreter)."""
-    if not path:
-        return None
-    env = _environments.get(path)
-    if env is None:
-        import jedi
+def _project(root: Optional[str], path: Optional[str]):
+    from mpguard.trust import jedi_project  # never jedi's own search for .jedi/project.json
 
-        env = jedi.create_environment(path)
-        _environments[path] = env
-    return env
+    return jedi_project(root, path)
 
 
 @dataclass
@@ -264,8 +261,8 @@ class _Jedi:
     def __init__(self, job: _Job) -> None:
         import jedi
 
-        env = _environment(job.env)
-        project = jedi.Project(job.root) if job.root else None
+        env = _environment(job.env, job.root)
+        project = _project(job.root, job.path)
         self.script = jedi.Script(code=job.text, path=job.path, project=project, environment=env)
         self.deadline = job.started + _HARD_CAP_S
         self.queries = 0
