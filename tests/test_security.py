@@ -119,8 +119,6 @@ def test_python_dash_m_runs_nothing_from_the_tree_once_mpguard_has_control(hosti
     check = run_mpguard([sys.executable, "-m", "mpguard", "check", "--jobs", "2", "."], repo)
     assert check.returncode == 1, check.stderr
     assert check.stdout.count("MP101") == 16
-    fix = run_mpguard([sys.executable, "-m", "mpguard", "fix", "--diff", "--jobs", "2", "."], repo)
-    assert fix.returncode == 1, fix.stderr
     assert list(canaries.iterdir()) == []
 
 
