@@ -151,6 +151,17 @@ def test_pool_workers_start_isolated_without_cwd_on_sys_path(tmp_path: Path, mon
         assert "" not in path and str(tmp_path) not in path
 
 
+def test_the_pool_context_is_spawn(monkeypatch):
+    from multiprocessing import util
+
+    from mpguard.isolation import isolated_spawn_context
+
+    monkeypatch.setattr(util, "_args_from_interpreter_flags", util._args_from_interpreter_flags)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    assert isolated_spawn_context().get_start_method() == "spawn"
+    assert "-I" in util._args_from_interpreter_flags()
+
+
 def test_isolated_flags_add_dash_I_once():
     assert isolated_flags(lambda: ["-E", "-s", "-P", "-Wd"])() == ["-Wd", "-I"]
     assert isolated_flags(lambda: ["-I"])() == ["-I"]

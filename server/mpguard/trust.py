@@ -91,9 +91,13 @@ def _workspace_paths(params: Any) -> list[str]:
 
 
 def _inside(path: str, roots: Iterable[str]) -> Optional[str]:
+    from mpguard.config import _case_insensitive_fs
+
     for root in roots:
+        fold = _case_insensitive_fs(root)  # macOS: realpath() keeps the case it was given
+        a, b = (root.casefold(), path.casefold()) if fold else (root, path)
         try:
-            if os.path.commonpath([root, path]) == root:
+            if os.path.commonpath([a, b]) == a:
                 return root
         except ValueError:  # different drives
             continue
