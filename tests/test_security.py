@@ -221,7 +221,8 @@ def test_fix_does_not_follow_a_symlink_out_of_the_tree(tmp_path: Path):
     assert (repo / "own.py").read_text() == FIXED
     assert (repo / "link.py").is_symlink()
     assert f"mpguard: link.py: resolves to {victim}, outside the checked folders; not rewritten" in proc.stderr
-    assert "Fixed 1 file;" in proc.stderr
+    assert "Fixed 1 file; 1 problem left." in proc.stderr
+    assert proc.returncode == 1
 
 
 def test_fix_writes_through_a_link_inside_the_tree_once(tmp_path: Path):

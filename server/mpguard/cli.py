@@ -433,6 +433,7 @@ def cmd_fix(ns: argparse.Namespace) -> int:
             if skipped is not None:
                 print(f"mpguard: {escape_for_terminal(skipped)}", file=sys.stderr)
                 changed -= 1
+                remaining += len(r.applied)  # what the fix would have fixed is still there
                 continue
             for a in r.applied:
                 print(f"{r.path}: fixed {a}")
