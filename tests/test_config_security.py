@@ -74,6 +74,12 @@ def test_wrong_types_still_report_findings(tmp_path: Path, toml: str):
     assert proc.stderr.startswith("mpguard: ") and "Traceback" not in proc.stderr
 
 
+def test_warnings_from_the_file_carry_no_control_characters(tmp_path: Path):
+    toml = '[tool.mpguard]\n"evil\\u001b]0;pwned\\u0007" = 1\n'
+    assert warnings_of(tmp_path, toml) == (
+        f"mpguard: unknown key `evil\\x1b]0;pwned\\x07` in {tmp_path / 'pyproject.toml'}; ignored",)
+
+
 # ---- deep nesting -----------------------------------------------------------------------------
 
 def test_array_nested_3000_deep_names_the_key(tmp_path: Path):

@@ -187,7 +187,7 @@ def check_files(files: list[Path], overrides: dict, workers: Optional[int],
                 and not any("internal error" in w for w in rep.warnings)):
             cache.put(key, rep.findings, rep.warnings)
     if cache is not None and cache.warning:
-        print(cache.warning, file=sys.stderr)  # an unsafe cache folder: said once, then ignored
+        print(escape_for_terminal(cache.warning), file=sys.stderr)  # said once, then ignored
     return [r for r in reports if r is not None]
 
 

@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, Optional
 from mpguard import globs
 from mpguard.catalogue import CATALOGUE, expand_selector
 from mpguard.findings import Severity
+from mpguard.terminal import escape_for_terminal
 
 try:  # Python 3.11+
     import tomllib
@@ -422,6 +423,8 @@ def load_pyproject(pyproject: Path) -> Config:
         cfg = replace(base, warnings=(str(exc),))
     else:
         cfg = _config_from_document(data, pyproject, base)
+    # Keys, patterns and the path come from the checked tree and end up on a terminal.
+    cfg = replace(cfg, warnings=tuple(escape_for_terminal(w) for w in cfg.warnings))
     _CACHE[key] = (mtime, cfg)
     return cfg
 
