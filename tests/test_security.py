@@ -122,6 +122,7 @@ def test_python_dash_m_runs_nothing_from_the_tree_once_mpguard_has_control(hosti
     assert list(canaries.iterdir()) == []
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="`python -P` is new in 3.11")
 def test_python_dash_P_dash_m_runs_nothing_at_all(hostile_repo):
     repo, canaries = hostile_repo
     (repo / "keyword.py").write_text(canary_code(canaries, "module-keyword"))  # runpy imports it

@@ -33,11 +33,12 @@ def drop_cwd_from_sys_path() -> None:
         cwd = os.path.realpath(os.getcwd())
     except OSError:  # the current directory was deleted: nothing to import from it either
         cwd = None
+    path0_is_cwd = not getattr(sys.flags, "safe_path", 0)  # `python -P` (3.11+) adds no path0
     cleaned = []
     for i, entry in enumerate(sys.path):
         if entry in ("", "."):
             continue
-        if i == 0 and cwd is not None and _same_dir(entry, cwd) and not sys.flags.safe_path:
+        if i == 0 and path0_is_cwd and cwd is not None and _same_dir(entry, cwd):
             continue
         cleaned.append(entry)
     sys.path[:] = cleaned
