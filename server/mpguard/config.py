@@ -187,7 +187,8 @@ def _describe(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
-    return f"a {'table' if isinstance(value, dict) else 'list' if isinstance(value, list) else type(value).__name__}"
+    kind = "table" if isinstance(value, dict) else "list" if isinstance(value, list) else type(value).__name__
+    return f"a {kind}"
 
 
 def _codes(value: Any, key: str, warnings: list[str]) -> Optional[set[str]]:
