@@ -15,6 +15,7 @@ import { formatVersion, probePython, versionOk } from './probe';
 import { buildLaunch, describeLaunch, probeEnv } from './serverCommand';
 import type { LaunchPlan } from './serverCommand';
 import { RestartQueue } from './restartQueue';
+import { nodeTrustFs, restrictInputs } from './trust';
 import {
   actionForChange, buildInitializationOptions, ignoredWorkspaceValues, configurationAnswer, readLaunchSettings, SECTION,
 } from './settings';
@@ -130,14 +131,18 @@ class Extension implements vscode.Disposable {
     const src = configSource(first);
     const vars = { workspaceFolder: first?.fsPath, userHome: os.homedir(), env: process.env };
     const launch = readLaunchSettings(src, { trusted }, vars);
-    return resolveServer({
+    const restricted: string[] = []; // Restricted Mode: nothing inside the workspace runs (trust.ts)
+    const trust = { trusted, workspaceFolders: folders.map(f => f.uri.fsPath), fs: nodeTrustFs };
+    const resolution = await resolveServer(restrictInputs({
       pathSetting: launch.path,
       interpreterSetting: launch.interpreter,
       pythonExtensionInterpreter: () => pythonExtensionInterpreter(first),
       which: name => which(name),
       trusted,
       workspaceFolders: folders.map(f => f.uri.fsPath),
-    });
+    }, trust, restricted, name => which(name)));
+    resolution.notes.unshift(...restricted);
+    return resolution;
   }
 
   private async start(reasons: string[]): Promise<void> {

@@ -52,6 +52,8 @@ export interface WorkspaceServerSettings extends ServerSettings {
 export interface InitializationOptions {
   settings: WorkspaceServerSettings[];
   globalSettings: ServerSettings;
+  /** Workspace trust, for the server's type-aware lane (see client/src/trust.ts, mpguard.trust). */
+  workspaceTrusted: boolean;
 }
 
 /** Settings that decide how the server process is started. */
@@ -203,6 +205,7 @@ export function buildInitializationOptions(folders: FolderSource[], global: Conf
   return {
     settings: folders.map(f => ({ workspace: f.uri, ...readServerSettings(f.source, opts) })),
     globalSettings: readServerSettings(global, opts),
+    workspaceTrusted: opts.trusted,
   };
 }
 

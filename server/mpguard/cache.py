@@ -6,6 +6,12 @@ configuration (canonicalised), the mpguard version and a fingerprint of mpguard'
 files (size + mtime of every module, so an edited rule invalidates everything). Entries are small
 JSON files under ``$MPGUARD_CACHE_DIR`` or ``$XDG_CACHE_HOME/mpguard`` (``~/.cache/mpguard``).
 Any error reading or writing the cache is ignored: the file is simply analysed.
+
+The cache is trusted only as far as it is private (a planted entry could hide a finding or print
+escape sequences): its folder is created 0700 and used only when it is a real folder owned by
+this user and not writable by others; a relative ``XDG_CACHE_HOME`` is ignored as the XDG spec
+says; no symbolic link is followed inside it; every entry is checked (schema, its own key, plain
+text without control characters) and a malformed one is treated as a miss.
 """
 
 from __future__ import annotations
@@ -14,22 +20,70 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
+import stat
 from pathlib import Path
 from typing import Any, Optional
 
 from mpguard import __version__
+from mpguard.terminal import has_control_characters
 
-_SCHEMA = "check-v1"
+_SCHEMA = "check-v2"  # v2: entries carry their key
 _FINGERPRINT: Optional[str] = None
+_MAX_ENTRY_BYTES = 4_000_000
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_SEVERITIES = ("error", "warning", "info", "hint")
 
 
 def cache_dir() -> Path:
     env = os.environ.get("MPGUARD_CACHE_DIR")
     if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return Path(os.path.abspath(env))
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # "If an implementation encounters a relative path in any of these variables it should
+    # consider the path invalid and ignore it." (XDG Base Directory Specification)
+    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "mpguard"
+
+
+class UnsafeCacheDir(Exception):
+    """The cache folder cannot be trusted; the message says why (one sentence)."""
+
+
+def _check_private_dir(path: Path) -> None:
+    """``path`` must be a real folder (no link), owned by this user, writable by nobody else."""
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        raise UnsafeCacheDir(f"mpguard: cache folder {path} is a symbolic link; cache not used")
+    if not stat.S_ISDIR(st.st_mode):
+        raise UnsafeCacheDir(f"mpguard: cache folder {path} is not a folder; cache not used")
+    if not hasattr(os, "geteuid"):
+        return  # Windows: the profile folder's ACL keeps it private
+    if st.st_uid != os.geteuid():
+        raise UnsafeCacheDir(f"mpguard: cache folder {path} belongs to another user; cache not used")
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        if st.st_mode & stat.S_IWOTH and not st.st_mode & stat.S_ISVTX:
+            raise UnsafeCacheDir(f"mpguard: cache folder {path} is writable by everyone; cache not used")
+        os.chmod(path, 0o700)  # ours: made private (an older mpguard created it 0755)
+
+
+def _check_parent(parent: Path) -> None:
+    """The folder a new cache folder is created in: nobody else may swap it under us."""
+    if not hasattr(os, "geteuid"):
+        return
+    st = os.stat(parent)
+    if st.st_uid not in (os.geteuid(), 0):
+        raise UnsafeCacheDir(f"mpguard: cache folder {parent} belongs to another user; cache not used")
+    if st.st_mode & stat.S_IWOTH and not st.st_mode & stat.S_ISVTX:
+        raise UnsafeCacheDir(f"mpguard: cache folder {parent} is writable by everyone; cache not used")
+
+
+def _private_mkdir(path: Path) -> None:
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    _check_private_dir(path)
 
 
 def _code_fingerprint() -> str:
@@ -64,9 +118,29 @@ def _canon(obj: Any) -> Any:
 
 class ResultCache:
     def __init__(self, directory: Optional[Path] = None) -> None:
-        self.dir = (directory or cache_dir()) / _SCHEMA
+        self.root = directory or cache_dir()
+        self.dir = self.root / _SCHEMA
         self.hits = 0
         self.misses = 0
+        self.warning: Optional[str] = None  # why the cache is not used, for stderr
+        self._usable: Optional[bool] = None
+
+    def usable(self) -> bool:
+        """Whether the cache folder is private (created if missing); checked once."""
+        if self._usable is None:
+            try:
+                if not os.path.lexists(self.root):
+                    self.root.parent.mkdir(parents=True, exist_ok=True)
+                    _check_parent(self.root.parent)
+                _private_mkdir(self.root)
+                _private_mkdir(self.dir)
+                self._usable = True
+            except UnsafeCacheDir as exc:
+                self.warning = str(exc)
+                self._usable = False
+            except OSError:
+                self._usable = False  # read-only home, full disk...: run without a cache
+        return self._usable
 
     def key(self, path: str, text: str, config: Any) -> Optional[str]:
         try:
@@ -83,25 +157,100 @@ class ResultCache:
         return self.dir / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> Optional[dict]:
-        try:
-            with open(self._file(key), encoding="utf-8") as fh:
-                got = json.load(fh)
-        except (OSError, ValueError):
-            self.misses += 1
-            return None
-        if not isinstance(got, dict) or not isinstance(got.get("findings"), list):
+        got = self._load(key) if _valid_key(key) and self.usable() else None
+        if got is None:
             self.misses += 1
             return None
         self.hits += 1
         return got
 
-    def put(self, key: str, findings: list, warnings: list) -> None:
-        target = self._file(key)
+    def _load(self, key: str) -> Optional[dict]:
+        path = self._file(key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"findings": findings, "warnings": warnings}, fh)
-            os.replace(tmp, target)
+            _check_private_dir(path.parent)  # a shard replaced by a link is not read through
+            fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_BINARY)
+        except (OSError, UnsafeCacheDir):
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_ENTRY_BYTES:
+                return None
+            if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+                return None
+            data = os.read(fd, _MAX_ENTRY_BYTES + 1)
         except OSError:
-            pass
+            return None
+        finally:
+            os.close(fd)
+        try:
+            got = json.loads(data.decode("utf-8"))
+        except (ValueError, RecursionError):
+            return None
+        return got if valid_entry(got, key) else None
+
+    def put(self, key: str, findings: list, warnings: list) -> None:
+        if not _valid_key(key) or not self.usable():
+            return
+        target = self._file(key)
+        tmp = target.with_name(f".{key}.{os.getpid()}.tmp")
+        try:
+            _private_mkdir(target.parent)  # refuses a shard replaced by a link
+            data = json.dumps({"schema": _SCHEMA, "key": key, "findings": findings, "warnings": warnings})
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        except (OSError, UnsafeCacheDir, TypeError, ValueError):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _valid_key(key: Any) -> bool:
+    return isinstance(key, str) and len(key) == 64 and all(c in "0123456789abcdef" for c in key)
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, str) and not has_control_characters(value)
+
+
+def _valid_range(rng: Any) -> bool:
+    if not isinstance(rng, dict):
+        return False
+    for end in ("start", "end"):
+        pos = rng.get(end)
+        if not isinstance(pos, dict):
+            return False
+        if not all(type(pos.get(k)) is int and pos[k] >= 0 for k in ("line", "column")):
+            return False
+    return True
+
+
+def valid_finding(f: Any) -> bool:
+    """A finding as ``Finding.to_json`` writes it (notebook findings add ``cell``)."""
+    if not isinstance(f, dict):
+        return False
+    if not all(_plain(f.get(k)) for k in ("path", "code", "name", "message")):
+        return False
+    if f.get("severity") not in _SEVERITIES or not _valid_range(f.get("range")):
+        return False
+    if "cell" in f and type(f["cell"]) is not int:
+        return False
+    related, fixes = f.get("related", []), f.get("fixes", [])
+    if not isinstance(related, list) or not isinstance(fixes, list):
+        return False
+    if not all(isinstance(r, dict) and _plain(r.get("message")) and _valid_range(r.get("range")) for r in related):
+        return False
+    return all(isinstance(x, dict) and _plain(x.get("title")) and x.get("safety") in ("safe", "unsafe")
+               for x in fixes)
+
+
+def valid_entry(got: Any, key: str) -> bool:
+    """Schema, its own key (an entry copied under another name is refused), plain text only."""
+    if not isinstance(got, dict) or got.get("schema") != _SCHEMA or got.get("key") != key:
+        return False
+    findings, warnings = got.get("findings"), got.get("warnings")
+    if not isinstance(findings, list) or not isinstance(warnings, list):
+        return False
+    return all(valid_finding(f) for f in findings) and all(_plain(w) for w in warnings)

@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 
 from mpguard import __version__
 from mpguard.config import DEFAULT_EXCLUDE, Config, config_for
+from mpguard.terminal import escape_for_terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SOURCE_SUFFIXES = (".py", ".pyw", ".pyi", ".ipynb")
@@ -185,6 +186,8 @@ def check_files(files: list[Path], overrides: dict, workers: Optional[int],
         if (cache is not None and key is not None and rep.error is None
                 and not any("internal error" in w for w in rep.warnings)):
             cache.put(key, rep.findings, rep.warnings)
+    if cache is not None and cache.warning:
+        print(escape_for_terminal(cache.warning), file=sys.stderr)  # said once, then ignored
     return [r for r in reports if r is not None]
 
 
@@ -195,9 +198,10 @@ def run_parallel(func, jobs: list, workers: Optional[int], chunksize: Optional[i
     are module-level, arguments and results are plain picklable data, and it is only reached from
     `main()`, which runs under the `__main__` guard of `python -m mpguard` / the console script.
     """
+    from mpguard.isolation import isolated_spawn_context, pool_size
+
     progress = Progress(len(jobs))
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 8)
+    workers = pool_size(workers)
     # Only the files that mention a process API cost anything; spread only when worth it.
     if workers <= 1 or len(jobs) < (2 if chunksize == 1 else 16):
         out = []
@@ -206,14 +210,13 @@ def run_parallel(func, jobs: list, workers: Optional[int], chunksize: Optional[i
             progress.step()
         progress.done()
         return out
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    ctx = multiprocessing.get_context("spawn")
+    ctx = isolated_spawn_context()  # workers and resource tracker import nothing from the tree
     out = []
     if chunksize is None:
         chunksize = max(1, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=min(workers, 61), mp_context=ctx) as ex:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
         for report in ex.map(func, jobs, chunksize=chunksize):
             out.append(report)
             progress.step()
@@ -247,6 +250,7 @@ _COLORS = {"error": "31", "warning": "33", "info": "36", "hint": "2"}
 def format_text(findings: list[dict], color: bool) -> str:
     lines = []
     for f in findings:
+        f = {**f, "path": escape_for_terminal(f["path"]), "message": escape_for_terminal(f["message"])}
         start = f["range"]["start"]
         loc = f"{f['path']}:{start['line']}:{start['column'] + 1}"
         if "cell" in f:  # a notebook finding: the range is relative to the cell
@@ -409,6 +413,9 @@ def cmd_fix(ns: argparse.Namespace) -> int:
     _print_warnings(reports)
     remaining = 0
     changed = 0
+    from mpguard.safe_write import FixWriter
+
+    writer = FixWriter(ns.paths or ["."])  # writes only inside these, only unchanged files
     for r in reports:
         if r.error:
             print(f"mpguard: {r.error}", file=sys.stderr)
@@ -422,9 +429,12 @@ def cmd_fix(ns: argparse.Namespace) -> int:
                 (r.old_text or "").splitlines(keepends=True), r.new_text.splitlines(keepends=True),
                 fromfile=f"a/{r.path}", tofile=f"b/{r.path}"))
         else:
-            from mpguard.sources import write_python_source
-
-            write_python_source(Path(r.path), r.new_text)
+            skipped = writer.write(r.path, r.old_text or "", r.new_text)
+            if skipped is not None:
+                print(f"mpguard: {escape_for_terminal(skipped)}", file=sys.stderr)
+                changed -= 1
+                remaining += len(r.applied)  # what the fix would have fixed is still there
+                continue
             for a in r.applied:
                 print(f"{r.path}: fixed {a}")
     verb = "Would fix" if ns.diff else "Fixed"

@@ -2,18 +2,32 @@
 
 Unknown keys, unknown rule codes and bad values never raise: they become warnings (strings that
 name the key) that the CLI prints on stderr and the server shows in its log / a notification.
+A pyproject.toml comes from the checked repository, so it is untrusted input: wrong types anywhere
+(``tool = 5``), nesting thousands deep and tens of thousands of globs give a warning naming the
+key and the defaults (or the first :data:`mpguard.globs.MAX_PATTERNS` globs), never a traceback
+or a hang.
+
+Paths go through one small path layer (:class:`PathLayer`) so that Windows paths (``C:\\...``,
+UNC, ``\\`` separators, case-insensitive names) are handled, and tested on Linux, by the same
+code: config discovery walks a path's parents with it and ``exclude`` / ``per-file-ignores``
+match the path relative to the config's folder, compared case-insensitively on file systems that
+are (Windows, macOS by default).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
+import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, Iterable, Optional
+from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
+from typing import Any, Callable, Iterable, Optional
 
+from mpguard import globs
 from mpguard.catalogue import CATALOGUE, expand_selector
 from mpguard.findings import Severity
+from mpguard.terminal import escape_for_terminal
 
 try:  # Python 3.11+
     import tomllib
@@ -63,8 +77,9 @@ class Config:
         codes -= self.ignore
         if path and self.per_file_ignores:
             rel = self.relative(path)
+            ignore_case = self.root is not None and _case_insensitive_fs(self.root)
             for pattern, ignored in self.per_file_ignores:
-                if _glob_match(rel, pattern):
+                if globs.matches(rel, (pattern,), ignore_case):
                     codes -= ignored
         return frozenset(codes)
 
@@ -75,22 +90,19 @@ class Config:
         return default
 
     def relative(self, path: str) -> str:
-        p = Path(path)
-        if self.root:
-            try:
-                return p.resolve().relative_to(Path(self.root).resolve()).as_posix()
-            except ValueError:
-                pass
-        return p.as_posix()
+        """``path`` relative to the config's folder, with ``/`` (the path itself when outside)."""
+        if not self.root:
+            return Path(path).as_posix()
+        return relative_path(NATIVE, _realpath(str(path)), _realpath(self.root))
 
     def is_excluded(self, path: str, patterns: bool = True) -> bool:
         """`exclude` globs (relative to the config's folder) when `patterns`; the built-in
         folder names (.git, venvs, site-packages...) are checked by the caller while walking, on
         the part of the path below the folder the user named."""
-        if not patterns:
+        if not patterns or not self.exclude:
             return False
-        rel = self.relative(path)
-        return any(_glob_match(rel, pattern) for pattern in self.exclude)
+        ignore_case = self.root is not None and _case_insensitive_fs(self.root)
+        return globs.matches(self.relative(path), self.exclude, ignore_case)
 
     def with_overrides(self, **settings: Any) -> "Config":
         """Apply CLI flags / editor settings (same keys as pyproject, dashes or camelCase)."""
@@ -99,28 +111,97 @@ class Config:
 
 
 def _glob_match(rel: str, pattern: str) -> bool:
-    pattern = pattern.rstrip("/")
-    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern + "/*"):
+    return globs.matches(rel, (pattern,))
+
+
+# ---- the path layer ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PathLayer:
+    """What config discovery and matching need from the file system. ``NATIVE`` is the real one;
+    tests build a Windows-flavoured one (``PureWindowsPath`` and a fake file system) on Linux."""
+
+    pure: type  # PurePosixPath or PureWindowsPath
+    is_file: Callable[[str], bool]
+    is_dir: Callable[[str], bool]
+    case_insensitive: Callable[[str], bool]
+
+
+@lru_cache(maxsize=1024)
+def _case_insensitive_fs(folder: str) -> bool:
+    """Whether names in ``folder`` compare case-insensitively (Windows; macOS' default APFS/HFS+)."""
+    if os.name == "nt":
         return True
-    if pattern.endswith("/**") and (rel == pattern[:-3] or rel.startswith(pattern[:-2])):
-        return True
-    # A bare name such as "generated" matches that folder anywhere.
-    if "/" not in pattern and any(fnmatch.fnmatch(part, pattern) for part in Path(rel).parts):
-        return True
-    return False
+    swapped = folder.swapcase()
+    if swapped == folder:
+        return False
+    try:
+        return os.path.samefile(folder, swapped)
+    except (OSError, ValueError):
+        return False
+
+
+def _realpath(path: str) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
+
+
+NATIVE = PathLayer(type(PurePath()), os.path.isfile, os.path.isdir, _case_insensitive_fs)
+WINDOWS_FLAVOUR = PureWindowsPath
+POSIX_FLAVOUR = PurePosixPath
+
+
+def relative_path(layer: PathLayer, path: str, root: str) -> str:
+    """``path`` relative to ``root`` with ``/`` separators; ``path`` (with ``/``) when outside.
+    Case-insensitive when the layer says ``root``'s file system is."""
+    p, r = layer.pure(path), layer.pure(root)
+    try:
+        return p.relative_to(r).as_posix()  # PureWindowsPath: drive and names ignore case
+    except ValueError:
+        pass
+    if layer.case_insensitive(root) and len(p.parts) >= len(r.parts) and all(
+            a.casefold() == b.casefold() for a, b in zip(p.parts, r.parts)):
+        return PurePosixPath(*p.parts[len(r.parts):]).as_posix() if len(p.parts) > len(r.parts) else "."
+    return p.as_posix()
+
+
+def find_pyproject_in(layer: PathLayer, start: str) -> Optional[PurePath]:
+    """The nearest ``pyproject.toml`` at or above ``start`` (a file or a folder, resolved)."""
+    p = layer.pure(start)
+    if not layer.is_dir(str(p)):
+        p = p.parent
+    for folder in (p, *p.parents):
+        candidate = folder / "pyproject.toml"
+        if layer.is_file(str(candidate)):
+            return candidate
+    return None
+
+
+# ---- values from an untrusted file ------------------------------------------------------------
+
+def _describe(value: Any) -> str:
+    """A short, safe description of a bad value for a warning (never a deep or huge repr)."""
+    if isinstance(value, (bool, int, float)) or value is None:
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    kind = "table" if isinstance(value, dict) else "list" if isinstance(value, list) else type(value).__name__
+    return f"a {kind}"
 
 
 def _codes(value: Any, key: str, warnings: list[str]) -> Optional[set[str]]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, (list, tuple, set, frozenset)):
-        warnings.append(f"mpguard: `{key}` must be a list of rule codes, got {value!r}; ignored")
+        warnings.append(f"mpguard: `{key}` must be a list of rule codes, got {_describe(value)}; ignored")
         return None
     out: set[str] = set()
     for item in value:
         expanded = expand_selector(str(item)) if isinstance(item, str) else None
         if expanded is None:
-            warnings.append(f"mpguard: unknown rule code {item!r} in `{key}`; ignored")
+            warnings.append(f"mpguard: unknown rule code {_describe(item)} in `{key}`; ignored")
             continue
         out |= expanded
     return out
@@ -142,7 +223,7 @@ def _parse_table(table: dict, source: str, base: Config) -> Config:
     for raw_key, value in table.items():
         key = _ALIASES.get(raw_key, raw_key)
         if key not in KNOWN_KEYS:
-            warnings.append(f"mpguard: unknown key `{raw_key}` in {source}; ignored")
+            warnings.append(f"mpguard: unknown key `{str(raw_key)[:60]}` in {source}; ignored")
             continue
         if value is None:
             continue
@@ -168,22 +249,24 @@ def _parse_table(table: dict, source: str, base: Config) -> Config:
             for code, level in value.items():
                 codes = expand_selector(str(code))
                 if codes is None:
-                    warnings.append(f"mpguard: unknown rule code {code!r} in `severity`; ignored")
+                    warnings.append(f"mpguard: unknown rule code {_describe(code)} in `severity`; ignored")
                     continue
                 try:
-                    parsed = Severity.parse(str(level))
+                    if not isinstance(level, str):
+                        raise ValueError(level)
+                    parsed = Severity.parse(level)
                 except ValueError:
                     warnings.append(
-                        f"mpguard: unknown severity {level!r} for {code} (use error, warning, info or hint); ignored"
+                        f"mpguard: unknown severity {_describe(level)} for `severity.{code}` (use error, warning, info or hint); ignored"
                     )
                     continue
                 for c in codes:
                     sev[c] = parsed
             changes["severity"] = tuple(sorted(sev.items()))
         elif key == "start-method":
-            if str(value) not in START_METHODS:
+            if not isinstance(value, str) or value not in START_METHODS:
                 warnings.append(
-                    f"mpguard: `start-method` must be one of {', '.join(START_METHODS)}, got {value!r}; using {base.start_method}"
+                    f"mpguard: `start-method` must be one of {', '.join(START_METHODS)}, got {_describe(value)}; using {base.start_method}"
                 )
                 continue
             changes["start_method"] = str(value)
@@ -193,14 +276,21 @@ def _parse_table(table: dict, source: str, base: Config) -> Config:
             if not isinstance(value, (list, tuple)):
                 warnings.append(f"mpguard: `{key}` must be a list of glob patterns; ignored")
                 continue
-            prior = base.exclude if key == "extend-exclude" else ()
-            changes["exclude"] = tuple(prior) + tuple(str(v) for v in value)
+            prior = changes.get("exclude", base.exclude) if key == "extend-exclude" else ()
+            changes["exclude"] = _bounded_globs(tuple(prior), value, key, warnings)
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 warnings.append("mpguard: `per-file-ignores` must be a table of glob = [codes]; ignored")
                 continue
             entries = []
-            for pattern, codes_value in value.items():
+            if len(value) > globs.MAX_PATTERNS:
+                warnings.append(f"mpguard: `per-file-ignores` has {len(value)} patterns; "
+                                f"only the first {globs.MAX_PATTERNS} are used")
+            for pattern, codes_value in list(value.items())[:globs.MAX_PATTERNS]:
+                if len(str(pattern)) > globs.MAX_PATTERN_LENGTH:
+                    warnings.append(f"mpguard: a `per-file-ignores` pattern is longer than "
+                                    f"{globs.MAX_PATTERN_LENGTH} characters; ignored")
+                    continue
                 codes = _codes(codes_value, f"per-file-ignores.{pattern}", warnings)
                 if codes:
                     entries.append((str(pattern), frozenset(codes)))
@@ -208,18 +298,112 @@ def _parse_table(table: dict, source: str, base: Config) -> Config:
     return replace(base, warnings=tuple(warnings), **changes)
 
 
+def _bounded_globs(prior: tuple[str, ...], value: Any, key: str, warnings: list[str]) -> tuple[str, ...]:
+    """``prior`` + the string patterns of ``value``, at most MAX_PATTERNS, none too long."""
+    out = list(prior)
+    too_long = 0
+    for item in value:
+        if not isinstance(item, str):
+            warnings.append(f"mpguard: `{key}` must hold glob strings, got {_describe(item)}; ignored")
+            continue
+        if len(item) > globs.MAX_PATTERN_LENGTH:
+            too_long += 1
+            continue
+        out.append(item)
+    if too_long:
+        warnings.append(f"mpguard: {too_long} `{key}` pattern(s) longer than {globs.MAX_PATTERN_LENGTH} "
+                        "characters; ignored")
+    if len(out) > globs.MAX_PATTERNS:
+        warnings.append(f"mpguard: `{key}` has {len(out)} patterns; only the first {globs.MAX_PATTERNS} are used")
+        out = out[:globs.MAX_PATTERNS]
+    return tuple(out)
+
+
 def find_pyproject(start: str | os.PathLike) -> Optional[Path]:
-    p = Path(start).resolve()
-    if p.is_file() or not p.exists():
-        p = p.parent
-    for folder in (p, *p.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
-    return None
+    found = find_pyproject_in(NATIVE, _realpath(os.fspath(start)))
+    return Path(found) if found is not None else None
 
 
 _CACHE: dict[str, tuple[float, Config]] = {}
+MAX_PYPROJECT_BYTES = 10_000_000
+MAX_TOML_DEPTH = 100  # tomllib recurses per level: far below Python's recursion limit
+
+
+class TomlTooComplex(ValueError):
+    """A pyproject.toml too big or too deeply nested to parse safely; the message names it."""
+
+
+def _load_toml(pyproject: Path) -> dict:
+    with open(pyproject, "rb") as fh:
+        raw = fh.read(MAX_PYPROJECT_BYTES + 1)
+    if len(raw) > MAX_PYPROJECT_BYTES:
+        raise TomlTooComplex(f"mpguard: {pyproject} is larger than {MAX_PYPROJECT_BYTES // 1_000_000} MB; "
+                             "using defaults")
+    text = raw.decode("utf-8")
+    deep = _too_deep_key(text)
+    if deep is not None:
+        raise TomlTooComplex(f"mpguard: `{deep}` in {pyproject} is nested more than {MAX_TOML_DEPTH} levels "
+                             "deep; using defaults")
+    try:
+        return tomllib.loads(text)
+    except RecursionError:  # nesting the scan above did not see (odd quoting): same answer
+        raise TomlTooComplex(f"mpguard: {pyproject} is nested too deeply to read; using defaults") from None
+
+
+_TOML_TOKEN = re.compile("|".join([
+    '"""', "'''",  # multi-line string delimiters
+    r'"(?:[^"\\\n]|\\.)*"', r"'[^'\n]*'",  # one-line strings
+    r"#[^\n]*", r"[\[\]{}\n]",  # comments, brackets, line ends
+]))
+_BRACKET = re.compile(r"[\[\]{}]")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_TOML_HEADER = re.compile(r"\[\[?\s*([^\]\n]*?)\s*\]")
+_TOML_KEY = re.compile(r"([^=\n]*?)\s*=\s*$")
+
+
+def _too_deep_key(text: str) -> Optional[str]:
+    """The dotted key whose value nests arrays / inline tables deeper than MAX_TOML_DEPTH, or None
+    (a linear scan; strings and comments skipped, multi-line strings approximately)."""
+    brackets = _BRACKET.findall(text)
+    if len(brackets) <= MAX_TOML_DEPTH or max(accumulate(_BRACKET_STEP[b] for b in brackets)) <= MAX_TOML_DEPTH:
+        return None  # fast path (brackets in strings only over-count): no deep nesting at all
+    depth, line_start, table, key = 0, 0, "", "?"
+    in_multiline: Optional[str] = None
+    for m in _TOML_TOKEN.finditer(text):
+        tok = m.group()
+        if in_multiline is not None:
+            if tok == in_multiline:
+                in_multiline = None
+            continue
+        if tok in ('"""', "'''"):
+            in_multiline = tok
+        elif tok == "\n":
+            line_start = m.end()
+        elif tok in "[{":
+            if depth == 0:
+                if tok == "[" and not text[line_start:m.start()].strip():
+                    header = _TOML_HEADER.match(text, m.start())
+                    table = header.group(1) if header else table
+                    continue
+                found = _TOML_KEY.search(text, line_start, m.start())
+                key = found.group(1).strip() if found else "?"
+            depth += 1
+            if depth > MAX_TOML_DEPTH:
+                return f"{table}.{key}" if table else key
+        elif tok in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
+def _config_from_document(data: dict, pyproject: Path, base: Config) -> Config:
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        return replace(base, warnings=(f"mpguard: `tool` in {pyproject} must be a table, got {_describe(tool)}; "
+                                       "ignored",))
+    table = tool.get("mpguard", {})
+    if not isinstance(table, dict):
+        return replace(base, warnings=(f"mpguard: [tool.mpguard] in {pyproject} is not a table; ignored",))
+    return _parse_table(table, source=str(pyproject), base=base)
 
 
 def load_pyproject(pyproject: Path) -> Config:
@@ -233,15 +417,15 @@ def load_pyproject(pyproject: Path) -> Config:
         return cached[1]
     base = Config(root=str(pyproject.parent))
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = _load_toml(pyproject)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         cfg = replace(base, warnings=(f"mpguard: could not read {pyproject}: {exc}; using defaults",))
+    except TomlTooComplex as exc:
+        cfg = replace(base, warnings=(str(exc),))
     else:
-        table = data.get("tool", {}).get("mpguard", {})
-        if not isinstance(table, dict):
-            cfg = replace(base, warnings=(f"mpguard: [tool.mpguard] in {pyproject} is not a table; ignored",))
-        else:
-            cfg = _parse_table(table, source=str(pyproject), base=base)
+        cfg = _config_from_document(data, pyproject, base)
+    # Keys, patterns and the path come from the checked tree and end up on a terminal.
+    cfg = replace(cfg, warnings=tuple(escape_for_terminal(w) for w in cfg.warnings))
     _CACHE[key] = (mtime, cfg)
     return cfg
 

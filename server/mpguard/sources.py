@@ -42,11 +42,14 @@ def read_python_source(path: Path) -> str:
     return text
 
 
-def write_python_source(path: Path, text: str) -> None:
-    data = path.read_bytes()
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    bom = data.startswith(b"\xef\xbb\xbf")
-    out = text.encode("utf-8" if encoding == "utf-8-sig" else encoding)
-    if bom and not out.startswith(b"\xef\xbb\xbf"):
-        out = b"\xef\xbb\xbf" + out
-    path.write_bytes(out)
+def write_python_source(path: Path, text: str, analysed: str | None = None) -> None:
+    """Write ``text`` into ``path`` in the file's own encoding (BOM kept), atomically, only if the
+    file still holds ``analysed`` (default: whatever it holds now); raises OSError when skipped.
+    `mpguard fix` uses :class:`mpguard.safe_write.FixWriter` directly (it also checks trees)."""
+    from mpguard.safe_write import FixWriter
+
+    if analysed is None:
+        analysed = read_python_source(path)
+    reason = FixWriter([str(path)]).write(str(path), analysed, text)
+    if reason is not None:
+        raise OSError(reason)

@@ -192,26 +192,23 @@ def _warm(root: Optional[str], environment_path: Optional[str] = None) -> None:
     import jedi
 
     script = jedi.Script(code="import threading\nx = threading.Lock()\nx\n",
-                         project=jedi.Project(root) if root else None,
-                         environment=_environment(environment_path))
+                         project=_project(root, None),
+                         environment=_environment(environment_path, root))
     script.infer(3, 0)
 
 
-_environments: dict[str, object] = {}
+def _environment(path: Optional[str], root: Optional[str] = None):
+    """jedi's environment for an interpreter / virtualenv path; None for jedi's default. Chosen
+    by :mod:`mpguard.trust`: an interpreter inside an untrusted workspace never runs."""
+    from mpguard.trust import jedi_environment
+
+    return jedi_environment(path, root)
 
 
-def _environment(path: Optional[str]):
-    """jedi's environment for an interpreter / virtualenv path (created once: it starts a
-    subprocess); None for jedi's default (the running interpreter)."""
-    if not path:
-        return None
-    env = _environments.get(path)
-    if env is None:
-        import jedi
+def _project(root: Optional[str], path: Optional[str]):
+    from mpguard.trust import jedi_project  # never jedi's own search for .jedi/project.json
 
-        env = jedi.create_environment(path)
-        _environments[path] = env
-    return env
+    return jedi_project(root, path)
 
 
 @dataclass
@@ -272,9 +269,8 @@ class _Jedi:
         import jedi
 
         job = self.job
-        project = jedi.Project(job.root) if job.root else None
-        return jedi.Script(code=job.text, path=job.path, project=project,
-                           environment=_environment(job.env))
+        return jedi.Script(code=job.text, path=job.path, project=_project(job.root, job.path),
+                           environment=_environment(job.env, job.root))
 
     def out_of_time(self) -> bool:
         return time.monotonic() > self.deadline or self.queries >= _MAX_QUERIES

@@ -57,6 +57,7 @@ from mpguard.lsp.convert import (
 )
 from mpguard.lsp import notebooks as _notebooks
 from mpguard.lsp.settings import Settings, apply_layer, folder_path, split_initialization_options
+from mpguard import trust
 
 log = logging.getLogger("mpguard.lsp")
 
@@ -838,7 +839,8 @@ def create_server() -> MpguardServer:
     # ---------------------------------------------------------------- lifecycle
     @server.feature(lsp.INITIALIZE)
     def on_initialize(ls: MpguardServer, params: lsp.InitializeParams) -> None:
-        g, folders, warnings = split_initialization_options(params.initialization_options)
+        options = trust.configure_from_initialize(params)  # workspaceTrusted: see mpguard.trust
+        g, folders, warnings = split_initialization_options(options)
         ls.init_global, ls.init_folders = g, folders
         ls.pull_mode = ls.supports_pull()
         adopt_workspace(ls.workspace)  # documents, notebooks and folders keyed by mpguard.uris
