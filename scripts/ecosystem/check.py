@@ -39,7 +39,7 @@ DEFAULT_PACKAGES = HERE / "packages.txt"
 DEFAULT_BASELINE = HERE / "baseline.tsv"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mpguard-ecosystem"
 
-WHEEL_PYTHON = "3.12"
+WHEEL_PYTHON = "3.13"
 BASELINE_COLUMNS = ("package", "version", "file", "line", "code", "severity", "verdict", "reason")
 VERDICTS = {"tp", "fp", "useful", "noise", "?"}
 
@@ -66,10 +66,11 @@ PROCESS_CALLS = frozenset({
 class Package:
     name: str
     version: str
+    sdist: bool = False  # the sdist carries tests and examples that the wheel leaves out
 
     @property
     def key(self) -> str:
-        return f"{self.name}-{self.version}"
+        return f"{self.name}-{self.version}" + ("-sdist" if self.sdist else "")
 
 
 @dataclass
@@ -102,15 +103,16 @@ def read_packages(path: Path) -> list[Package]:
         text = raw.split("#", 1)[0].strip()
         if not text:
             continue
-        name, sep, version = text.partition("==")
-        if not sep or not name.strip() or not version.strip():
-            raise CheckError(f"{path}:{number}: expected `name==version`, got {text!r}")
-        packages.append(Package(name.strip(), version.strip()))
+        spec, *flags = text.split()
+        name, sep, version = spec.partition("==")
+        if not sep or not name or not version or flags not in ([], ["sdist"]):
+            raise CheckError(f"{path}:{number}: expected `name==version` or `name==version sdist`, got {text!r}")
+        packages.append(Package(name, version, sdist=bool(flags)))
     return packages
 
 
 def fetch(package: Package, cache: Path) -> Path:
-    """Download the package's wheel (sdist when it has none) once and unpack it; return the folder."""
+    """Download the package's wheel (or sdist) once and unpack it; return the folder."""
     source = cache / "src" / package.key
     if (source / ".unpacked").exists():
         return source
@@ -119,13 +121,11 @@ def fetch(package: Package, cache: Path) -> Path:
     if not any(dists.iterdir()):
         spec = f"{package.name}=={package.version}"
         # A fixed target Python picks the same wheel whatever interpreter runs the check.
-        for binary in (["--only-binary", ":all:", "--python-version", WHEEL_PYTHON], ["--no-binary", ":all:"]):
-            done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                                   *binary, "--dest", str(dists), spec],
-                                  capture_output=True, text=True)
-            if done.returncode == 0:
-                break
-        else:
+        binary = (["--no-binary", ":all:"] if package.sdist
+                  else ["--only-binary", ":all:", "--python-version", WHEEL_PYTHON])
+        done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                               *binary, "--dest", str(dists), spec], capture_output=True, text=True)
+        if done.returncode != 0:
             raise CheckError(f"pip could not download {spec}: {done.stderr.strip().splitlines()[-1:]}")
     archive = next(iter(sorted(dists.iterdir())))
     source.mkdir(parents=True, exist_ok=True)
