@@ -139,6 +139,14 @@ def fetch(package: Package, cache: Path) -> Path:
     return source
 
 
+def package_root(package: Package, source: Path) -> Path:
+    """The folder to check: an sdist's single top folder (`name-version/`), else the unpacked tree."""
+    entries = [p for p in source.iterdir() if p.name != ".unpacked"]
+    if package.sdist and len(entries) == 1 and entries[0].is_dir():
+        return entries[0]
+    return source
+
+
 def python_files(folder: Path) -> Iterable[Path]:
     for path in sorted(folder.rglob("*.py")):
         if path.is_file():
@@ -328,7 +336,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     failed = []
     for package in packages:
         try:
-            folder = fetch(package, args.cache)
+            folder = package_root(package, fetch(package, args.cache))
             found = run_mpguard(package, folder, args.jobs)
         except CheckError as exc:
             print(f"ecosystem: {exc}", file=sys.stderr)
