@@ -3,8 +3,8 @@
 Every program in programs/ works today: run under spawn it prints EXPECTED[name] and exits 0.
 Each contains patterns that mpguard's rules report and its fixes rewrite. The contract:
 - after `mpguard fix` (safe fixes only) the program prints the same and exits the same;
-- after `mpguard fix --unsafe-fixes` it still finishes (unsafe fixes may change behaviour,
-  never turn a finishing program into one that hangs).
+- after `mpguard fix --unsafe-fixes` it still finishes and exits 0 (unsafe fixes may change
+  timing and output, never turn a working program into one that hangs or fails).
 A case where today's fixes break that contract is marked `xfail(strict=True)` with the exact
 reason, so the suite stays green while documenting the breakage; when the fix is corrected the
 case XPASSes and the strict marker makes the suite fail until the marker is removed.
@@ -40,6 +40,8 @@ EXPECTED = {
     "fork_context_lambda": "42 0\n",
     "results_collected_after_close": "parent: submitted 4\n[0, 2, 4, 6]\n",
     "join_in_helper_after_close": "[3, 6, 9]\n",
+    "results_read_after_parent_work": "parent: own work done\n[0, 1, 4, 9]\n",
+    "terminated_sleeper": "helper stopped\n",
 }
 
 # Today's breakages, the three of issue 11 first.
@@ -49,11 +51,13 @@ SAFE_BREAKS = {
     "parent_works_while_task_runs": "MP601's safe `with` fix ends the block right after `submit`, so the parent "
                                     "waits for the task before its own work: the worker's line comes first",
 }
-UNSAFE_HANGS = {
+UNSAFE_BREAKS = {
     "signal_after_with_block": "MP402's unsafe fix adds `.get()` inside the block and the safe one "
                                "`close(); join()`: both wait for an event set after the block",
     "throttled_feeder": "MP302's unsafe fix adds `chunksize=32`; `imap` waits for 32 items while the feeder "
                         "releases a slot only per result (4 in flight): deadlock",
+    "terminated_sleeper": "MP403's unsafe fix raises when `exitcode != 0` after `join()`, also after the "
+                          "program's own `terminate()` (exit code -15): the program now always fails",
 }
 
 
@@ -109,8 +113,9 @@ def test_safe_fixes_keep_output_and_exit(name, tmp_path):
     assert run_spawn(script) == (EXPECTED[name], 0)
 
 
-@pytest.mark.parametrize("name", cases(UNSAFE_HANGS))
-def test_unsafe_fixes_do_not_hang(name, tmp_path):
+@pytest.mark.parametrize("name", cases(UNSAFE_BREAKS))
+def test_unsafe_fixes_neither_hang_nor_fail(name, tmp_path):
     script = fixed_copy(name, tmp_path / "unsafe", unsafe=True)
     out, code = run_spawn(script)
     assert code is not None, f"hung after `mpguard fix --unsafe-fixes`; output so far: {out!r}"
+    assert code == 0, f"exit code {code} after `mpguard fix --unsafe-fixes`:\n{script.read_text()}"
