@@ -158,7 +158,7 @@ def line_endings(source: bytes) -> set[str]:
 
 
 def has_cookie(source: bytes) -> bool:
-    return any(COOKIE.match(line) for line in source.splitlines()[:2])
+    return any(COOKIE.match(line) for line in source.removeprefix(BOM).splitlines()[:2])
 
 
 def audit(before: bytes, after: bytes, name: str) -> dict[str, str]:
