@@ -40,6 +40,9 @@ DEFAULT_BASELINE = HERE / "baseline.tsv"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mpguard-ecosystem"
 
 WHEEL_PYTHON = "3.13"
+# "The file does not parse" (reported whatever --ignore says) is left out: sdists ship Python 2
+# examples, and a parse error is not a pitfall to judge.
+PARSE_ERROR = "MP000"
 BASELINE_COLUMNS = ("package", "version", "file", "line", "code", "severity", "verdict", "reason")
 VERDICTS = {"tp", "fp", "useful", "noise", "?"}
 
@@ -195,6 +198,8 @@ def run_mpguard(package: Package, folder: Path, jobs: int) -> list[Finding]:
         raise CheckError(f"mpguard failed on {package.key} (exit {done.returncode}): {done.stderr.strip()[-500:]}")
     findings = []
     for item in json.loads(done.stdout or "[]"):
+        if item["code"] == PARSE_ERROR:
+            continue
         findings.append(Finding(package=package.name, version=package.version,
                                 file=Path(item["path"]).as_posix().removeprefix("./"),
                                 line=item["range"]["start"]["line"], code=item["code"],
