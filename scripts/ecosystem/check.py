@@ -137,7 +137,11 @@ def fetch(package: Package, cache: Path) -> Path:
             zf.extractall(source)
     else:
         with tarfile.open(archive) as tf:
-            tf.extractall(source, filter="data") if hasattr(tarfile, "data_filter") else tf.extractall(source)
+            # The "data" filter refuses links and paths outside `source` (Python 3.12, backported).
+            if hasattr(tarfile, "data_filter"):
+                tf.extractall(source, filter="data")
+            else:
+                tf.extractall(source)
     (source / ".unpacked").write_text(archive.name + "\n", encoding="utf-8")
     return source
 
