@@ -35,9 +35,9 @@ if (all && option('--out')) fail('--out names one file: not with --all');
 const skipBundle = args.includes('--skip-bundle');
 if (skipBundle && targets.length > 1) fail('--skip-bundle packages what bundled/ holds: one target only');
 
-function run(cmd, argv) {
+function run(cmd, argv, env = process.env) {
   log(`$ ${cmd} ${argv.join(' ')}`);
-  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -87,8 +87,9 @@ for (const [i, target] of targets.entries()) {
   if (!fs.existsSync(path.join(root, 'bundled', 'libs', 'mpguard'))) fail('bundled/libs/mpguard missing: run scripts/bundle_python.py');
   if (bundledTarget() !== target) fail(`bundled/ holds ${bundledTarget() ?? 'nothing'}, not ${target}: run scripts/bundle_python.py --target ${target}`);
   fs.rmSync(out, { force: true });
+  // The client is built (vscode:prepublish) for the first target only: it is the same for all.
   run('npx', ['--no-install', 'vsce', 'package', '--target', target, '--no-dependencies', '--readme-path', README,
-    '--allow-package-all-secrets', '-o', out]);
+    '--allow-package-all-secrets', '-o', out], i > 0 ? { ...process.env, MPGUARD_PREBUILT: '1' } : process.env);
   await scanOwnFiles(out);
   const size = fs.statSync(out).size;
   written.push([path.relative(root, out), size]);
