@@ -1,7 +1,7 @@
 // Thin adapter: tell the user, before launch, that the bundled server has nothing for their
 // interpreter (the decision is bundleSupport.ts's) and offer `importStrategy: fromEnvironment`.
 import * as vscode from 'vscode';
-import { checkBundle, readBundleInfo } from './bundleSupport';
+import { checkLaunch, readBundleInfo } from './bundleSupport';
 import type { ProbeOptions, ProbeResult } from './probe';
 import { probePython } from './probe';
 import { SECTION } from './settings';
@@ -25,20 +25,21 @@ const notified = new Set<string>();
 
 /** True when the server must not be started on the bundle: the user has been told why. */
 export async function bundleBlocksLaunch(c: BundleLaunchCheck): Promise<boolean> {
-  if (c.importStrategy === 'fromEnvironment' && c.probe.mpguardImportable) return false;
-  const info = readBundleInfo(c.extensionPath);
-  if (checkBundle(info, c.probe).ok) return false;
-  // Only now is it worth asking whether the environment has its own mpguard, to word the offer.
-  const hasMpguard = c.probe.mpguardImportable
-    ?? (await probePython(c.argv, { ...c.probeOptions, checkImport: true })).mpguardImportable ?? false;
-  const verdict = checkBundle(info, c.probe, hasMpguard);
+  const verdict = await checkLaunch({
+    info: readBundleInfo(c.extensionPath),
+    interpreter: c.probe,
+    importStrategy: c.importStrategy,
+    environmentHasMpguard: async () =>
+      (await probePython(c.argv, { ...c.probeOptions, checkImport: true })).mpguardImportable ?? false,
+  });
   if (verdict.ok) return false;
   c.log.error(`${verdict.message} ${verdict.fix}`);
   c.report(verdict.message, verdict.fix);
   const key = c.probe.executable ?? c.argv.join(' ');
   if (!notified.has(key)) {
     notified.add(key);
-    void vscode.window.showWarningMessage(`mpguard: ${verdict.message}`, { detail: verdict.fix }, USE_ENVIRONMENT, OPEN_SETTINGS)
+    // A non-modal message has no separate detail line: the fix goes into the text.
+    void vscode.window.showWarningMessage(`mpguard: ${verdict.message} ${verdict.fix}`, USE_ENVIRONMENT, OPEN_SETTINGS)
       .then(async choice => {
         if (choice === USE_ENVIRONMENT) {
           // User settings: in Restricted Mode a workspace value of importStrategy is ignored.

@@ -78,3 +78,20 @@ export function checkBundle(info: BundleInfo | undefined, interp: Interpreter, e
       + `or set "mpguard.interpreter" to ${supported}.`;
   return { ok: false, message, fix, environmentHasMpguard };
 }
+
+export interface LaunchCheckInputs {
+  info: BundleInfo | undefined;
+  interpreter: Interpreter & { mpguardImportable?: boolean };
+  importStrategy: 'useBundled' | 'fromEnvironment';
+  /** Asked only when the bundle cannot serve the interpreter: can it `import mpguard` itself? */
+  environmentHasMpguard: () => Promise<boolean>;
+}
+
+/** Will the launch run the bundle on an interpreter it cannot serve? (fromEnvironment with an
+ *  importable mpguard never touches the bundle.) */
+export async function checkLaunch(inp: LaunchCheckInputs): Promise<BundleVerdict> {
+  if (inp.importStrategy === 'fromEnvironment' && inp.interpreter.mpguardImportable) return { ok: true };
+  if (checkBundle(inp.info, inp.interpreter).ok) return { ok: true };
+  const hasMpguard = inp.interpreter.mpguardImportable ?? await inp.environmentHasMpguard();
+  return checkBundle(inp.info, inp.interpreter, hasMpguard);
+}

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { bundleInfoPath, checkBundle, describePythons, readBundleInfo } from '../bundleSupport';
+import { bundleInfoPath, checkBundle, checkLaunch, describePythons, readBundleInfo } from '../bundleSupport';
+import { probePython } from '../probe';
 
 const LINUX = { platform: 'linux-x64', pythons: ['3.10', '3.11', '3.12', '3.13', '3.14'] };
 
@@ -80,4 +81,57 @@ describe('checkBundle', () => {
     assert.ok(!v.ok);
     assert.equal(v.message, 'The bundled mpguard server cannot run on Python of unknown version: it has libcst for CPython 3.10–3.14 only.');
   });
+});
+
+describe('checkLaunch', () => {
+  const never = async (): Promise<boolean> => { throw new Error('must not probe the environment'); };
+
+  it('lets fromEnvironment with an importable mpguard through without looking at the bundle', async () => {
+    const v = await checkLaunch({ info: LINUX, interpreter: { version: [3, 15, 0], implementation: 'cpython', mpguardImportable: true },
+      importStrategy: 'fromEnvironment', environmentHasMpguard: never });
+    assert.deepEqual(v, { ok: true });
+  });
+
+  it('does not probe the environment when the bundle serves the interpreter', async () => {
+    const v = await checkLaunch({ info: LINUX, interpreter: { version: [3, 14, 0], implementation: 'cpython' },
+      importStrategy: 'useBundled', environmentHasMpguard: never });
+    assert.deepEqual(v, { ok: true });
+  });
+
+  it('probes the environment once the bundle cannot serve, to word the offer', async () => {
+    let asked = 0;
+    const v = await checkLaunch({ info: LINUX, interpreter: { version: [3, 15, 0], implementation: 'cpython', executable: '/v/python' },
+      importStrategy: 'useBundled', environmentHasMpguard: async () => { asked++; return true; } });
+    assert.equal(asked, 1);
+    assert.ok(!v.ok);
+    assert.equal(v.environmentHasMpguard, true);
+  });
+
+  it('fromEnvironment without mpguard falls back to the bundle, so the bundle must serve', async () => {
+    const v = await checkLaunch({ info: LINUX, interpreter: { version: [3, 15, 0], implementation: 'cpython', mpguardImportable: false },
+      importStrategy: 'fromEnvironment', environmentHasMpguard: never });
+    assert.ok(!v.ok);
+    assert.equal(v.environmentHasMpguard, false);
+  });
+
+  it('end to end with a real process: an interpreter that answers the probe as CPython 3.15',
+    { skip: process.platform === 'win32' && 'needs a #! script' }, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpguard-py315-'));
+      const exe = path.join(dir, 'python3.15');
+      // Answers like probe.ts's script would on CPython 3.15 (without mpguard when asked to import it).
+      fs.writeFileSync(exe, '#!/bin/sh\ncase "$*" in *--check-import*) imp=\', "mpguardImportable": false\';; *) imp=;; esac\n'
+        + `echo "{\\"version\\": [3, 15, 0], \\"executable\\": \\"${exe}\\", \\"implementation\\": \\"cpython\\"$imp}"\n`);
+      fs.chmodSync(exe, 0o755);
+      const probe = await probePython([exe], { cwd: dir });
+      assert.ok(probe.ok, probe.error);
+      const v = await checkLaunch({ info: readBundleInfo(extensionWith(JSON.stringify(LINUX))), interpreter: probe, importStrategy: 'useBundled',
+        environmentHasMpguard: async () => (await probePython([exe], { cwd: dir, checkImport: true })).mpguardImportable ?? false });
+      assert.deepEqual(v, {
+        ok: false,
+        message: 'The bundled mpguard server cannot run on Python 3.15: it has libcst for CPython 3.10–3.14 only.',
+        fix: `Run \`${exe} -m pip install mpguard\` and set "mpguard.importStrategy" to "fromEnvironment", `
+          + 'or set "mpguard.interpreter" to CPython 3.10–3.14.',
+        environmentHasMpguard: false,
+      });
+    });
 });
