@@ -9,7 +9,7 @@
 // libraries (mostly jedi's typeshed stubs, installed from hash-pinned PyPI wheels) that takes
 // ~5 minutes on 2 cores. So we pass --allow-package-all-secrets to vsce and scan our own files
 // with vsce's scanner (same rules, .env check included) here.
-//   node scripts/package_vsix.mjs [--target T | --all] [--skip-bundle] [--out FILE]
+//   node scripts/package_vsix.mjs [--target T | --all [--missing]] [--skip-bundle] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,7 +29,10 @@ const fail = (m) => { console.error(`[package] ${m}`); process.exit(1); };
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 
 const all = args.includes('--all');
-const targets = all ? ALL_TARGETS : [option('--target') ?? 'linux-x64'];
+// --missing (with --all): only the targets without a .vsix yet (what the packaging test needs).
+const vsixOf = (t) => path.join(root, `mpguard-${t}.vsix`);
+const targets = !all ? [option('--target') ?? 'linux-x64']
+  : args.includes('--missing') ? ALL_TARGETS.filter(t => !fs.existsSync(vsixOf(t))) : ALL_TARGETS;
 for (const t of targets) if (!ALL_TARGETS.includes(t)) fail(`unknown target ${t}; one of ${ALL_TARGETS.join(', ')}`);
 if (all && option('--out')) fail('--out names one file: not with --all');
 const skipBundle = args.includes('--skip-bundle');
@@ -80,7 +83,7 @@ const python = process.env.PYTHON || (process.platform === 'win32' ? 'python' : 
 const written = [];
 for (const [i, target] of targets.entries()) {
   const started = Date.now();
-  const out = path.resolve(root, option('--out') ?? `mpguard-${target}.vsix`);
+  const out = option('--out') ? path.resolve(root, option('--out')) : vsixOf(target);
   if (!skipBundle) {
     run(python, ['scripts/bundle_python.py', '--target', target, ...(i > 0 ? ['--libcst-only'] : [])]);
   }
@@ -96,3 +99,8 @@ for (const [i, target] of targets.entries()) {
   log(`wrote ${path.relative(root, out)} (${(size / 1e6).toFixed(1)} MB) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 if (written.length > 1) for (const [name, size] of written) log(`${name}\t${size} bytes`);
+// Leave bundled/ for this machine's usual target, as after a full --all.
+const last = ALL_TARGETS[ALL_TARGETS.length - 1];
+if (all && !skipBundle && targets.length && targets[targets.length - 1] !== last) {
+  run(python, ['scripts/bundle_python.py', '--target', last, '--libcst-only']);
+}
