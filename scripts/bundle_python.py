@@ -55,9 +55,18 @@ class Target:
     wheel_platform: str
     # File name of libcst's native module for CPython 3.XY, `{v}` = "3XY".
     native_name: str
+    # Per-version exceptions to native_name: {"3.10": template}.
+    native_name_for: tuple[tuple[str, str], ...] = ()
 
     def native_for(self, python: str) -> str:
-        return self.native_name.format(v=python.replace(".", ""))
+        return dict(self.native_name_for).get(python, self.native_name).format(v=python.replace(".", ""))
+
+
+# CPython 3.10 on musl still names extension modules `-linux-gnu` (its SOABI; 3.11 made it
+# `-linux-musl`), and so does libcst's musllinux cp310 wheel: only the ELF's DT_NEEDED
+# (libc.musl-<arch>.so.1) tells it from the glibc build.
+MUSL_310_X64 = (("3.10", "native.cpython-{v}-x86_64-linux-gnu.so"),)
+MUSL_310_ARM64 = (("3.10", "native.cpython-{v}-aarch64-linux-gnu.so"),)
 
 
 TARGETS: dict[str, Target] = {t.name: t for t in (
@@ -69,9 +78,10 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
            r"manylinux\w*_x86_64", "native.cpython-{v}-x86_64-linux-gnu.so"),
     Target("linux-arm64", ("manylinux_2_28_aarch64", "manylinux_2_17_aarch64", "manylinux2014_aarch64"),
            r"manylinux\w*_aarch64", "native.cpython-{v}-aarch64-linux-gnu.so"),
-    Target("alpine-x64", ("musllinux_1_2_x86_64",), r"musllinux_\d+_\d+_x86_64", "native.cpython-{v}-x86_64-linux-musl.so"),
+    Target("alpine-x64", ("musllinux_1_2_x86_64",), r"musllinux_\d+_\d+_x86_64", "native.cpython-{v}-x86_64-linux-musl.so",
+           MUSL_310_X64),
     Target("alpine-arm64", ("musllinux_1_2_aarch64",), r"musllinux_\d+_\d+_aarch64",
-           "native.cpython-{v}-aarch64-linux-musl.so"),
+           "native.cpython-{v}-aarch64-linux-musl.so", MUSL_310_ARM64),
 )}
 
 
