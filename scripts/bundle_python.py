@@ -192,14 +192,20 @@ def download_libcst(target: Target, pythons: list[str], cache: Path) -> dict[str
     return wheels
 
 
+# Shared libraries that auditwheel/delvewheel vendor next to the package (musllinux: libgcc_s).
+VENDORED_LIBS = "libcst.libs/"
+
+
 def remove_libcst(out: Path) -> None:
     shutil.rmtree(out / "libcst", ignore_errors=True)
+    shutil.rmtree(out / VENDORED_LIBS, ignore_errors=True)
     for info in out.glob("libcst-*.dist-info"):
         shutil.rmtree(info)
 
 
 def merge_libcst(target: Target, wheels: dict[str, Path], out: Path) -> dict[str, str]:
-    """Unpack the first wheel whole; add the other wheels' native modules. Returns {python: native file}."""
+    """Unpack the first wheel whole; add the other wheels' native modules and the libraries they
+    vendor. Returns {python: native file}."""
     first, *rest = list(wheels.values())
     with zipfile.ZipFile(first) as zf:
         zf.extractall(out)
@@ -207,7 +213,8 @@ def merge_libcst(target: Target, wheels: dict[str, Path], out: Path) -> dict[str
     for wheel in rest:
         with zipfile.ZipFile(wheel) as zf:
             for name in zf.namelist():
-                if name.startswith("libcst/") and name.endswith((".so", ".pyd")):
+                native = name.startswith("libcst/") and name.endswith((".so", ".pyd"))
+                if native or (name.startswith(VENDORED_LIBS) and not name.endswith("/")):
                     target_file = out / name
                     target_file.parent.mkdir(parents=True, exist_ok=True)
                     target_file.write_bytes(zf.read(name))

@@ -199,7 +199,10 @@ EXPECTED_BINARY = {
 ELF_MACHINES = {0x3E: "x86_64", 0xB7: "aarch64"}
 PE_MACHINES = {0x8664: "AMD64", 0xAA64: "ARM64", 0x14C: "I386"}
 MACHO_CPUS = {0x01000007: "x86_64", 0x0100000C: "arm64"}
-NATIVE_SUFFIXES = (".so", ".pyd", ".dylib", ".dll")
+# Shared objects, also versioned ones (libgcc_s-0cd532bd.so.1, vendored by musllinux wheels).
+NATIVE_FILE = re.compile(r"\.(so|pyd|dylib|dll)(\.\d+)*$")
+# A library auditwheel/delvewheel renamed and vendored (`-<8 hex>`), as opposed to a system one.
+VENDORED = re.compile(r"-[0-9a-f]{8}\.")
 
 
 def elf_needed(data: bytes) -> list[str]:
@@ -267,18 +270,25 @@ def test_target_vsix_has_native_modules_for_its_machine(target: str, all_vsix: d
         names = zf.namelist()
         assert f'TargetPlatform="{target}"' in zf.read("extension.vsixmanifest").decode()
         bundle = json.loads(zf.read("extension/bundled/bundle.json"))
-        natives = {n: zf.read(n) for n in names if n.endswith(NATIVE_SUFFIXES)}
+        natives = {n: zf.read(n) for n in names if NATIVE_FILE.search(n)}
     assert bundle["platform"] == target
     assert bundle["pythons"] == list(WANTED)
     expected = {f"{libs}libcst/{spec.native_for(v)}": v for v in WANTED}
-    # libcst's modules, one per CPython, are the only native code (pyyaml is not bundled).
-    assert sorted(natives) == sorted(expected)
+    vendored_needed = set()
     for name, python in expected.items():
-        data = natives[name]
+        data = natives.pop(name, None)
+        assert data is not None, f"{target}: {name} missing"
         assert describe_native(data) == (fmt, machine, libc), name
         if fmt == "PE":  # a Windows extension module names the Python DLL it was built against
             linked = {m.decode().lower() for m in re.findall(rb"(?i)python3\d+\.dll", data)}
             assert linked == {f"python{python.replace('.', '')}.dll"}, (name, linked)
+        if fmt == "ELF":
+            vendored_needed |= {n for n in elf_needed(data) if VENDORED.search(n)}
+    # Beyond libcst's modules, one per CPython, only the libraries they need and their wheels vendor
+    # (pyyaml is not bundled; nothing left over from another target's bundle).
+    assert sorted(natives) == sorted(f"{libs}{bundle_python.VENDORED_LIBS}{n}" for n in vendored_needed)
+    for name, data in natives.items():
+        assert describe_native(data)[:2] == (fmt, machine), name
     for required in ("extension/LICENSE.txt", "extension/images/icon.png", "extension/readme.md",
                      "extension/changelog.md", "extension/dist/extension.js", f"{libs}mpguard/__main__.py"):
         assert required in names, (target, required)
