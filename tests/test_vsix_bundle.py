@@ -1,10 +1,17 @@
 """Packaging test for the VS Code extension: the Python inside the .vsix runs on its own.
 
+* Every target's ``mpguard-<target>.vsix`` (``npm run package:all`` builds the missing ones; set
+  ``MPGUARD_TARGETS=linux-x64,...`` to check fewer): for each CPython 3.10-3.14, libcst's native
+  module is there and built for that machine (ELF/PE/Mach-O header: x86_64/aarch64/AMD64/ARM64;
+  glibc or musl from the ELF's DT_NEEDED; the pythonXY.dll a Windows module links), it is the only
+  native code, and bundle.json, LICENSE, icon and the extension README are inside.
+
 * Takes ``mpguard-linux-x64.vsix`` at the repository root (or ``$MPGUARD_VSIX``); builds it with
   ``npm run package`` when missing (``npm ci`` first if needed). Without npm it falls back to
   ``scripts/bundle_python.py`` (bundled/libs only) and skips the checks of the .vsix itself; the
   same script refreshes bundled/libs when the server sources are newer than the .vsix.
-* For every CPython 3.10-3.13 found (PATH, pyenv; at least the running one) it imports the bundle
+* For every CPython 3.10-3.14 found (PATH, pyenv; at least the running one; the versions not found
+  are reported as skipped, by name) it imports the linux-x64 bundle
   with nothing else on ``sys.path`` (``-S -s``, a minimal environment, ``PYTHONPATH`` = the bundle)
   and checks every module came from the bundle, then starts ``python -m mpguard server --stdio``
   exactly as the extension does and speaks LSP to it by hand: ``initialize``, ``didOpen`` of an
@@ -17,7 +24,9 @@ import glob
 import json
 import os
 import queue
+import re
 import shutil
+import struct
 import subprocess
 import sys
 import threading
@@ -28,8 +37,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import bundle_python  # noqa: E402  (scripts/ is not a package)
+
 DEFAULT_VSIX = ROOT / "mpguard-linux-x64.vsix"
-WANTED = ("3.10", "3.11", "3.12", "3.13")
+WANTED = bundle_python.DEFAULT_PYTHONS
 BROKEN = (
     "from multiprocessing import Pool\n"
     "\n"
@@ -114,7 +126,11 @@ def find_interpreters() -> dict[str, str]:
 
 
 INTERPRETERS = find_interpreters()
-PARAMS = [pytest.param(exe, id=f"py{ver}") for ver, exe in sorted(INTERPRETERS.items())]
+PARAMS = [
+    pytest.param(INTERPRETERS[ver], id=f"py{ver}") if ver in INTERPRETERS else
+    pytest.param(None, id=f"py{ver}", marks=pytest.mark.skip(reason=f"CPython {ver} is not installed here (PATH, pyenv)"))
+    for ver in WANTED
+]
 
 
 def isolated_env(libs: Path, home: Path) -> dict[str, str]:
@@ -149,9 +165,7 @@ def test_vsix_contents(vsix: Path | None) -> None:
         vsixmanifest = zf.read("extension.vsixmanifest").decode()
     libs = "extension/bundled/libs/"
     natives = sorted(n.rsplit("/", 1)[1] for n in names if n.startswith(libs + "libcst/native."))
-    for ver in WANTED:
-        tag = ver.replace(".", "")
-        assert f"native.cpython-{tag}-x86_64-linux-gnu.so" in natives, natives
+    assert natives == sorted(bundle_python.TARGETS["linux-x64"].native_for(v) for v in WANTED)
     for dist in ("mpguard", "libcst", "pygls", "lsprotocol", "cattrs", "attrs", "jedi", "parso"):
         assert any(n.startswith(f"{libs}{dist}-") and n.endswith(".dist-info/METADATA") for n in names), dist
     assert f"{libs}mpguard/__main__.py" in names
@@ -164,6 +178,141 @@ def test_vsix_contents(vsix: Path | None) -> None:
            or n.startswith("extension/server/")]
     assert not bad, bad[:10]
     assert vsix.stat().st_size < 25_000_000, vsix.stat().st_size
+
+
+# ------------------------------------------------------------------------------------------------
+# every target's .vsix: the native modules are there and built for that machine
+
+TARGET_NAMES = [t for t in bundle_python.TARGETS
+                if t in (os.environ.get("MPGUARD_TARGETS") or ",".join(bundle_python.TARGETS)).split(",")]
+# VS Code target -> (binary format, machine, C library) its native modules must have.
+EXPECTED_BINARY = {
+    "win32-x64": ("PE", "AMD64", None),
+    "win32-arm64": ("PE", "ARM64", None),
+    "darwin-x64": ("Mach-O", "x86_64", None),
+    "darwin-arm64": ("Mach-O", "arm64", None),
+    "linux-x64": ("ELF", "x86_64", "glibc"),
+    "linux-arm64": ("ELF", "aarch64", "glibc"),
+    "alpine-x64": ("ELF", "x86_64", "musl"),
+    "alpine-arm64": ("ELF", "aarch64", "musl"),
+}
+ELF_MACHINES = {0x3E: "x86_64", 0xB7: "aarch64"}
+PE_MACHINES = {0x8664: "AMD64", 0xAA64: "ARM64", 0x14C: "I386"}
+MACHO_CPUS = {0x01000007: "x86_64", 0x0100000C: "arm64"}
+# Shared objects, also versioned ones (libgcc_s-0cd532bd.so.1, vendored by musllinux wheels).
+NATIVE_FILE = re.compile(r"\.(so|pyd|dylib|dll)(\.\d+)*$")
+# A library auditwheel/delvewheel renamed and vendored (`-<8 hex>`), as opposed to a system one.
+VENDORED = re.compile(r"-[0-9a-f]{8}\.")
+
+
+def elf_needed(data: bytes) -> list[str]:
+    """DT_NEEDED libraries of a 64-bit little-endian ELF: PT_DYNAMIC entries, strings from DT_STRTAB."""
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    loads, dynamic = [], None
+    for i in range(phnum):
+        p_type, _flags, p_offset, p_vaddr, _paddr, p_filesz = struct.unpack_from("<IIQQQQ", data, phoff + i * phentsize)
+        if p_type == 1:  # PT_LOAD
+            loads.append((p_vaddr, p_offset, p_filesz))
+        elif p_type == 2:  # PT_DYNAMIC
+            dynamic = (p_offset, p_filesz)
+    assert dynamic, "no PT_DYNAMIC segment"
+    entries = [struct.unpack_from("<qQ", data, dynamic[0] + k) for k in range(0, dynamic[1], 16)]
+    strtab_vaddr = next(v for tag, v in entries if tag == 5)  # DT_STRTAB
+    strtab = next(off + strtab_vaddr - va for va, off, size in loads if va <= strtab_vaddr < va + size)
+
+    def string(at: int) -> str:
+        return data[strtab + at: data.index(b"\0", strtab + at)].decode()
+
+    return [string(v) for tag, v in entries if tag == 1]  # DT_NEEDED
+
+
+def describe_native(data: bytes) -> tuple[str, str, str | None]:
+    """(format, machine, C library or DLL detail) read from the binary's own headers."""
+    if data[:4] == b"\x7fELF":
+        assert data[4] == 2 and data[5] == 1, "expected a 64-bit little-endian ELF"
+        machine, = struct.unpack_from("<H", data, 18)
+        needed = elf_needed(data)
+        libc = "musl" if any(n.startswith("libc.musl-") for n in needed) else "glibc" if "libc.so.6" in needed else None
+        return "ELF", ELF_MACHINES.get(machine, hex(machine)), libc
+    if data[:2] == b"MZ":
+        pe, = struct.unpack_from("<I", data, 0x3C)
+        assert data[pe:pe + 4] == b"PE\0\0", "MZ without a PE header"
+        machine, = struct.unpack_from("<H", data, pe + 4)
+        return "PE", PE_MACHINES.get(machine, hex(machine)), None
+    if data[:4] == b"\xcf\xfa\xed\xfe":  # MH_MAGIC_64, little-endian
+        cpu, = struct.unpack_from("<I", data, 4)
+        return "Mach-O", MACHO_CPUS.get(cpu, hex(cpu)), None
+    raise AssertionError(f"not an ELF, PE or thin 64-bit Mach-O file: {data[:8]!r}")
+
+
+@pytest.fixture(scope="session")
+def all_vsix() -> dict[str, Path]:
+    """{target: .vsix}; the missing ones are built (`npm run package:all -- --missing`, ~2 min a target
+    on 2 busy cores), leaving bundled/ at linux-x64."""
+    paths = {t: ROOT / f"mpguard-{t}.vsix" for t in TARGET_NAMES}
+    if not all(p.exists() for p in paths.values()):
+        npm = shutil.which("npm")
+        if not npm:
+            pytest.skip("npm is not available: cannot build the .vsix of every target")
+        if not (ROOT / "node_modules" / "@vscode" / "vsce").exists():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+        subprocess.run([npm, "run", "package:all", "--", "--missing"], cwd=ROOT, check=True)
+    return paths
+
+
+@pytest.mark.parametrize("target", TARGET_NAMES)
+def test_target_vsix_has_native_modules_for_its_machine(target: str, all_vsix: dict[str, Path]) -> None:
+    spec = bundle_python.TARGETS[target]
+    fmt, machine, libc = EXPECTED_BINARY[target]
+    libs = "extension/bundled/libs/"
+    with zipfile.ZipFile(all_vsix[target]) as zf:
+        names = zf.namelist()
+        assert f'TargetPlatform="{target}"' in zf.read("extension.vsixmanifest").decode()
+        bundle = json.loads(zf.read("extension/bundled/bundle.json"))
+        natives = {n: zf.read(n) for n in names if NATIVE_FILE.search(n)}
+    assert bundle["platform"] == target
+    assert bundle["pythons"] == list(WANTED)
+    expected = {f"{libs}libcst/{spec.native_for(v)}": v for v in WANTED}
+    vendored_needed = set()
+    for name, python in expected.items():
+        data = natives.pop(name, None)
+        assert data is not None, f"{target}: {name} missing"
+        assert describe_native(data) == (fmt, machine, libc), name
+        if fmt == "PE":  # a Windows extension module names the Python DLL it was built against
+            linked = {m.decode().lower() for m in re.findall(rb"(?i)python3\d+\.dll", data)}
+            assert linked == {f"python{python.replace('.', '')}.dll"}, (name, linked)
+        if fmt == "ELF":
+            vendored_needed |= {n for n in elf_needed(data) if VENDORED.search(n)}
+    # Beyond libcst's modules, one per CPython, only the libraries they need and their wheels vendor
+    # (pyyaml is not bundled; nothing left over from another target's bundle).
+    assert sorted(natives) == sorted(f"{libs}{bundle_python.VENDORED_LIBS}{n}" for n in vendored_needed)
+    for name, data in natives.items():
+        assert describe_native(data)[:2] == (fmt, machine), name
+    for required in ("extension/LICENSE.txt", "extension/images/icon.png", "extension/readme.md",
+                     "extension/changelog.md", "extension/dist/extension.js", f"{libs}mpguard/__main__.py"):
+        assert required in names, (target, required)
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or "/node_modules/" in n]
+
+
+def test_packaged_readme_is_the_one_for_vs_code_users(vsix: Path | None) -> None:
+    if vsix is None:
+        pytest.skip("npm is not available: no .vsix was built (only bundled/libs)")
+    with zipfile.ZipFile(vsix) as zf:
+        readme = zf.read("extension/readme.md").decode()
+        license_text = zf.read("extension/LICENSE.txt").decode()
+    assert readme.startswith("# mpguard for Visual Studio Code\n")
+    assert license_text == (ROOT / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_header_reader_on_the_installed_libcst() -> None:
+    """describe_native reads a binary this machine loads: libcst's native module in the test environment."""
+    import libcst.native
+
+    host = bundle_python.host_target()
+    if host not in EXPECTED_BINARY:
+        pytest.skip(f"no VS Code target for this machine ({host})")
+    assert describe_native(Path(libcst.native.__file__).read_bytes()) == EXPECTED_BINARY[host]
 
 
 # ------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import {
   DidChangeConfigurationNotification, ExecuteCommandRequest, LanguageClient, RevealOutputChannelOn, State,
 } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { bundleBlocksLaunch } from './bundleNotice';
 import { forwardToServer, splitServerCommands } from './commands';
 import { configSource, pythonEnvironmentsApi, pythonExtensionInterpreter, StatusItem } from './host';
 import { resolutionKey, resolveServer } from './interpreter';
@@ -189,6 +190,10 @@ class Extension implements vscode.Disposable {
         this.status.set({ kind: 'error', message, fix });
         return;
       }
+      const probeOptions = { env: probeEnv(process.env), cwd: this.context.extensionPath };
+      const report = (message: string, fix: string): void => this.status.set({ kind: 'error', message, fix });
+      if (await bundleBlocksLaunch({ extensionPath: this.context.extensionPath, argv: resolution.argv, probe, probeOptions,
+        importStrategy: launchSettings.importStrategy, log: this.log, report })) return;
       importable = probe.mpguardImportable;
       detail = `Python ${formatVersion(probe.version)} (${probe.executable}, from ${resolution.source})`;
     }
