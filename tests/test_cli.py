@@ -60,7 +60,7 @@ def test_json_shape(project: Path):
     assert f["path"].endswith("broken.py")
     assert f["name"] == "unguarded-process-start"
     assert f["severity"] in ("error", "warning", "info", "hint")
-    assert f["range"] == {"start": {"line": 6, "column": 5}, "end": {"line": 6, "column": 12}}
+    assert f["range"] == {"start": {"line": 6, "column": 6}, "end": {"line": 6, "column": 13}}  # 1-based
     assert f["fixes"] == [{"title": 'Wrap in `if __name__ == "__main__":` guard', "safety": "safe"}]
     assert "spawn" in f["message"]
 

@@ -57,6 +57,7 @@ class Config:
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     root: Optional[str] = None  # folder of the pyproject.toml the config came from
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    unparsable: Optional[str] = field(default=None, compare=False)  # pyproject.toml syntax error
 
     def enabled_codes(self, path: Optional[str] = None) -> frozenset[str]:
         codes = set(self.select) if self.select is not None else set(CATALOGUE)
@@ -235,7 +236,8 @@ def load_pyproject(pyproject: Path) -> Config:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        cfg = replace(base, warnings=(f"mpguard: could not read {pyproject}: {exc}; using defaults",))
+        cfg = replace(base, warnings=(f"mpguard: could not read {pyproject}: {exc}; using defaults",),
+                      unparsable=f"{pyproject}: {exc}")  # the CLI stops (exit 2), the server warns
     else:
         table = data.get("tool", {}).get("mpguard", {})
         if not isinstance(table, dict):
