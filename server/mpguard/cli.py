@@ -63,7 +63,7 @@ def discover(paths: Iterable[str], force_exclude: bool = False) -> Discovery:
         use_patterns = not cfg.is_excluded(str(p))
 
         def unreadable(exc: OSError) -> None:
-            found.unreadable.append((exc.filename or str(p), f"Cannot list this folder: {exc.strerror or exc}"))
+            found.unreadable.append((str(Path(exc.filename or p)), f"Cannot list this folder: {exc.strerror or exc}"))
 
         for root, dirs, names in os.walk(p, onerror=unreadable):
             dirs[:] = sorted(d for d in dirs if d not in DEFAULT_EXCLUDE

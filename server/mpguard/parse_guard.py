@@ -16,6 +16,7 @@ nests under 100 levels).
 from __future__ import annotations
 
 import io
+import os
 import re
 import tokenize
 from typing import Iterator, Optional
@@ -23,8 +24,9 @@ from typing import Iterator, Optional
 from mpguard.findings import Finding, Range, Severity
 
 # A quarter of the smallest nesting that crashed (4,000-5,000 `+` terms on an 8 MB stack); threads
-# and Windows' main thread get less stack, and CPython itself refuses ~3,000 levels.
-MAX_NESTING = 1000
+# and Windows' main thread get less stack, and CPython itself refuses ~3,000 levels. The variable
+# exists for the tests that prove a crashing worker takes only its own file down.
+MAX_NESTING = int(os.environ.get("MPGUARD_MAX_NESTING", "1000"))
 
 # Operators that nest an operand one level deeper in libcst's tree (comparisons are one flat node;
 # `=` and `,` do not nest).
