@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from mpguard.catalogue import CATALOGUE
+from mpguard.mp000 import DOCUMENTATION as MP000_DOCUMENTATION, SUMMARY as MP000_SUMMARY
 from mpguard.rules import all_rules
 
 
@@ -27,7 +28,7 @@ def render_index() -> str:
         rule = rules.get(code)
         if rule is None:
             if code == "MP000":
-                lines.append(f"| {code} | {name} | {severity.value} | — | the file does not parse (or is too deeply nested to analyse) |")
+                lines.append(f"| [{code}](rules/{code}.md) | {name} | {severity.value} | — | {MP000_SUMMARY} |")
             else:
                 lines.append(f"| {code} | {name} | {severity.value} | — | *not implemented yet* |")
             continue
@@ -46,6 +47,9 @@ def write(docs: Path) -> list[Path]:
         path = docs / "rules" / f"{code}.md"
         path.write_text(rule.documentation())
         out.append(path)
+    mp000 = docs / "rules" / "MP000.md"  # not a rule, but `mpguard rule MP000` documents it
+    mp000.write_text(MP000_DOCUMENTATION)
+    out.append(mp000)
     return out
 
 

@@ -73,7 +73,8 @@ def check_summary(findings: list[dict], files: int, internal: bool) -> str:
     if safeties["safe"]:
         fixable.append(f"[*] {safeties['safe']} fixable with `mpguard fix`")
     if safeties["unsafe"]:
-        fixable.append(f"[~] {safeties['unsafe']} more with `mpguard fix --unsafe-fixes`")
+        more = " more" if safeties["safe"] else ""
+        fixable.append(f"[~] {safeties['unsafe']}{more} with `mpguard fix --unsafe-fixes`")
     if fixable:
         line += f" ({', '.join(fixable)})"
     if internal:
@@ -87,5 +88,5 @@ def fix_summary(changed: int, remaining: list[dict], unsafe_applied: bool, dry_r
     line = f"{'Would fix' if dry_run else 'Fixed'} {_plural(changed, 'file')}; {_plural(len(remaining), 'problem')} left"
     more = sum(1 for f in remaining if fix_safety(f) == "unsafe")
     if more and not unsafe_applied:
-        line += f" ({more} more fixable with `--unsafe-fixes`)"
+        line += f" ({more} fixable with `--unsafe-fixes`)"
     return line + "."
