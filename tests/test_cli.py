@@ -279,3 +279,15 @@ def test_rule_mp000_has_documentation(project: Path):
     assert run("rule", "syntax-error").stdout == DOCUMENTATION + "\n"
     page = Path(__file__).resolve().parents[1] / "docs" / "rules" / "MP000.md"
     assert page.read_text() == DOCUMENTATION
+
+
+def test_output_file_receives_the_report(project: Path):
+    proc = run("check", "--no-cache", "--format", "sarif", "--output-file", "out.sarif", "pkg", cwd=project)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    doc = json.loads((project / "out.sarif").read_text())
+    assert [r["ruleId"] for r in doc["runs"][0]["results"]] == ["MP101"]
+    assert doc["runs"][0]["invocations"] == [{"executionSuccessful": True}]
+    _validate_sarif(doc)
+    bad = run("check", "--output-file", str(project / "no" / "such" / "dir.txt"), "pkg", cwd=project)
+    assert (bad.returncode, bad.stderr) == (
+        2, f"mpguard: error: cannot write {project / 'no' / 'such' / 'dir.txt'}: No such file or directory\n")

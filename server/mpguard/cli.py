@@ -561,6 +561,18 @@ def cmd_check(ns: argparse.Namespace) -> int:
 
 
 def _report_check(ns: argparse.Namespace, reports: list[FileReport], files: int, usage_error: bool) -> int:
+    if not ns.output_file:
+        return _print_check(ns, reports, files, usage_error)
+    import contextlib
+
+    try:
+        with open(ns.output_file, "w", encoding="utf-8") as out, contextlib.redirect_stdout(out):
+            return _print_check(ns, reports, files, usage_error)
+    except OSError as exc:
+        raise UsageError(f"cannot write {ns.output_file}: {exc.strerror or exc}") from None
+
+
+def _print_check(ns: argparse.Namespace, reports: list[FileReport], files: int, usage_error: bool) -> int:
     from mpguard.mp000 import internal_error_finding
     from mpguard.output import check_summary, format_json, format_statistics
 
@@ -740,6 +752,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     check.add_argument("--quiet", "-q", action="store_true")
     check.add_argument("--statistics", action="store_true", help="count the findings per code instead of listing them")
+    check.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--no-cache", action="store_true",
                        help="neither read nor write the result cache (~/.cache/mpguard, $MPGUARD_CACHE_DIR)")
     fix = sub.add_parser("fix", help="apply fixes in place (safe fixes unless --unsafe-fixes)")
