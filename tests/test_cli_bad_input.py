@@ -160,14 +160,25 @@ def test_unreadable_directory_is_reported(tmp_path: Path, monkeypatch, capsys):
         ("locked", "MP000", "Cannot list this folder: Permission denied")]
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads every file")
-def test_file_without_read_permission_is_reported(tmp_path: Path):
-    secret = tmp_path / "secret.py"
-    secret.write_text(BROKEN)
-    secret.chmod(0)
-    findings, _, _ = _every_format(tmp_path, ".")
-    assert [(f["path"], f["message"]) for f in findings] == [
-        ("secret.py", "Cannot read this file: Permission denied")]
+def test_file_without_read_permission_is_reported(tmp_path: Path, monkeypatch, capsys):
+    """Opening the file is refused, as for a file without read permission (which root, running
+    the tests here, could still read): the file is an MP000 finding."""
+    from mpguard.cli import main
+
+    (tmp_path / "secret.py").write_text(BROKEN)
+    real_open = os.open
+
+    def refusing_open(path, flags, *args, **kwargs):
+        if os.fspath(path).endswith("secret.py"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "--format", "json", "."]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert [(f["path"], f["code"], f["name"], f["message"]) for f in findings] == [
+        ("secret.py", "MP000", "unreadable-file", "Cannot read this file: Permission denied")]
 
 
 # ---- input that used to kill the process ------------------------------------------------------
@@ -213,3 +224,33 @@ def test_control_characters_in_file_names_stay_inside_their_field(tmp_path: Path
     sarif = json.loads(run("check", "--format", "sarif", ".", cwd=tmp_path).stdout)
     (result,) = sarif["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bad%0Aname%1B%5B31m.py"
+
+
+def test_the_nesting_guard_protects_the_engine_in_a_thread_as_the_server_runs_it():
+    """The language server analyses on a thread (less stack than a main thread on some systems)
+    through the same analyze(): the guard answers before libcst recurses."""
+    import threading
+
+    from mpguard.config import Config
+    from mpguard.engine import analyze
+
+    results = []
+    text = "import multiprocessing\nx = " + "- " * 10_000 + "x\n"
+    thread = threading.Thread(target=lambda: results.append(analyze(text, "deep.py", Config())))
+    thread.start()
+    thread.join(60)
+    (finding,) = results[0].findings
+    assert (finding.code, finding.name, finding.message, finding.range.start.line) == (
+        "MP000", "too-deeply-nested", TOO_DEEP, 2)
+
+
+def test_the_nesting_guard_passes_real_code():
+    import sysconfig
+
+    from mpguard.parse_guard import too_deeply_nested
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = [*sorted((stdlib / "multiprocessing").glob("*.py")), stdlib / "test" / "_test_multiprocessing.py",
+             stdlib / "test" / "test_grammar.py", stdlib / "pydoc_data" / "topics.py"]
+    assert [f.name for f in files if too_deeply_nested(f.read_text(encoding="utf-8"))] == []
+    assert too_deeply_nested("x = [" + ", ".join(["-1"] * 5000) + "]\n") is None  # long, but flat
