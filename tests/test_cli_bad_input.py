@@ -254,3 +254,14 @@ def test_the_nesting_guard_passes_real_code():
              stdlib / "test" / "test_grammar.py", stdlib / "pydoc_data" / "topics.py"]
     assert [f.name for f in files if too_deeply_nested(f.read_text(encoding="utf-8"))] == []
     assert too_deeply_nested("x = [" + ", ".join(["-1"] * 5000) + "]\n") is None  # long, but flat
+
+
+def test_unparsable_nested_pyproject_also_exits_2(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text("[tool.mpguard]\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "pyproject.toml").write_text("[tool.mpguard\n")
+    (tmp_path / "sub" / "broken.py").write_text(BROKEN)
+    proc = run("check", ".", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (f"mpguard: error: cannot parse {tmp_path / 'sub' / 'pyproject.toml'}: "
+                           "Expected ']' at the end of a table declaration (at line 1, column 14)\n")

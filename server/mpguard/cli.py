@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from mpguard import __version__
-from mpguard.config import DEFAULT_EXCLUDE, Config, config_for
+from mpguard.config import DEFAULT_EXCLUDE, Config, config_for, load_pyproject
 from mpguard.output import fix_safety
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -68,12 +68,13 @@ def discover(paths: Iterable[str], force_exclude: bool = False) -> Discovery:
         for root, dirs, names in os.walk(p, onerror=unreadable):
             dirs[:] = sorted(d for d in dirs if d not in DEFAULT_EXCLUDE
                              and not cfg.is_excluded(os.path.join(root, d), use_patterns))
+            if "pyproject.toml" in names:  # a nested project: its configuration must parse too
+                found.note_config(load_pyproject(Path(root, "pyproject.toml").resolve()))
             for name in sorted(names):
                 if name.endswith(SOURCE_SUFFIXES):
                     full = os.path.join(root, name)
                     if not cfg.is_excluded(full, use_patterns):
                         found.files.append(Path(full))
-                        found.note_config(config_for(full))
     return found
 
 
