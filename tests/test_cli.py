@@ -243,7 +243,7 @@ def test_check_stdin_uses_the_stdin_filename(project: Path):
     plain = run_stdin("check", "-", text=BROKEN, cwd=project / "pkg")
     assert plain.returncode == 0  # config found from the current directory too
     (project / "pyproject.toml").unlink()
-    named = run_stdin("check", "-", "--stdin-filename", "pkg/new.py", text=BROKEN, cwd=project)
+    named = run_stdin("check", "--stdin-filename", "pkg/new.py", text=BROKEN, cwd=project)  # no path: stdin
     assert named.returncode == 1 and named.stdout.startswith("pkg/new.py:6:6: MP101 [*] error")
 
 

@@ -40,7 +40,7 @@ def only_finding(proc: subprocess.CompletedProcess) -> dict:
     (["fix", "--select", "MP9999", "."],
      "mpguard: error: invalid value 'MP9999' for --select: not a rule code, prefix or name (`mpguard rules` lists them)"),
     (["check", "-", "a.py"], "mpguard: error: `-` (standard input) cannot be combined with other paths"),
-    (["check", "--stdin-filename", "a.py", "."], "mpguard: error: --stdin-filename needs `-` as the path"),
+    (["check", "--stdin-filename", "a.py", "."], "mpguard: error: --stdin-filename names standard input: give `-` or no path"),
     (["check", "--statistics", "--format", "sarif", "."], "mpguard: error: --statistics prints text or JSON, not SARIF"),
     (["rule", "MP999"], "mpguard: unknown rule 'MP999'; `mpguard rules` lists them"),
 ])

@@ -548,13 +548,15 @@ def cmd_check(ns: argparse.Namespace) -> int:
     overrides = _overrides(ns)
     if ns.statistics and ns.format == "sarif":
         raise UsageError("--statistics prints text or JSON, not SARIF")
+    if ns.stdin_filename and not ns.paths:
+        ns.paths = ["-"]  # as Ruff: a stdin file name alone means "read standard input"
     if "-" in ns.paths:
         if ns.paths != ["-"]:
             raise UsageError("`-` (standard input) cannot be combined with other paths")
         reports = check_stdin(ns, overrides)
         return _report_check(ns, reports, len(reports), usage_error=False)
     if ns.stdin_filename:
-        raise UsageError("--stdin-filename needs `-` as the path")
+        raise UsageError("--stdin-filename names standard input: give `-` or no path")
     found = _discover(ns)
     reports = check_files(found.files, overrides, ns.jobs, use_cache=not ns.no_cache)
     reports += _unreadable_reports(found)
@@ -648,12 +650,14 @@ def fix_stdin(ns: argparse.Namespace, overrides: dict) -> int:
 
 def cmd_fix(ns: argparse.Namespace) -> int:
     overrides = _overrides(ns)
+    if ns.stdin_filename and not ns.paths:
+        ns.paths = ["-"]  # as Ruff: a stdin file name alone means "read standard input"
     if "-" in ns.paths:
         if ns.paths != ["-"]:
             raise UsageError("`-` (standard input) cannot be combined with other paths")
         return fix_stdin(ns, overrides)
     if ns.stdin_filename:
-        raise UsageError("--stdin-filename needs `-` as the path")
+        raise UsageError("--stdin-filename names standard input: give `-` or no path")
     found = _discover(ns)
     files = found.files
     try:
