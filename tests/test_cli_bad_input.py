@@ -34,11 +34,11 @@ def only_finding(proc: subprocess.CompletedProcess) -> dict:
 
 @pytest.mark.parametrize("args, message", [
     (["check", "--select", "NOPE", "."],
-     "mpguard: error: invalid value 'NOPE' for --select: not a rule code, prefix or name (`mpguard rules` lists them)"),
+     "mpguard: error: unknown rule code 'NOPE' in --select (`mpguard rules` lists the codes)"),
     (["check", "--ignore", "MP1,XX9", "."],
-     "mpguard: error: invalid value 'XX9' for --ignore: not a rule code, prefix or name (`mpguard rules` lists them)"),
+     "mpguard: error: unknown rule code 'XX9' in --ignore (`mpguard rules` lists the codes)"),
     (["fix", "--select", "MP9999", "."],
-     "mpguard: error: invalid value 'MP9999' for --select: not a rule code, prefix or name (`mpguard rules` lists them)"),
+     "mpguard: error: unknown rule code 'MP9999' in --select (`mpguard rules` lists the codes)"),
     (["check", "-", "a.py"], "mpguard: error: `-` (standard input) cannot be combined with other paths"),
     (["check", "--stdin-filename", "a.py", "."], "mpguard: error: --stdin-filename names standard input: give `-` or no path"),
     (["check", "--statistics", "--format", "sarif", "."], "mpguard: error: --statistics prints text or JSON, not SARIF"),

@@ -446,8 +446,7 @@ def _codes_of(values: Optional[list[str]], flag: str) -> list[str]:
     codes = [c.strip() for part in values or () for c in part.split(",") if c.strip()]
     for code in codes:
         if expand_selector(code) is None:
-            raise UsageError(f"invalid value {code!r} for {flag}: not a rule code, prefix or name "
-                             "(`mpguard rules` lists them)")
+            raise UsageError(f"unknown rule code {code!r} in {flag} (`mpguard rules` lists the codes)")
     return codes
 
 
