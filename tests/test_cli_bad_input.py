@@ -221,6 +221,11 @@ def test_control_characters_in_file_names_stay_inside_their_field(tmp_path: Path
     (tmp_path / name).write_text(BROKEN)
     as_json = run("check", "--format", "json", ".", cwd=tmp_path)
     assert only_finding(as_json)["path"] == name
+    text = run("check", ".", cwd=tmp_path)
+    assert text.stdout.splitlines()[0].startswith("bad\\nname\\x1b[31m.py:3:6: MP101 [*] error ")
+    assert len(text.stdout.splitlines()) == 2  # the finding and the summary: nothing split, no escape code
+    missing = run("check", "no\nsuch.py", cwd=tmp_path)
+    assert missing.stderr == "mpguard: error: no\\nsuch.py: no such file or directory\n"
     sarif = json.loads(run("check", "--format", "sarif", ".", cwd=tmp_path).stdout)
     (result,) = sarif["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bad%0Aname%1B%5B31m.py"

@@ -21,7 +21,7 @@ from typing import Iterable, Optional
 
 from mpguard import __version__
 from mpguard.config import DEFAULT_EXCLUDE, Config, config_for, load_pyproject
-from mpguard.output import fix_safety
+from mpguard.output import fix_safety, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SOURCE_SUFFIXES = (".py", ".pyw", ".pyi", ".ipynb")
@@ -477,7 +477,7 @@ def _discover(ns: argparse.Namespace) -> Discovery:
     if found.config_errors:
         raise UsageError("; ".join(f"cannot parse {e}" for e in found.config_errors))
     for raw in found.missing:  # reported now, exit 2 after the other paths are checked
-        print(f"mpguard: error: {raw}: no such file or directory", file=sys.stderr)
+        print(f"mpguard: error: {printable(raw)}: no such file or directory", file=sys.stderr)
     if not found.files and not found.unreadable and not found.missing:
         print("mpguard: warning: no Python files found under the given paths", file=sys.stderr)
     return found
@@ -576,7 +576,7 @@ def _report_check(ns: argparse.Namespace, reports: list[FileReport], files: int,
 
 def _print_check(ns: argparse.Namespace, reports: list[FileReport], files: int, usage_error: bool) -> int:
     from mpguard.mp000 import internal_error_finding
-    from mpguard.output import check_summary, format_json, format_statistics
+    from mpguard.output import check_summary, format_json, format_statistics, printable_findings
 
     _print_warnings(reports)
     findings: list[dict] = []
@@ -587,7 +587,7 @@ def _print_check(ns: argparse.Namespace, reports: list[FileReport], files: int, 
             internal = True
             findings.append(internal_error_finding(r.error.removeprefix(f"{r.path}: ")).to_json(r.path))
             if ns.format != "text":
-                print(f"mpguard: error: {r.error}", file=sys.stderr)
+                print(f"mpguard: error: {printable(r.error)}", file=sys.stderr)
     if ns.statistics:
         if findings:
             print(format_statistics(findings, as_json=ns.format == "json"))
@@ -598,7 +598,7 @@ def _print_check(ns: argparse.Namespace, reports: list[FileReport], files: int, 
     elif ns.format == "sarif":
         print(format_sarif(findings, Path.cwd(), successful=not internal))
     elif findings:
-        print(format_text(findings, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        print(format_text(printable_findings(findings), color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
     if not ns.quiet and not ns.statistics and ns.format == "text":
         print(check_summary(findings, files, internal))
     if usage_error or internal:
@@ -790,7 +790,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if ns.command == "rule":
             return cmd_rule(ns)
     except UsageError as exc:
-        print(f"mpguard: error: {exc}", file=sys.stderr)
+        print(f"mpguard: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_ERROR
