@@ -19,7 +19,6 @@ from mpguard.engine import Analysis, mentions_process_api, syntax_error_finding
 from mpguard.findings import Finding, Range, Severity
 from mpguard.incremental import Layout, layout_of, reparse
 from mpguard.model import ModuleModel
-from mpguard.parse_guard import too_deeply_nested
 from mpguard.rules import RuleContext, all_rules
 from mpguard.suppression import apply_suppressions, parse_suppressions, unused_suppression_problems
 
@@ -92,6 +91,8 @@ def parse(text: str, previous: Optional[ModuleModel] = None
           ) -> tuple[Optional[cst.Module], Optional[Finding], Optional[Layout]]:
     """The module for `text` (re-parsing only the edited top-level statements when `previous`,
     the model of an earlier version, allows), or the syntax error."""
+    from mpguard.parse_guard import too_deeply_nested
+
     if (too_deep := too_deeply_nested(text)) is not None:  # libcst would overflow the C stack
         return None, too_deep, None
     if text.count("(") + text.count("[") + text.count("{") > _SAFE_DEPTH and _bracket_depth(text) > _SAFE_DEPTH:

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from mpguard import __version__
-from mpguard.config import DEFAULT_EXCLUDE, Config, config_for, load_pyproject
 from mpguard.output import fix_safety, printable
+from mpguard.config import DEFAULT_EXCLUDE, Config, config_for
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SOURCE_SUFFIXES = (".py", ".pyw", ".pyi", ".ipynb")
@@ -69,6 +69,8 @@ def discover(paths: Iterable[str], force_exclude: bool = False) -> Discovery:
             dirs[:] = sorted(d for d in dirs if d not in DEFAULT_EXCLUDE
                              and not cfg.is_excluded(os.path.join(root, d), use_patterns))
             if "pyproject.toml" in names:  # a nested project: its configuration must parse too
+                from mpguard.config import load_pyproject
+
                 found.note_config(load_pyproject(Path(root, "pyproject.toml").resolve()))
             for name in sorted(names):
                 if name.endswith(SOURCE_SUFFIXES):

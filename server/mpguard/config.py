@@ -236,8 +236,8 @@ def load_pyproject(pyproject: Path) -> Config:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        cfg = replace(base, warnings=(f"mpguard: could not read {pyproject}: {exc}; using defaults",),
-                      unparsable=f"{pyproject}: {exc}")  # the CLI stops (exit 2), the server warns
+        base = replace(base, unparsable=f"{pyproject}: {exc}")  # the CLI stops (exit 2), the server warns
+        cfg = replace(base, warnings=(f"mpguard: could not read {pyproject}: {exc}; using defaults",))
     else:
         table = data.get("tool", {}).get("mpguard", {})
         if not isinstance(table, dict):

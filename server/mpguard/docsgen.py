@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from mpguard.catalogue import CATALOGUE
-from mpguard.mp000 import DOCUMENTATION as MP000_DOCUMENTATION, SUMMARY as MP000_SUMMARY
 from mpguard.rules import all_rules
 
 
@@ -28,7 +27,9 @@ def render_index() -> str:
         rule = rules.get(code)
         if rule is None:
             if code == "MP000":
-                lines.append(f"| [{code}](rules/{code}.md) | {name} | {severity.value} | — | {MP000_SUMMARY} |")
+                from mpguard import mp000
+
+                lines.append(f"| [{code}](rules/{code}.md) | {name} | {severity.value} | — | {mp000.SUMMARY} |")
             else:
                 lines.append(f"| {code} | {name} | {severity.value} | — | *not implemented yet* |")
             continue
@@ -47,9 +48,11 @@ def write(docs: Path) -> list[Path]:
         path = docs / "rules" / f"{code}.md"
         path.write_text(rule.documentation())
         out.append(path)
-    mp000 = docs / "rules" / "MP000.md"  # not a rule, but `mpguard rule MP000` documents it
-    mp000.write_text(MP000_DOCUMENTATION)
-    out.append(mp000)
+    from mpguard import mp000
+
+    page = docs / "rules" / "MP000.md"  # not a rule, but `mpguard rule MP000` documents it
+    page.write_text(mp000.DOCUMENTATION)
+    out.append(page)
     return out
 
 
