@@ -198,6 +198,16 @@ def test_deep_nesting_is_mp000_not_a_signal(tmp_path: Path, statement: str):
     assert (f["code"], f["name"], f["message"]) == ("MP000", "too-deeply-nested", TOO_DEEP)
 
 
+def test_long_elif_chain_is_mp000_not_a_signal(tmp_path: Path):
+    branches = "".join(f"elif x == {i}:\n    y = {i}\n" for i in range(20_000))
+    (tmp_path / "chain.py").write_text("import multiprocessing\nif x:\n    pass\n" + branches)
+    proc = run("check", "--format", "json", "chain.py", cwd=tmp_path)
+    assert proc.returncode == 1, (proc.returncode, proc.stderr[-500:])
+    f = only_finding(proc)
+    assert (f["code"], f["name"], f["range"]["start"]["line"]) == ("MP000", "too-deeply-nested", 4 + 2 * 3000)  # the 3,001st
+    assert f["message"] == "`if` with more than 3,000 `elif` branches: mpguard cannot check this file"
+
+
 def test_a_worker_that_dies_takes_only_its_own_file_down(tmp_path: Path):
     """With the nesting guard lifted, libcst really overflows the stack of the worker parsing
     `crash.py`; the run still reports the other file and names the one it lost."""

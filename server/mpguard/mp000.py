@@ -17,7 +17,7 @@ at the place that stopped it, with one of these names:
 | name | what happened | what to do |
 |---|---|---|
 | `syntax-error` | the file does not parse (libcst's message and position) | fix the syntax; in the editor the last findings stay until it parses again |
-| `too-deeply-nested` | a statement nests more than 1,000 levels deep (`- - - … x`, a chain of thousands of `+`); parsing it would overflow the parser's stack | split the expression, or exclude the generated file |
+| `too-deeply-nested` | a statement nests more than 1,000 levels deep (`- - - … x`, a chain of thousands of `+`), or an `if` has more than 3,000 `elif` branches; parsing it would overflow the parser's stack | split the expression, or exclude the generated file |
 | `unreadable-file` | the file cannot be read or decoded: permission denied, bytes that are not valid in its encoding, not a regular file (a FIFO, a device, a symlink to one), or over the 5 MB size limit; also a folder that cannot be listed | fix the permissions, declare the encoding (`# -*- coding: latin-1 -*-`), or exclude the path |
 | `internal-error` | mpguard failed on this file (an exception, or its worker process died) | please report it with the file |
 
