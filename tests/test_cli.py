@@ -60,7 +60,7 @@ def test_json_shape(project: Path):
     assert f["path"].endswith("broken.py")
     assert f["name"] == "unguarded-process-start"
     assert f["severity"] in ("error", "warning", "info", "hint")
-    assert f["range"] == {"start": {"line": 6, "column": 5}, "end": {"line": 6, "column": 12}}
+    assert f["range"] == {"start": {"line": 6, "column": 6}, "end": {"line": 6, "column": 13}}  # 1-based
     assert f["fixes"] == [{"title": 'Wrap in `if __name__ == "__main__":` guard', "safety": "safe"}]
     assert f["message"] == '`Pool(...)` starts processes at import time; move it under `if __name__ == "__main__":`'
 
@@ -177,7 +177,117 @@ def test_bad_input_gets_a_clear_answer(project: Path):
     findings = json.loads(proc.stdout)
     by_file = {Path(f["path"]).name: f for f in findings}
     assert by_file["syntax.py"]["code"] == "MP000" and by_file["syntax.py"]["range"]["start"]["line"] == 2
-    assert "latin1.py" in proc.stderr  # undecodable: named on stderr, not a crash
+    assert by_file["latin1.py"]["code"] == "MP000"  # undecodable: a finding, not a crash
+    assert by_file["latin1.py"]["message"] == (
+        "Cannot decode this file as utf-8 (byte 0xe9 at offset 28); declare its encoding")
     assert "declared.py" not in by_file  # a declared encoding is honoured
     assert by_file["nested.py"]["code"] == "MP000"
-    assert proc.returncode in (1, 2)
+    assert proc.returncode == 1
+
+
+# ---- the contract shared with Ruff: stdin, --force-exclude, --statistics, fix safety marks ----
+
+UNSAFE_ONLY = '''from concurrent.futures import ProcessPoolExecutor
+
+
+def score(row, weight):
+    return sum(row) * weight
+
+
+def main():
+    weight = 0.5
+    with ProcessPoolExecutor(max_workers=2) as ex:
+        return list(ex.map(lambda r: score(r, weight), [[1, 2]]))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def run_stdin(*args: str, text: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mpguard", *args], capture_output=True, text=True,
+                          cwd=cwd, input=text, timeout=120)
+
+
+def test_check_marks_unsafe_fixes_and_fix_counts_them(project: Path):
+    (project / "pkg" / "score.py").write_text(UNSAFE_ONLY)
+    proc = run("check", "--no-cache", "pkg", cwd=project)
+    lines = proc.stdout.splitlines()
+    assert [line.split(": ")[1].split(" error")[0] for line in lines[:-1]] == ["MP101 [*]", "MP201 [~]"]
+    assert lines[-1] == ("Found 2 problems in 4 files ([*] 1 fixable with `mpguard fix`, "
+                         "[~] 1 more with `mpguard fix --unsafe-fixes`).")
+    fix = run("fix", "pkg", cwd=project)
+    assert fix.returncode == 1
+    assert fix.stderr.splitlines()[-1] == "Fixed 1 file; 1 problem left (1 fixable with `--unsafe-fixes`)."
+    unsafe = run("fix", "--unsafe-fixes", "pkg", cwd=project)
+    assert (unsafe.returncode, unsafe.stderr.splitlines()[-1]) == (0, "Fixed 1 file; 0 problems left.")
+
+
+def test_statistics(project: Path):
+    (project / "pkg" / "score.py").write_text(UNSAFE_ONLY)
+    (project / "pkg" / "broken2.py").write_text(BROKEN)
+    proc = run("check", "--no-cache", "--statistics", "pkg", cwd=project)
+    assert (proc.returncode, proc.stdout) == (1, "2\tMP101\t[*] unguarded-process-start\n"
+                                                 "1\tMP201\t[~] lambda-to-process\n")
+    as_json = run("check", "--no-cache", "--statistics", "--format", "json", "pkg", cwd=project)
+    assert json.loads(as_json.stdout) == [
+        {"code": "MP101", "name": "unguarded-process-start", "count": 2, "fix": "safe"},
+        {"code": "MP201", "name": "lambda-to-process", "count": 1, "fix": "unsafe"}]
+
+
+def test_check_stdin_uses_the_stdin_filename(project: Path):
+    (project / "pyproject.toml").write_text('[tool.mpguard]\nignore = ["MP101"]\n')
+    proc = run_stdin("check", "--format", "json", "-", "--stdin-filename", "pkg/new.py", text=BROKEN, cwd=project)
+    assert (proc.returncode, json.loads(proc.stdout)) == (0, [])  # the project's config applies
+    plain = run_stdin("check", "-", text=BROKEN, cwd=project / "pkg")
+    assert plain.returncode == 0  # config found from the current directory too
+    (project / "pyproject.toml").unlink()
+    named = run_stdin("check", "--stdin-filename", "pkg/new.py", text=BROKEN, cwd=project)  # no path: stdin
+    assert named.returncode == 1 and named.stdout.startswith("pkg/new.py:6:6: MP101 [*] error")
+
+
+def test_fix_stdin_writes_the_fixed_text_to_stdout(project: Path):
+    proc = run_stdin("fix", "-", "--stdin-filename", "x.py", text=BROKEN, cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert 'if __name__ == "__main__":\n    with Pool(2) as pool:' in proc.stdout
+    assert proc.stderr == "Fixed 1 file; 0 problems left.\n"
+    left = run_stdin("fix", "-", text=UNSAFE_ONLY, cwd=project)
+    assert (left.returncode, left.stdout) == (1, UNSAFE_ONLY)
+    assert left.stderr.splitlines()[-1] == "Fixed 0 files; 1 problem left (1 fixable with `--unsafe-fixes`)."
+    diff = run_stdin("fix", "--diff", "-", text=BROKEN, cwd=project)
+    assert diff.returncode == 1 and diff.stdout.startswith("--- a/-\n+++ b/-\n")
+
+
+def test_force_exclude_applies_exclude_to_named_paths(project: Path):
+    (project / "pyproject.toml").write_text('[tool.mpguard]\nexclude = ["pkg/broken.py"]\n')
+    named = str(project / "pkg" / "broken.py")
+    assert run("check", named).returncode == 1  # named explicitly: checked (as Ruff)
+    proc = run("check", "--force-exclude", named)
+    assert (proc.returncode, proc.stderr) == (0, "mpguard: warning: no Python files found under the given paths\n")
+    stdin = run_stdin("check", "--force-exclude", "-", "--stdin-filename", named, text=BROKEN, cwd=project)
+    assert (stdin.returncode, stdin.stdout) == (0, "All checks passed (0 files).\n")
+    echoed = run_stdin("fix", "--force-exclude", "-", "--stdin-filename", named, text=BROKEN, cwd=project)
+    assert (echoed.returncode, echoed.stdout) == (0, BROKEN)
+
+
+def test_rule_mp000_has_documentation(project: Path):
+    from mpguard.mp000 import DOCUMENTATION
+
+    proc = run("rule", "MP000")
+    assert (proc.returncode, proc.stdout) == (0, DOCUMENTATION + "\n")
+    assert run("rule", "syntax-error").stdout == DOCUMENTATION + "\n"
+    page = Path(__file__).resolve().parents[1] / "docs" / "rules" / "MP000.md"
+    assert page.read_text() == DOCUMENTATION
+
+
+def test_output_file_receives_the_report(project: Path):
+    proc = run("check", "--no-cache", "--format", "sarif", "--output-file", "out.sarif", "pkg", cwd=project)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    doc = json.loads((project / "out.sarif").read_text())
+    assert [r["ruleId"] for r in doc["runs"][0]["results"]] == ["MP101"]
+    assert doc["runs"][0]["invocations"] == [{"executionSuccessful": True}]
+    _validate_sarif(doc)
+    bad = run("check", "--output-file", str(project / "no" / "such" / "dir.txt"), "pkg", cwd=project)
+    assert (bad.returncode, bad.stderr) == (
+        2, f"mpguard: error: cannot write {project / 'no' / 'such' / 'dir.txt'}: No such file or directory\n")

@@ -91,6 +91,10 @@ def parse(text: str, previous: Optional[ModuleModel] = None
           ) -> tuple[Optional[cst.Module], Optional[Finding], Optional[Layout]]:
     """The module for `text` (re-parsing only the edited top-level statements when `previous`,
     the model of an earlier version, allows), or the syntax error."""
+    from mpguard.parse_guard import too_deeply_nested
+
+    if (too_deep := too_deeply_nested(text)) is not None:  # libcst would overflow the C stack
+        return None, too_deep, None
     if text.count("(") + text.count("[") + text.count("{") > _SAFE_DEPTH and _bracket_depth(text) > _SAFE_DEPTH:
         try:
             ast.parse(text)

@@ -1,6 +1,9 @@
 """`mpguard` command line: check, fix, rules, rule, server.
 
-Exit codes: 0 no findings, 1 findings, 2 usage or internal error.
+Exit codes, as Ruff's: 0 no findings, 1 findings (files that cannot be read or parsed are MP000
+findings), 2 usage or internal error: an unknown rule code in `--select`/`--ignore`, a path that
+does not exist (the other paths are still checked and reported first), a `pyproject.toml` that does
+not parse (nothing is checked), an internal error or a worker process that died on a file.
 """
 
 from __future__ import annotations
@@ -9,12 +12,15 @@ import argparse
 import difflib
 import json
 import os
+import signal
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
 from mpguard import __version__
+from mpguard.output import fix_safety, printable
 from mpguard.config import DEFAULT_EXCLUDE, Config, config_for
 from mpguard.terminal import escape_for_terminal
 
@@ -24,31 +30,55 @@ SOURCE_SUFFIXES = (".py", ".pyw", ".pyi", ".ipynb")
 
 # ---- file discovery ------------------------------------------------------------------------
 
-def discover(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
-    """Files to check (directories recursively, honouring each file's `exclude`) and errors."""
-    files: list[Path] = []
-    errors: list[str] = []
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # named paths that do not exist: exit 2
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (folder, why): MP000
+    config_errors: list[str] = field(default_factory=list)  # pyproject.toml syntax errors: exit 2
+
+    def note_config(self, cfg: Config) -> None:
+        if cfg.unparsable and cfg.unparsable not in self.config_errors:
+            self.config_errors.append(cfg.unparsable)
+
+
+def discover(paths: Iterable[str], force_exclude: bool = False) -> Discovery:
+    """Files to check: directories recursively, honouring each file's `exclude`; a path named
+    explicitly is checked even when `exclude` matches it, unless `force_exclude` (as in Ruff:
+    pre-commit and editors name every file explicitly)."""
+    found = Discovery()
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
-            errors.append(f"mpguard: {raw}: no such file or directory")
-            continue
-        if p.is_file():
-            files.append(p)  # an explicitly named file is always checked
+        if not os.path.lexists(p):
+            found.missing.append(raw)
             continue
         cfg = config_for(p)
+        found.note_config(cfg)
+        if force_exclude and cfg.is_excluded(str(p)):
+            continue
+        if not p.is_dir():
+            found.files.append(p)  # even a FIFO or a dangling link: reading it reports why
+            continue
         # A folder named on the command line is checked even when `exclude` matches it (as with
         # a file named explicitly); only the built-in excludes (.git, venvs...) still apply.
         use_patterns = not cfg.is_excluded(str(p))
-        for root, dirs, names in os.walk(p):
+
+        def unreadable(exc: OSError) -> None:
+            found.unreadable.append((str(Path(exc.filename or p)), f"Cannot list this folder: {exc.strerror or exc}"))
+
+        for root, dirs, names in os.walk(p, onerror=unreadable):
             dirs[:] = sorted(d for d in dirs if d not in DEFAULT_EXCLUDE
                              and not cfg.is_excluded(os.path.join(root, d), use_patterns))
+            if "pyproject.toml" in names:  # a nested project: its configuration must parse too
+                from mpguard.config import load_pyproject
+
+                found.note_config(load_pyproject(Path(root, "pyproject.toml").resolve()))
             for name in sorted(names):
-                if name.endswith(SOURCE_SUFFIXES[:2]) or name.endswith(".ipynb"):
+                if name.endswith(SOURCE_SUFFIXES):
                     full = os.path.join(root, name)
                     if not cfg.is_excluded(full, use_patterns):
-                        files.append(Path(full))
-    return files, errors
+                        found.files.append(Path(full))
+    return found
 
 
 # ---- per-file work (runs in worker processes: module-level, picklable in and out) -----------
@@ -78,7 +108,8 @@ def _config(path: Path, overrides: dict) -> Config:
 
 
 def _read(path: Path, report: FileReport, notebooks: bool):
-    """(text, notebook or None), or None with `report.error` set when the file cannot be read."""
+    """(text, notebook or None), or None with an MP000 finding in `report` when the file cannot
+    be read or decoded."""
     try:
         if path.suffix == ".ipynb":
             if not notebooks:
@@ -89,8 +120,26 @@ def _read(path: Path, report: FileReport, notebooks: bool):
             return notebook.text, notebook
         return read_source(path), None
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
-        report.error = f"{report.path}: cannot read: {exc}"
+        from mpguard.mp000 import unreadable_finding
+
+        report.findings = [unreadable_finding(read_error_message(exc)).to_json(report.path)]
         return None
+
+
+def read_error_message(exc: Exception) -> str:
+    """One sentence for the user on why a file could not be read."""
+    from mpguard.sources import UnreadableSource
+
+    if isinstance(exc, UnreadableSource):
+        return str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return (f"Cannot decode this file as {exc.encoding} (byte 0x{exc.object[exc.start]:02x} at "
+                f"offset {exc.start}); declare its encoding")
+    if isinstance(exc, OSError):
+        return f"Cannot read this file: {exc.strerror or exc}"
+    if isinstance(exc, SyntaxError):  # tokenize.detect_encoding: a bad coding cookie
+        return f"Cannot decode this file: {exc.msg}"[:100]
+    return f"Cannot read this notebook: {exc}"[:100]
 
 
 def check_file(args: tuple[str, dict]) -> FileReport:
@@ -180,7 +229,13 @@ def check_files(files: list[Path], overrides: dict, workers: Optional[int],
     # to analyse (~1 s of work) the parent does it alone.
     if total < 150_000:
         workers = 1
-    results = run_parallel(check_file, [(p, overrides) for _, p, _, _ in todo], workers, chunksize=1)
+    jobs = [(p, overrides) for _, p, _, _ in todo]
+    try:
+        results = run_parallel(check_file, jobs, workers, chunksize=1)
+    except BrokenProcessPool:
+        # A worker died (a crash in native code, the OOM killer): check each file again in a
+        # process of its own, so that only the file that kills its process is lost, and reported.
+        results = run_isolated(check_file, jobs, workers)
     for (i, _, _, key), rep in zip(todo, results):
         reports[i] = rep
         if (cache is not None and key is not None and rep.error is None
@@ -224,6 +279,44 @@ def run_parallel(func, jobs: list, workers: Optional[int], chunksize: Optional[i
     return out
 
 
+def run_isolated(func, jobs: list, workers: Optional[int]) -> list[FileReport]:
+    """`func` over `jobs`, each job in a spawned process of its own (`workers` at a time); a job
+    whose process dies gets a report with `error` naming how it died."""
+    import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor
+
+    ctx = multiprocessing.get_context("spawn")
+    with ThreadPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, 8))) as threads:
+        return list(threads.map(lambda job: _run_in_own_process(ctx, func, job), jobs))
+
+
+def _run_in_own_process(ctx, func, job) -> FileReport:
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_send_result, args=(func, job, sender), daemon=True)
+    process.start()
+    sender.close()  # only the child writes: EOF when it dies
+    try:
+        report = receiver.recv()
+    except (EOFError, OSError):
+        report = None
+    finally:
+        receiver.close()
+    process.join()
+    if report is None:
+        code = process.exitcode
+        try:
+            how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+        except ValueError:
+            how = f"signal {-code}"
+        report = FileReport(job[0], error=f"{job[0]}: internal error: its worker process died ({how})")
+    return report
+
+
+def _send_result(func, job, sender) -> None:
+    sender.send(func(job))
+    sender.close()
+
+
 class Progress:
     def __init__(self, total: int) -> None:
         self.total = total
@@ -257,12 +350,15 @@ def format_text(findings: list[dict], color: bool) -> str:
             loc = f"{f['path']}:cell {f['cell']}:{start['line']}:{start['column'] + 1}"
         sev = f["severity"]
         sev_txt = f"\x1b[{_COLORS[sev]}m{sev}\x1b[0m" if color else sev
-        fixable = " [*]" if any(x["safety"] == "safe" for x in f["fixes"]) else ""
+        fixable = {"safe": " [*]", "unsafe": " [~]"}.get(fix_safety(f), "")
         lines.append(f"{loc}: {f['code']}{fixable} {sev_txt} {f['name']}: {f['message']}")
     return "\n".join(lines)
 
 
-def format_sarif(findings: list[dict], root: Path) -> str:
+def format_sarif(findings: list[dict], root: Path, successful: bool = True) -> str:
+    from urllib.parse import quote
+
+    from mpguard import mp000
     from mpguard.rules import all_rules
     from mpguard.catalogue import CATALOGUE, docs_url
 
@@ -272,6 +368,13 @@ def format_sarif(findings: list[dict], root: Path) -> str:
     for code, (name, severity) in CATALOGUE.items():
         rule = implemented.get(code)
         index[code] = len(rules_meta)
+        if code == "MP000":  # not a rule: the file could not be checked (read, decoded, parsed)
+            rules_meta.append({
+                "id": code, "name": name, "shortDescription": {"text": mp000.SUMMARY},
+                "helpUri": docs_url(code), "help": {"text": mp000.DOCUMENTATION, "markdown": mp000.DOCUMENTATION},
+                "defaultConfiguration": {"level": "error"},
+            })
+            continue
         rules_meta.append({
             "id": code,
             "name": name,
@@ -284,8 +387,8 @@ def format_sarif(findings: list[dict], root: Path) -> str:
     results = []
     for f in findings:
         rng = f["range"]
-        try:
-            uri = Path(f["path"]).resolve().relative_to(root.resolve()).as_posix()
+        try:  # a URI reference: spaces, `#`, `%` and control characters in names are escaped
+            uri = quote(Path(f["path"]).resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
             uri = Path(f["path"]).resolve().as_uri()
         region = {
@@ -326,6 +429,7 @@ def format_sarif(findings: list[dict], root: Path) -> str:
                 "rules": rules_meta,
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}},
+            "invocations": [{"executionSuccessful": successful}],
             "results": results,
         }],
     }
@@ -338,12 +442,26 @@ def _sarif_level(severity: str) -> str:
 
 # ---- commands ----------------------------------------------------------------------------
 
+class UsageError(Exception):
+    """Bad command-line input: printed as `mpguard: error: <message>`, exit 2."""
+
+
+def _codes_of(values: Optional[list[str]], flag: str) -> list[str]:
+    from mpguard.catalogue import expand_selector
+
+    codes = [c.strip() for part in values or () for c in part.split(",") if c.strip()]
+    for code in codes:
+        if expand_selector(code) is None:
+            raise UsageError(f"unknown rule code {code!r} in {flag} (`mpguard rules` lists the codes)")
+    return codes
+
+
 def _overrides(ns: argparse.Namespace) -> dict:
     out: dict = {}
     if getattr(ns, "select", None):
-        out["select"] = [c for part in ns.select for c in part.split(",") if c]
+        out["select"] = _codes_of(ns.select, "--select")
     if getattr(ns, "ignore", None):
-        out["ignore"] = [c for part in ns.ignore for c in part.split(",") if c]
+        out["ignore"] = _codes_of(ns.ignore, "--ignore")
     if getattr(ns, "start_method", None):
         out["start-method"] = ns.start_method
     return out
@@ -358,58 +476,200 @@ def _print_warnings(reports: list[FileReport]) -> None:
                 print(w, file=sys.stderr)
 
 
-def _files_or_none(ns: argparse.Namespace) -> Optional[list[Path]]:
-    """The files to work on; None (after printing why) when nothing named could be found."""
-    files, errors = discover(ns.paths or ["."])
-    for e in errors:
-        print(e, file=sys.stderr)
-    return None if errors and not files else files
+def _discover(ns: argparse.Namespace) -> Discovery:
+    """The files named on the command line; UsageError when a pyproject.toml does not parse (as
+    Ruff, nothing is checked then: the configuration it holds is unknown)."""
+    found = discover(ns.paths or ["."], force_exclude=ns.force_exclude)
+    if found.config_errors:
+        raise UsageError("; ".join(f"cannot parse {e}" for e in found.config_errors))
+    for raw in found.missing:  # reported now, exit 2 after the other paths are checked
+        print(f"mpguard: error: {printable(raw)}: no such file or directory", file=sys.stderr)
+    if not found.files and not found.unreadable and not found.missing:
+        print("mpguard: warning: no Python files found under the given paths", file=sys.stderr)
+    return found
+
+
+def _unreadable_reports(found: Discovery) -> list[FileReport]:
+    from mpguard.mp000 import unreadable_finding
+
+    return [FileReport(path, findings=[unreadable_finding(why).to_json(path)]) for path, why in found.unreadable]
+
+
+def _stdin_source(ns: argparse.Namespace) -> tuple[str, Config, Optional[str], FileReport]:
+    """(name, config, text or None when undecodable, report) for `-`: the text read from stdin,
+    configured and named as `--stdin-filename` says."""
+    from mpguard.sources import MAX_SOURCE_BYTES, decode_source
+
+    name = ns.stdin_filename or "-"
+    cfg = config_for(ns.stdin_filename or Path.cwd())
+    if cfg.unparsable:
+        raise UsageError(f"cannot parse {cfg.unparsable}")
+    report = FileReport(name)
+    data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
+    try:
+        if len(data) > MAX_SOURCE_BYTES:
+            from mpguard.sources import UnreadableSource
+
+            raise UnreadableSource(f"Standard input is over the {MAX_SOURCE_BYTES / 2**20:g} MB limit; not read")
+        text, _ = decode_source(data)
+    except (OSError, UnicodeDecodeError, SyntaxError) as exc:
+        from mpguard.mp000 import unreadable_finding
+
+        report.findings = [unreadable_finding(read_error_message(exc)).to_json(name)]
+        return name, cfg, None, report
+    return name, cfg, text, report
+
+
+def _excluded_stdin(ns: argparse.Namespace) -> bool:
+    return bool(ns.force_exclude and ns.stdin_filename and config_for(ns.stdin_filename).is_excluded(ns.stdin_filename))
+
+
+def check_stdin(ns: argparse.Namespace, overrides: dict) -> list[FileReport]:
+    if _excluded_stdin(ns):
+        return []
+    name, cfg, text, report = _stdin_source(ns)
+    if text is None:
+        return [report]
+    from mpguard.engine import analyze
+
+    if overrides:
+        cfg = cfg.with_overrides(**overrides)
+    report.warnings = list(cfg.warnings)
+    try:
+        if name.endswith(".ipynb"):
+            from mpguard.notebook import NotebookSource
+
+            notebook = NotebookSource.from_ipynb(text, name)
+            result = analyze(notebook.text, name, cfg)
+            report.findings = [notebook.finding_to_json(f, name) for f in result.findings]
+        else:
+            report.findings = [f.to_json(name) for f in analyze(text, name, cfg).findings]
+    except Exception as exc:  # noqa: BLE001 - report, never a traceback
+        report.error = f"{name}: internal error: {type(exc).__name__}: {exc}"
+    return [report]
 
 
 def cmd_check(ns: argparse.Namespace) -> int:
-    files = _files_or_none(ns)
-    if files is None:
-        return EXIT_ERROR
     overrides = _overrides(ns)
-    reports = check_files(files, overrides, ns.jobs, use_cache=not ns.no_cache)
+    if ns.statistics and ns.format == "sarif":
+        raise UsageError("--statistics prints text or JSON, not SARIF")
+    if ns.stdin_filename and not ns.paths:
+        ns.paths = ["-"]  # as Ruff: a stdin file name alone means "read standard input"
+    if "-" in ns.paths:
+        if ns.paths != ["-"]:
+            raise UsageError("`-` (standard input) cannot be combined with other paths")
+        reports = check_stdin(ns, overrides)
+        return _report_check(ns, reports, len(reports), usage_error=False)
+    if ns.stdin_filename:
+        raise UsageError("--stdin-filename names standard input: give `-` or no path")
+    found = _discover(ns)
+    reports = check_files(found.files, overrides, ns.jobs, use_cache=not ns.no_cache)
+    reports += _unreadable_reports(found)
+    return _report_check(ns, reports, len(found.files), usage_error=bool(found.missing))
+
+
+def _report_check(ns: argparse.Namespace, reports: list[FileReport], files: int, usage_error: bool) -> int:
+    if not ns.output_file:
+        return _print_check(ns, reports, files, usage_error)
+    import contextlib
+
+    try:
+        with open(ns.output_file, "w", encoding="utf-8") as out, contextlib.redirect_stdout(out):
+            return _print_check(ns, reports, files, usage_error)
+    except OSError as exc:
+        raise UsageError(f"cannot write {ns.output_file}: {exc.strerror or exc}") from None
+
+
+def _print_check(ns: argparse.Namespace, reports: list[FileReport], files: int, usage_error: bool) -> int:
+    from mpguard.mp000 import internal_error_finding
+    from mpguard.output import check_summary, format_json, format_statistics, printable_findings
+
     _print_warnings(reports)
     findings: list[dict] = []
     internal = False
     for r in reports:
-        if r.error:
-            print(f"mpguard: {r.error}", file=sys.stderr)
-            internal = True
         findings.extend(r.findings)
-    if ns.format == "json":
-        print(json.dumps(findings, indent=2))
-    elif ns.format == "sarif":
-        print(format_sarif(findings, Path.cwd()))
-    else:
+        if r.error:
+            internal = True
+            findings.append(internal_error_finding(r.error.removeprefix(f"{r.path}: ")).to_json(r.path))
+            if ns.format != "text":
+                print(f"mpguard: error: {printable(r.error)}", file=sys.stderr)
+    if ns.statistics:
         if findings:
-            print(format_text(findings, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
-        if not ns.quiet:
-            n = len(findings)
-            fixable = sum(1 for f in findings if any(x["safety"] == "safe" for x in f["fixes"]))
-            summary = f"Found {n} problem{'s' if n != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''}"
-            if fixable:
-                summary += f" ({fixable} fixable with `mpguard fix`)"
-            if internal:
-                summary += "; some files could not be checked (see above)"
-            print(summary if n or internal else f"All checks passed ({len(files)} file{'s' if len(files) != 1 else ''}).",
-                  file=sys.stderr if ns.format != "text" else sys.stdout)
-    if internal and not findings:
+            print(format_statistics(findings, as_json=ns.format == "json"))
+        elif ns.format == "json":
+            print("[]")
+    elif ns.format == "json":
+        print(format_json(findings))
+    elif ns.format == "sarif":
+        print(format_sarif(findings, Path.cwd(), successful=not internal))
+    elif findings:
+        print(format_text(printable_findings(findings), color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+    if not ns.quiet and not ns.statistics and ns.format == "text":
+        print(check_summary(findings, files, internal))
+    if usage_error or internal:
         return EXIT_ERROR
     if findings and not ns.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
 
 
-def cmd_fix(ns: argparse.Namespace) -> int:
-    files = _files_or_none(ns)
-    if files is None:
+def fix_stdin(ns: argparse.Namespace, overrides: dict) -> int:
+    """`mpguard fix -`: the fixed text on stdout (or the diff with `--diff`), what is left on
+    stderr; an excluded `--stdin-filename` is echoed unchanged (as Ruff)."""
+    from mpguard.output import fix_summary
+
+    if _excluded_stdin(ns):
+        sys.stdout.buffer.write(sys.stdin.buffer.read())
+        return EXIT_OK
+    name, cfg, text, report = _stdin_source(ns)
+    if text is None:
+        print(format_text(report.findings, color=False), file=sys.stderr)
         return EXIT_ERROR
+    from mpguard.engine import analyze
+    from mpguard.fixer import fix_text
+
+    if overrides:
+        cfg = cfg.with_overrides(**overrides)
+    _print_warnings([FileReport(name, warnings=list(cfg.warnings))])
+    try:
+        fixed = fix_text(text, name, cfg, unsafe=ns.unsafe_fixes)
+        left = [f.to_json(name) for f in analyze(fixed.text, name, cfg).findings]
+    except Exception as exc:  # noqa: BLE001 - the input goes back unchanged, never lost
+        sys.stdout.write(text)
+        print(f"mpguard: error: {name}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if ns.diff:
+        sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
+                                                   fromfile=f"a/{name}", tofile=f"b/{name}"))
+    else:
+        sys.stdout.write(fixed.text)
+    if left:
+        print(format_text(left, color=False), file=sys.stderr)
+    changed = int(fixed.text != text)
+    print(fix_summary(changed, left, ns.unsafe_fixes, dry_run=ns.diff), file=sys.stderr)
+    if ns.diff:
+        return EXIT_FINDINGS if changed else EXIT_OK
+    return EXIT_FINDINGS if left and not ns.exit_zero else EXIT_OK
+
+
+def cmd_fix(ns: argparse.Namespace) -> int:
     overrides = _overrides(ns)
-    reports = run_parallel(fix_file, [(str(f), overrides, ns.unsafe_fixes) for f in files], ns.jobs)
+    if ns.stdin_filename and not ns.paths:
+        ns.paths = ["-"]  # as Ruff: a stdin file name alone means "read standard input"
+    if "-" in ns.paths:
+        if ns.paths != ["-"]:
+            raise UsageError("`-` (standard input) cannot be combined with other paths")
+        return fix_stdin(ns, overrides)
+    if ns.stdin_filename:
+        raise UsageError("--stdin-filename names standard input: give `-` or no path")
+    found = _discover(ns)
+    files = found.files
+    try:
+        reports = run_parallel(fix_file, [(str(f), overrides, ns.unsafe_fixes) for f in files], ns.jobs)
+    except BrokenProcessPool:  # as in check_files: only the file that kills its process is lost
+        reports = run_isolated(fix_file, [(str(f), overrides, ns.unsafe_fixes) for f in files], ns.jobs)
+    reports += _unreadable_reports(found)
     _print_warnings(reports)
     remaining = 0
     changed = 0
@@ -437,9 +697,12 @@ def cmd_fix(ns: argparse.Namespace) -> int:
                 continue
             for a in r.applied:
                 print(f"{r.path}: fixed {a}")
-    verb = "Would fix" if ns.diff else "Fixed"
-    print(f"{verb} {changed} file{'s' if changed != 1 else ''}; {remaining} problem{'s' if remaining != 1 else ''} left.",
-          file=sys.stderr)
+    from mpguard.output import fix_summary
+
+    left = [f for r in reports if not r.error for f in r.findings]
+    print(fix_summary(changed, left, ns.unsafe_fixes, dry_run=ns.diff), file=sys.stderr)
+    if found.missing or any(r.error for r in reports):
+        return EXIT_ERROR
     if ns.diff:
         return EXIT_FINDINGS if changed else EXIT_OK
     return EXIT_FINDINGS if remaining and not ns.exit_zero else EXIT_OK
@@ -464,6 +727,11 @@ def cmd_rule(ns: argparse.Namespace) -> int:
     from mpguard.rules import all_rules
 
     code = NAME_TO_CODE.get(ns.code, ns.code.upper())
+    if code == "MP000":  # not a rule, but a code users meet: "mpguard could not check this file"
+        from mpguard.mp000 import DOCUMENTATION
+
+        print(DOCUMENTATION)
+        return EXIT_OK
     rule = all_rules().get(code)
     if rule is None:
         print(f"mpguard: unknown rule {ns.code!r}; `mpguard rules` lists them", file=sys.stderr)
@@ -490,11 +758,17 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--start-method", choices=["spawn", "fork", "forkserver"], help="assumed start method")
         p.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
         p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: CPU count)")
+        p.add_argument("--force-exclude", action="store_true",
+                       help="apply `exclude` to paths named explicitly too (for pre-commit and editors)")
+        p.add_argument("--stdin-filename", metavar="PATH",
+                       help="the file name of the text read from `-` (configuration, messages, exclude)")
 
     check = sub.add_parser("check", help="report problems")
     common(check)
     check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     check.add_argument("--quiet", "-q", action="store_true")
+    check.add_argument("--statistics", action="store_true", help="count the findings per code instead of listing them")
+    check.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--no-cache", action="store_true",
                        help="neither read nor write the result cache (~/.cache/mpguard, $MPGUARD_CACHE_DIR)")
     fix = sub.add_parser("fix", help="apply fixes in place (safe fixes unless --unsafe-fixes)")
@@ -527,6 +801,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             return cmd_rules(ns)
         if ns.command == "rule":
             return cmd_rule(ns)
+    except UsageError as exc:
+        print(f"mpguard: error: {printable(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_ERROR
     except BrokenPipeError:

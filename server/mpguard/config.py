@@ -71,6 +71,7 @@ class Config:
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     root: Optional[str] = None  # folder of the pyproject.toml the config came from
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    unparsable: Optional[str] = field(default=None, compare=False)  # pyproject.toml syntax error
 
     def enabled_codes(self, path: Optional[str] = None) -> frozenset[str]:
         codes = set(self.select) if self.select is not None else set(CATALOGUE)
@@ -419,6 +420,7 @@ def load_pyproject(pyproject: Path) -> Config:
     try:
         data = _load_toml(pyproject)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        base = replace(base, unparsable=f"{pyproject}: {exc}")  # the CLI stops (exit 2), the server warns
         cfg = replace(base, warnings=(f"mpguard: could not read {pyproject}: {exc}; using defaults",))
     except TomlTooComplex as exc:
         cfg = replace(base, warnings=(str(exc),))

@@ -131,7 +131,9 @@ def render_index() -> str:
         rule = rules.get(code)
         if rule is None:
             if code == "MP000":
-                lines.append(f"| {code} | {name} | {severity.value} | — | the file does not parse (or is too deeply nested to analyse) |")
+                from mpguard import mp000
+
+                lines.append(f"| [{code}](rules/{code}.md) | {name} | {severity.value} | — | {mp000.SUMMARY} |")
             else:
                 lines.append(f"| {code} | {name} | {severity.value} | — | *not implemented yet* |")
             continue
@@ -150,6 +152,11 @@ def write(docs: Path) -> list[Path]:
         path = docs / "rules" / f"{code}.md"
         path.write_text(render_rule(rule))
         out.append(path)
+    from mpguard import mp000
+
+    page = docs / "rules" / "MP000.md"  # not a rule, but `mpguard rule MP000` documents it
+    page.write_text(mp000.DOCUMENTATION)
+    out.append(page)
     return out
 
 

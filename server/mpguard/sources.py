@@ -3,8 +3,48 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
 import tokenize
 from pathlib import Path
+
+# Larger files are reported, not read: a 10 MB generated module costs ~80 s and several GB to
+# analyse, and a name like `x.py` may point at /dev/zero or a FIFO. The biggest file of the
+# standard library is 0.6 MB.
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+
+class UnreadableSource(OSError):
+    """A source path that is not read at all: not a regular file, or over the size limit. Its
+    message is a sentence for the user."""
+
+
+def read_source_bytes(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. FIFOs, devices and sockets (also
+    behind a symlink) are refused without blocking; OSError otherwise (UnreadableSource for those
+    two refusals)."""
+    # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableSource("Not a regular file (a FIFO, device or socket); not read")
+        if info.st_size > limit:
+            raise UnreadableSource(f"File is {info.st_size / 2**20:.1f} MB, over the "
+                                   f"{limit / 2**20:g} MB limit; not read")
+        chunks = []
+        size = 0
+        while True:  # st_size may be stale: never read more than the limit
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise UnreadableSource(f"File grew over the {limit / 2**20:g} MB limit; not read")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def decode_source(data: bytes) -> tuple[str, str]:
@@ -31,11 +71,11 @@ def read_notebook(path: Path):
     notebook JSON)."""
     from mpguard.notebook import NotebookSource
 
-    return NotebookSource.from_ipynb(path.read_bytes(), str(path))
+    return NotebookSource.from_ipynb(read_source_bytes(path), str(path))
 
 
 def read_python_source(path: Path) -> str:
-    data = path.read_bytes()
+    data = read_source_bytes(path)
     if path.suffix == ".ipynb":
         return notebook_to_source(data.decode("utf-8"))
     text, _ = decode_source(data)
