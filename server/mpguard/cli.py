@@ -282,11 +282,12 @@ def run_parallel(func, jobs: list, workers: Optional[int], chunksize: Optional[i
 def run_isolated(func, jobs: list, workers: Optional[int]) -> list[FileReport]:
     """`func` over `jobs`, each job in a spawned process of its own (`workers` at a time); a job
     whose process dies gets a report with `error` naming how it died."""
-    import multiprocessing
     from concurrent.futures import ThreadPoolExecutor
 
-    ctx = multiprocessing.get_context("spawn")
-    with ThreadPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, 8))) as threads:
+    from mpguard.isolation import isolated_spawn_context, pool_size
+
+    ctx = isolated_spawn_context()  # as run_parallel: the processes import nothing from the tree
+    with ThreadPoolExecutor(max_workers=pool_size(workers)) as threads:
         return list(threads.map(lambda job: _run_in_own_process(ctx, func, job), jobs))
 
 

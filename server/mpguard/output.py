@@ -8,26 +8,15 @@ engine makes them); everything printed for people or tools uses 1-based columns,
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from typing import Optional
 
-# C0 and C1 controls, DEL, line/paragraph separators and bidi overrides: shown as escapes in text
-# output so that a file named "a\nb.py" or "x\x1b[2J.py" cannot split or repaint a report line.
-# The same escapes as mpguard.terminal (engineer `security`): applying both changes nothing.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(match: re.Match) -> str:
-    ch = match.group()
-    code = ord(ch)
-    return _NAMED_ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-
+from mpguard.terminal import escape_for_terminal
 
 def printable(text: str) -> str:
-    """`text` with control characters shown as Python-style escapes (`\\n`, `\\x1b`)."""
-    return _CONTROL.sub(_escape, text)
+    """`text` with control characters shown as escapes (a file named "a\\nb.py" or
+    "x\\x1b[2J.py" cannot split or repaint a report line)."""
+    return escape_for_terminal(text)
 
 
 def printable_findings(findings: list[dict]) -> list[dict]:
