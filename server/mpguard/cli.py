@@ -357,9 +357,8 @@ def format_text(findings: list[dict], color: bool) -> str:
 
 
 def format_sarif(findings: list[dict], root: Path, successful: bool = True) -> str:
-    from urllib.parse import quote
-
     from mpguard import mp000
+    from mpguard.uris import directory_uri, sarif_location
     from mpguard.rules import all_rules
     from mpguard.catalogue import CATALOGUE, docs_url
 
@@ -388,10 +387,9 @@ def format_sarif(findings: list[dict], root: Path, successful: bool = True) -> s
     results = []
     for f in findings:
         rng = f["range"]
-        try:  # a URI reference: spaces, `#`, `%` and control characters in names are escaped
-            uri = quote(Path(f["path"]).resolve().relative_to(root.resolve()).as_posix())
-        except ValueError:
-            uri = Path(f["path"]).resolve().as_uri()
+        # relative to %SRCROOT% inside the root, else an absolute file: URI (file:///C:/... on
+        # Windows); spaces, `#`, `%` and control characters in names are percent-encoded
+        location = sarif_location(str(Path(f["path"]).resolve()), str(root.resolve()))
         region = {
             "startLine": rng["start"]["line"],
             "startColumn": rng["start"]["column"] + 1,
@@ -404,14 +402,14 @@ def format_sarif(findings: list[dict], root: Path, successful: bool = True) -> s
             "level": _sarif_level(f["severity"]),
             "message": {"text": f["message"]},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": location,
                 "region": region,
             }}],
         }
         if f.get("related"):
             result["relatedLocations"] = [
                 {"id": i, "message": {"text": r["message"]}, "physicalLocation": {
-                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": location,
                     "region": {"startLine": r["range"]["start"]["line"],
                                "startColumn": r["range"]["start"]["column"] + 1,
                                "endLine": r["range"]["end"]["line"],
@@ -429,7 +427,7 @@ def format_sarif(findings: list[dict], root: Path, successful: bool = True) -> s
                 "informationUri": "https://github.com/mpguard/mpguard",
                 "rules": rules_meta,
             }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": directory_uri(str(root.resolve()))}},
             "invocations": [{"executionSuccessful": successful}],
             "results": results,
         }],
