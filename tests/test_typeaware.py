@@ -7,10 +7,8 @@ import time
 
 import pytest
 
-pytest.importorskip("jedi")
-
-from mpguard import typeaware  # noqa: E402
-from mpguard.engine import analyze as syntactic  # noqa: E402
+from mpguard import typeaware
+from mpguard.engine import analyze as syntactic
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "typeaware_project")
 MAIN = os.path.join(ROOT, "main.py")
