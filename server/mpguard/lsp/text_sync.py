@@ -1,0 +1,273 @@
+"""Text synchronisation with LSP semantics: the server holds exactly the client's text.
+
+pygls 2.1's ``TextDocument`` splits lines with ``str.splitlines``, which also breaks at ``\\x0b``,
+``\\x0c``, ``\\x1c``-``\\x1e``, ``\\x85``, ``\\u2028`` and ``\\u2029``. LSP breaks lines only at
+``\\n``, ``\\r\\n`` and ``\\r``, so an edit after such a character landed on another line than
+the client's, and the texts diverged. Its position codec also clamps a character past the end of
+a line to one unit before the end (and mutates the request's position while doing so).
+
+``LspTextDocument`` keeps one string and the offsets of its line starts (LSP line breaks only),
+updates both through each edit without rescanning the whole text (a keystroke in a 5 MB paste
+must not cost a 5 MB scan on the event loop), and converts positions with the clamping editors
+use: a line past the end is the end of the text, a character past the end of its line is the end
+of that line (line breaks are never inside a line), a position inside a surrogate pair (utf-16)
+or a multi-byte character (utf-8) moves to the end of that character. A range whose end precedes
+its start covers the text between them.
+
+``TextSyncProtocol`` installs these documents and ignores a didChange for a document that is not
+open (logged), instead of pygls's KeyError shown to the user as "Error in server".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from typing import Any, Generator, Optional
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+from pygls.workspace import TextDocument
+from pygls.workspace.position_codec import PositionCodec, ServerTextPosition, ServerTextRange, Utf32
+
+from mpguard.lsp.convert import LineIndex
+
+log = logging.getLogger("mpguard.lsp")
+
+# LSP line terminators (the spec: \n, \r\n and \r); "\r\n" first so it is one break.
+EOL = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which the lines of `text` start (LSP line breaks); always starts with 0."""
+    return [0] + [m.end() for m in EOL.finditer(text)]
+
+
+class LineTable:
+    """One text and the offsets of its line starts, kept in step through splices."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = line_starts(text)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def line_end(self, line: int) -> int:
+        """Offset just past the last character of `line`, before its line break."""
+        starts, text = self.starts, self.text
+        if line + 1 >= len(starts):
+            return len(text)
+        nxt = starts[line + 1]
+        return nxt - 2 if text.startswith("\r\n", nxt - 2) else nxt - 1
+
+    def line(self, line: int) -> str:
+        """The characters of `line`, without its line break."""
+        return self.text[self.starts[line] : self.line_end(line)]
+
+    def offset(self, position: lsp.Position, codec: PositionCodec) -> int:
+        """The offset of a client position, clamped into the text (see the module docstring)."""
+        line = max(0, position.line)
+        if line >= len(self.starts):
+            return len(self.text)
+        start, end = self.starts[line], self.line_end(line)
+        want = max(0, position.character)
+        if want == 0:
+            return start
+        if isinstance(codec.impl, Utf32):
+            return min(start + want, end)
+        chars = self.text[start:end]
+        if chars.isascii():  # one unit per character in every encoding
+            return start + min(want, len(chars))
+        units = 0
+        count = 0
+        for ch in chars:
+            if units >= want:
+                break
+            units += codec.impl.code_units_for_char(ch)
+            count += 1
+        return start + count
+
+    def position(self, offset: int, codec: PositionCodec) -> lsp.Position:
+        """The client position of an offset (clamped into the text)."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect_right(self.starts, offset) - 1
+        start = self.starts[line]
+        offset = min(offset, self.line_end(line))
+        return lsp.Position(line=line, character=codec.client_num_units(self.text[start:offset]))
+
+    def splice(self, start: int, end: int, new: str) -> None:
+        """Replace text[start:end] with `new`, updating the line starts around the edit only.
+
+        Line starts at or before ``start - 1`` cannot change (the break that ends there is made
+        of characters before the edit, and a ``\\r`` just before the edit is rescanned). Old starts
+        at ``end + 2`` or later shift by the length difference: their breaks are made of old
+        characters at ``end`` or later. Everything in between is rescanned.
+        """
+        old = self.text
+        text = old[:start] + new + old[end:]
+        delta = len(new) - (end - start)
+        starts = self.starts
+        lo = max(0, start - 1)
+        keep = bisect_right(starts, lo)
+        shift_from = bisect_left(starts, end + 2)
+        hi = start + len(new) + 2  # == old end + 2 in the new text
+        window = [m.end() for m in EOL.finditer(text, lo, min(len(text), hi + 1)) if m.end() < hi]
+        self.starts = starts[:keep] + window + [p + delta for p in starts[shift_from:]]
+        self.text = text
+
+
+class _TableLines(Sequence):
+    """The lines (without breaks) of a LineTable, sliced on demand rather than all copied."""
+
+    def __init__(self, table: LineTable) -> None:
+        self.table = table
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.table.line(index)
+
+
+class TableLineIndex(LineIndex):
+    """A LineIndex over a document's line table: no scan of the text to build it."""
+
+    def __init__(self, table: LineTable, codec: Any) -> None:  # noqa: D107 - no super(): no scan
+        self.text = table.text
+        self.codec = codec
+        self.starts = table.starts
+        self.lines = _TableLines(table)  # type: ignore[assignment]
+
+
+class LspTextDocument(TextDocument):
+    """A pygls TextDocument with LSP line breaks and editor-like clamping of positions."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._table: Optional[LineTable] = None
+        self._index: Optional[TableLineIndex] = None
+
+    def table(self) -> LineTable:
+        source = self.source
+        if self._table is None or self._table.text is not source:
+            self._table = LineTable(source)
+            self._index = None
+        return self._table
+
+    def line_index(self, codec: Any) -> LineIndex:
+        """A LineIndex of the current text (cached until the next change)."""
+        table = self.table()
+        if self._index is None or self._index.text is not table.text or self._index.codec is not codec:
+            self._index = TableLineIndex(table, codec)
+        return self._index
+
+    # -- edits
+    def _apply_incremental_change(self, change: lsp.TextDocumentContentChangePartial) -> None:
+        table = self.table()
+        start = table.offset(change.range.start, self.position_codec)
+        end = table.offset(change.range.end, self.position_codec)
+        if end < start:
+            start, end = end, start
+        table.splice(start, end, change.text)
+        self._source = table.text
+        self._index = None
+
+    def _apply_full_change(self, change: Any) -> None:
+        self._source = change.text
+        self._table = None
+        self._index = None
+
+    # -- pygls's views, with LSP lines
+    @property
+    def lines(self) -> Sequence[str]:  # type: ignore[override]
+        table = self.table()
+        starts, text = table.starts, table.text
+        return tuple(text[a:b] for a, b in zip(starts, starts[1:] + [len(text)]))
+
+    def offset_at_position(self, client_position: lsp.Position) -> int:
+        return self.table().offset(client_position, self.position_codec)
+
+    def client_position_at_offset(self, offset: int) -> lsp.Position:
+        return self.table().position(offset, self.position_codec)
+
+    def position_from_client_units(self, position: lsp.Position) -> ServerTextPosition:
+        table = self.table()
+        offset = table.offset(position, self.position_codec)
+        line = bisect_right(table.starts, offset) - 1
+        return ServerTextPosition(line, offset - table.starts[line])
+
+    def range_from_client_units(self, range: lsp.Range) -> ServerTextRange:  # noqa: A002 - pygls's name
+        return ServerTextRange(self.position_from_client_units(range.start),
+                               self.position_from_client_units(range.end))
+
+
+def _create_lsp_document(workspace: Any, doc_uri: str, source: Optional[str] = None,
+                         version: Optional[int] = None, language_id: Optional[str] = None) -> TextDocument:
+    return LspTextDocument(
+        doc_uri,
+        source=source,
+        version=version,
+        language_id=language_id,
+        sync_kind=workspace._sync_kind,
+        position_codec=workspace.position_codec,
+    )
+
+
+def adopt_workspace(workspace: Any) -> None:
+    """Make `workspace` create LspTextDocuments (pygls builds its Workspace inside initialize)."""
+    if getattr(workspace, "_mpguard_lsp_text", False):
+        return
+    workspace._create_text_document = lambda *a, **k: _create_lsp_document(workspace, *a, **k)
+    workspace._mpguard_lsp_text = True
+
+
+class TextSyncProtocol(LanguageServerProtocol):
+    """pygls's protocol with LSP text semantics and quiet handling of expected client errors."""
+
+    @lsp_method(lsp.INITIALIZE)
+    def lsp_initialize(self, params: lsp.InitializeParams) -> Generator[Any, Any, Any]:
+        # Drive pygls's generator by hand: its workspace exists from its first step on, before
+        # the user's initialize handler runs and before any document can be opened.
+        steps = super().lsp_initialize(params)
+        value: Any = None
+        while True:
+            try:
+                step = steps.send(value)
+            except StopIteration as done:
+                adopt_workspace(self._workspace)
+                return done.value
+            adopt_workspace(self._workspace)
+            value = yield step
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Any:
+        try:
+            for change in params.content_changes:
+                self.workspace.update_text_document(params.text_document, change)
+        except KeyError:
+            # A client race (an edit sent just after a close) or a client bug: nothing to update.
+            log.info("didChange for %s, which is not open: ignored", params.text_document.uri)
+            return
+        if (user_handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield user_handler, (params,), None
+
+    def _send_handler_result(self, future: Any, *, msg_id: Any) -> None:
+        # Invalid parameters are the client's mistake: answer InvalidParams without pygls's
+        # traceback in the log.
+        if future.done() and not future.cancelled() and isinstance(future.exception(), JsonRpcInvalidParams):
+            exc = future.exception()
+            self._request_futures.pop(msg_id, None)
+            log.info("request %s: invalid parameters: %s", msg_id, exc.message)
+            self._send_response(msg_id, error=exc.to_response_error())
+            return
+        super()._send_handler_result(future, msg_id=msg_id)
