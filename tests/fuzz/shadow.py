@@ -12,6 +12,7 @@ utf-8 sequence) means the end of that character; a reversed range covers the tex
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 BREAKS = ("\r\n", "\r", "\n")
@@ -25,24 +26,21 @@ def units_of(ch: str, encoding: str) -> int:
     return 1
 
 
+_BREAK = re.compile(r"\r\n?|\n")
+_split_cache: list = [None, None]  # (text, lines) of the last text split: one split per edit
+
+
 def split_lines(text: str) -> list[tuple[int, int]]:
     """(start, end-before-break) offsets of every line."""
+    if _split_cache[0] is text:
+        return _split_cache[1]
     out = []
-    start = i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\r" and i + 1 < n and text[i + 1] == "\n":
-            out.append((start, i))
-            i += 2
-            start = i
-        elif ch in "\r\n":
-            out.append((start, i))
-            i += 1
-            start = i
-        else:
-            i += 1
-    out.append((start, n))
+    start = 0
+    for m in _BREAK.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    _split_cache[0], _split_cache[1] = text, out
     return out
 
 
@@ -82,7 +80,10 @@ def apply_changes(text: str, changes: Iterable[dict], encoding: str) -> str:
 
 def line_lengths(text: str, encoding: str) -> list[int]:
     """Each line's length in code units (without its break): where ranges may end."""
-    return [sum(units_of(c, encoding) for c in text[a:b]) for a, b in split_lines(text)]
+    lines = split_lines(text)
+    if encoding == "utf-32" or text.isascii():
+        return [b - a for a, b in lines]
+    return [sum(units_of(c, encoding) for c in text[a:b]) for a, b in lines]
 
 
 def apply_text_edits(text: str, edits: Iterable[dict], encoding: str) -> str:

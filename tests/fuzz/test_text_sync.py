@@ -88,3 +88,40 @@ def test_line_index_comes_from_the_documents_table():
         range=lsp.Range(start=lsp.Position(line=0, character=1), end=lsp.Position(line=1, character=0)), text=""))
     assert doc.source == "abb\x0ccc\n😀x"
     assert list(doc.line_index(codec).lines) == ["abb\x0ccc", "😀x"]
+
+
+@pytest.mark.parametrize("encoding", sorted(ENCODINGS))
+@pytest.mark.parametrize("seed", range(10))
+def test_a_full_sync_becomes_one_equivalent_ranged_change(encoding, seed):
+    from mpguard.lsp.text_sync import equivalent_change
+
+    rng = random.Random(seed)
+    codec = PositionCodec(ENCODINGS[encoding])
+    for _ in range(100):
+        old = _random_text(rng, rng.randint(0, 30))
+        new = list(old)
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randint(0, len(new))
+            new[at:at + rng.randint(0, 3)] = _random_text(rng, rng.randint(0, 3))
+        new = "".join(new)
+        change = equivalent_change(old, new, codec)
+        as_dict = {"range": {"start": {"line": change.range.start.line, "character": change.range.start.character},
+                             "end": {"line": change.range.end.line, "character": change.range.end.character}},
+                   "text": change.text}
+        assert apply_change(old, as_dict, encoding) == new, (repr(old), repr(new))
+
+
+def test_ranges_past_their_line_or_the_document_are_moved_inside():
+    from mpguard.lsp.text_sync import inside_document
+
+    doc = _doc("ab\r\ncd", "utf-16")
+    index = doc.line_index(doc.position_codec)
+
+    def diag(a, b, c, d):
+        return lsp.Diagnostic(range=lsp.Range(start=lsp.Position(line=a, character=b),
+                                              end=lsp.Position(line=c, character=d)), message="m")
+
+    inside = diag(0, 1, 1, 2)
+    out = inside_document([inside, diag(0, 5, 7, 0)], index)
+    assert out[0] is inside
+    assert out[1].range == lsp.Range(start=lsp.Position(line=0, character=2), end=lsp.Position(line=1, character=2))

@@ -25,6 +25,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any, Generator, Optional
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
@@ -251,13 +252,22 @@ class TextSyncProtocol(LanguageServerProtocol):
 
     @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Any:
+        uri = params.text_document.uri
+        docs = self.workspace.text_documents
+        doc = docs.get(uri) or docs.get(unquote(uri))
+        full = any(getattr(c, "range", None) is None for c in params.content_changes)
+        old = doc.source if doc is not None and full else None
         try:
             for change in params.content_changes:
                 self.workspace.update_text_document(params.text_document, change)
         except KeyError:
             # A client race (an edit sent just after a close) or a client bug: nothing to update.
-            log.info("didChange for %s, which is not open: ignored", params.text_document.uri)
+            log.info("didChange for %s, which is not open: ignored", uri)
             return
+        if old is not None and doc is not None:
+            # The handlers move diagnostics through ranged changes: hand them the one ranged
+            # change equivalent to this full-text sync (it turns the old text into the new one).
+            params.content_changes = [equivalent_change(old, doc.source, self.workspace.position_codec)]
         if (user_handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield user_handler, (params,), None
 
@@ -271,3 +281,116 @@ class TextSyncProtocol(LanguageServerProtocol):
             self._send_response(msg_id, error=exc.to_response_error())
             return
         super()._send_handler_result(future, msg_id=msg_id)
+
+
+def index_of(doc: Any, text: str, codec: Any) -> LineIndex:
+    """A LineIndex of `text`: the document's cached one when `doc` holds exactly that text."""
+    if isinstance(doc, LspTextDocument) and doc.source is text:
+        return doc.line_index(codec)
+    return LineIndex(text, codec)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n, i, step = min(len(a), len(b)), 0, 4096
+    while i + step <= n and a[i : i + step] == b[i : i + step]:  # compare in C, a block at a time
+        i += step
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """Length of the common suffix of a and b, at most `limit` characters."""
+    k, step = 0, 4096
+    while k + step <= limit and a[len(a) - k - step : len(a) - k] == b[len(b) - k - step : len(b) - k]:
+        k += step
+    while k < limit and a[len(a) - k - 1] == b[len(b) - k - 1]:
+        k += 1
+    return k
+
+
+def equivalent_change(old: str, new: str, codec: PositionCodec) -> lsp.TextDocumentContentChangePartial:
+    """One ranged change that turns `old` into `new` (their differing middle), so diagnostics can
+    be moved through a full-text sync like through an incremental edit. Its ends never split a
+    ``\\r\\n`` (a position cannot point between the two)."""
+    start = _common_prefix(old, new)
+    if 0 < start and old[start - 1] == "\r":
+        start -= 1
+    tail = _common_suffix(old, new, min(len(old), len(new)) - start)
+    end_old = len(old) - tail
+    if 0 < end_old < len(old) and old[end_old] == "\n" and old[end_old - 1] == "\r":
+        end_old += 1
+        tail -= 1
+    table = LineTable(old)
+    return lsp.TextDocumentContentChangePartial(
+        range=lsp.Range(start=table.position(start, codec), end=table.position(end_old, codec)),
+        text=new[start : len(new) - tail],
+    )
+
+
+def clamp_range(rng: lsp.Range, index: LineIndex) -> lsp.Range:
+    """`rng` moved inside the text of `index` (client units)."""
+
+    def clamp(pos: lsp.Position) -> lsp.Position:
+        last = len(index.lines) - 1
+        if pos.line > last:
+            return lsp.Position(line=last, character=index.units(index.lines[last]))
+        width = index.units(index.lines[pos.line])
+        return pos if pos.character <= width else lsp.Position(line=pos.line, character=width)
+
+    start, end = clamp(rng.start), clamp(rng.end)
+    return rng if (start is rng.start and end is rng.end) else lsp.Range(start=start, end=end)
+
+
+def inside_document(diagnostics: list[lsp.Diagnostic], index: LineIndex) -> list[lsp.Diagnostic]:
+    """The diagnostics with every range (and related location in this file) inside the text:
+    a last guard before publishing, whatever moved them."""
+    out = []
+    for d in diagnostics:
+        rng = clamp_range(d.range, index)
+        related = d.related_information
+        if related and any(clamp_range(r.location.range, index) is not r.location.range for r in related):
+            related = [lsp.DiagnosticRelatedInformation(
+                location=lsp.Location(uri=r.location.uri, range=clamp_range(r.location.range, index)),
+                message=r.message) for r in related]
+        if rng is not d.range or related is not d.related_information:
+            d = lsp.Diagnostic(range=rng, message=d.message, severity=d.severity, code=d.code,
+                               code_description=d.code_description, source=d.source,
+                               related_information=related, tags=d.tags, data=d.data)
+        out.append(d)
+    return out
+
+
+DEBUG_TEXT_REQUEST = "mpguard/debugText"
+DEBUG_TEXT_ENV = "MPGUARD_LSP_DEBUG_TEXT"
+
+
+def register_debug_text(server: Any) -> None:
+    """``mpguard/debugText`` {uri, full?}: the server's copy of a document (its version, length,
+    sha256, line count and, with full, the text), for the fuzzer to compare with the client's.
+    Only with MPGUARD_LSP_DEBUG_TEXT=1: a client has no business reading it back otherwise."""
+    import hashlib
+    import os
+
+    if os.environ.get(DEBUG_TEXT_ENV) != "1":
+        return
+
+    @server.feature(DEBUG_TEXT_REQUEST)
+    def on_debug_text(ls: Any, params: Any) -> Optional[dict]:
+        uri = params.get("uri") if isinstance(params, dict) else getattr(params, "uri", None)
+        full = params.get("full") if isinstance(params, dict) else getattr(params, "full", False)
+        if not isinstance(uri, str):
+            raise JsonRpcInvalidParams(f"{DEBUG_TEXT_REQUEST}: argument 'uri' must be a string")
+        docs = ls.workspace.text_documents
+        doc = docs.get(uri) or docs.get(unquote(uri))
+        if doc is None:
+            return None
+        text = doc.source
+        return {
+            "uri": uri,
+            "version": doc.version,
+            "length": len(text),
+            "lines": len(doc.table()) if isinstance(doc, LspTextDocument) else len(line_starts(text)),
+            "sha256": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+            "text": text if full else None,
+        }
