@@ -163,6 +163,7 @@ class Doc:
     text: str
     version: int
     open: bool = True
+    close_confirmed: bool = False  # the server answered a request after processing the close
     by_version: dict[int, str] = field(default_factory=dict)  # version -> text, for published ranges
 
 
@@ -269,7 +270,9 @@ class Fuzzer:
         if doc is None:
             return
         if not doc.open:
-            if params.diagnostics:
+            # Only once the server answered for the closed document (an earlier publish may still
+            # have been on its way when the close went out).
+            if params.diagnostics and doc.close_confirmed:
                 self.report.violation(f"{len(params.diagnostics)} diagnostics published for closed {params.uri}")
             return
         text = doc.by_version.get(params.version) if params.version is not None else doc.text
@@ -357,7 +360,7 @@ class Fuzzer:
         version = self._next_version()
         if doc is None:
             doc = self.docs[uri] = Doc(uri, text, version)
-        doc.text, doc.version, doc.open = text, version, True
+        doc.text, doc.version, doc.open, doc.close_confirmed = text, version, True, False
         doc.by_version.clear()
         self._remember(doc)
         self.client.text_document_did_open(lsp.DidOpenTextDocumentParams(
@@ -659,6 +662,7 @@ class Fuzzer:
         if not doc.open:
             if got is not None:
                 self.report.violation(f"server still holds closed {doc.uri}")
+            doc.close_confirmed = True
             return
         if got is None:
             self.report.violation(f"server lost open document {doc.uri}")

@@ -78,12 +78,22 @@ def apply_changes(text: str, changes: Iterable[dict], encoding: str) -> str:
     return text
 
 
+_lengths_cache: list = [None, None, None]  # (text, encoding, lengths) of the last call
+
+
 def line_lengths(text: str, encoding: str) -> list[int]:
     """Each line's length in code units (without its break): where ranges may end."""
+    if _lengths_cache[0] is text and _lengths_cache[1] == encoding:
+        return _lengths_cache[2]
     lines = split_lines(text)
     if encoding == "utf-32" or text.isascii():
-        return [b - a for a, b in lines]
-    return [sum(units_of(c, encoding) for c in text[a:b]) for a, b in lines]
+        out = [b - a for a, b in lines]
+    elif encoding == "utf-16":
+        out = [len(text[a:b].encode("utf-16-le", "surrogatepass")) // 2 for a, b in lines]
+    else:
+        out = [len(text[a:b].encode("utf-8", "surrogatepass")) for a, b in lines]
+    _lengths_cache[:] = [text, encoding, out]
+    return out
 
 
 def apply_text_edits(text: str, edits: Iterable[dict], encoding: str) -> str:
