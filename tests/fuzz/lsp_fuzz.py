@@ -183,6 +183,7 @@ class Report:
     rounds: int = 0
     tracebacks: int = 0
     kinds: dict[str, int] = field(default_factory=dict)  # violations by kind, all counted
+    huge: list[dict] = field(default_factory=list)  # huge pastes: size, time to their first publish
 
     def violation(self, message: str) -> None:
         kind = re.sub(r"file://\S+|-?\d+", "#", message.split(":")[0] if not message.startswith("file") else message)
@@ -201,7 +202,7 @@ class Report:
                 "text_checks": self.checks, "fix_checks": self.fix_checks, "tracebacks": self.tracebacks,
                 "violations": sum(self.kinds.values()), "violations_by_kind": self.kinds,
                 "first_violations": self.violations[:10],
-                "latency": lat, "rss_kib_after_each_round": self.rss_kib}
+                "latency": lat, "huge_pastes": self.huge, "rss_kib_after_each_round": self.rss_kib}
 
 
 class Fuzzer:
@@ -226,6 +227,8 @@ class Fuzzer:
         self.stale_counter = 0
         self.pending_fix_checks: list[tuple[str, str, str, str, Optional[str], int]] = []
         self.last_diagnostics: dict[str, list] = {}
+        self.huge_since: Optional[float] = None  # a huge paste's analysis is pending since
+        self.huge_uri: Optional[str] = None
         self.published: dict[str, Optional[int]] = {}  # uri -> version of the last publish
         self.requests_now: list = []
         self.client = LanguageClient("mpguard-fuzz", "1")
@@ -240,6 +243,10 @@ class Fuzzer:
             self._check_published(params)
             self.last_diagnostics[params.uri] = params.diagnostics
             self.published[params.uri] = params.version
+            if self.huge_since is not None and params.uri == self.huge_uri:
+                took = time.perf_counter() - self.huge_since
+                self.report.huge.append({"chars": self.huge_chars, "first_publish_after_s": round(took, 1)})
+                self.huge_since = None
 
         @client.feature(lsp.WORKSPACE_CONFIGURATION)
         def on_configuration(params: lsp.ConfigurationParams) -> list:
@@ -471,6 +478,7 @@ class Fuzzer:
     def act_huge_paste(self, doc: Doc) -> None:
         pos = self._position(doc.text, sloppy=False)
         pos["character"] = 0
+        self.huge_since, self.huge_uri = time.perf_counter(), doc.uri
         self.send_changes(doc, [{"range": {"start": pos, "end": dict(pos)}, "text": self._huge_block()}])
 
     def act_full_sync(self, doc: Doc) -> None:
@@ -533,7 +541,10 @@ class Fuzzer:
                 err = None
             except Exception as exc:  # noqa: BLE001 - judged by the caller
                 result, err = None, exc
-            self.report.latencies.setdefault(name, []).append(time.perf_counter() - t0)
+            took = time.perf_counter() - t0
+            self.report.latencies.setdefault(name, []).append(took)
+            if self.huge_since is not None and self.huge_since < t0:  # answered during the huge analysis
+                self.report.latencies.setdefault(f"{name} (huge paste pending)", []).append(took)
             return result, err
 
         self.report.requests += 1

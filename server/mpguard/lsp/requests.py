@@ -9,7 +9,8 @@ paste can take a minute. Hover and code actions must not queue behind it, so:
   does not get its analysis in time is answered with no actions (the editor asks again when the
   diagnostics change) and the analysis, once done, serves the next request for that text;
 * resolving an action and the fix commands need edits for exactly the current text: they wait
-  for the analysis of this lane, never for the fast lane's.
+  for the analysis of this lane, never for the fast lane's, up to ``RESOLVE_BUDGET_S`` (then: no
+  edit). A text too long to analyse on request is only served once the fast lane analysed it.
 
 This lane analyses from scratch (no incremental base): the fast lane owns ``DocState.base``.
 """
@@ -26,6 +27,7 @@ from mpguard.engine import Analysis, analyze
 log = logging.getLogger("mpguard.lsp")
 
 CODE_ACTION_BUDGET_S = 0.05
+RESOLVE_BUDGET_S = 3.0
 # A text this long takes seconds to analyse; a code action waits for the fast lane's analysis
 # (published diagnostics) instead of starting a second one.
 MAX_CHARS_FOR_REQUEST_ANALYSIS = 200_000
@@ -45,11 +47,11 @@ class RequestLane:
         """Run `fn(*args)` on this lane's thread (edits of actions, fixes)."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
-    async def analysis(self, ls: Any, uri: str, budget: Optional[float]) -> tuple[Optional[Analysis], str, Optional[int]]:
+    async def analysis(self, ls: Any, uri: str, budget: float) -> tuple[Optional[Analysis], str, Optional[int]]:
         """(analysis of the current text or None, current text, version).
 
-        None when the document is not open, when `budget` (seconds) runs out, or when `budget`
-        is set and the text is too long to analyse on request."""
+        None when the document is not open, when `budget` (seconds) runs out, or when the text
+        is too long to analyse on request."""
         doc = ls.workspace.text_documents.get(uri)
         st = ls.docs.get(uri)
         if doc is None:
@@ -59,12 +61,10 @@ class RequestLane:
             return None, text, version
         if st.analysis is not None and st.analysis_text == text:
             return st.analysis, text, version
-        if budget is not None and len(text) > MAX_CHARS_FOR_REQUEST_ANALYSIS:
+        if len(text) > MAX_CHARS_FOR_REQUEST_ANALYSIS:
             return None, text, version
         future = self._start(ls, st, uri, text, version)
         try:
-            if budget is None:
-                return await asyncio.shield(future), text, version
             return await asyncio.wait_for(asyncio.shield(future), budget), text, version
         except asyncio.TimeoutError:
             self.timeouts += 1

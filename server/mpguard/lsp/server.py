@@ -55,7 +55,7 @@ from mpguard.lsp.convert import (
 )
 from mpguard.lsp import notebooks as _notebooks
 from mpguard.lsp.commands import command_arguments
-from mpguard.lsp.requests import CODE_ACTION_BUDGET_S, RequestLane
+from mpguard.lsp.requests import CODE_ACTION_BUDGET_S, RESOLVE_BUDGET_S, RequestLane
 from mpguard.lsp.text_sync import TextSyncProtocol, index_of, inside_document, register_debug_text
 from mpguard.lsp.settings import Settings, apply_layer, folder_path, split_initialization_options
 
@@ -660,7 +660,7 @@ class MpguardServer(LanguageServer):
             log.exception("publishing type-aware findings for %s failed", uri)
 
     # -------------------------------------------------------------- analysis for requests
-    async def analysis_for_current(self, uri: str, budget: Optional[float] = None
+    async def analysis_for_current(self, uri: str, budget: float = RESOLVE_BUDGET_S
                                    ) -> tuple[Optional[Analysis], str, Optional[int]]:
         """An analysis of exactly the current text (analysed on the request lane if the document
         changed), or None once `budget` seconds ran out (see lsp/requests.py)."""
