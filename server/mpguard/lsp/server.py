@@ -55,6 +55,7 @@ from mpguard.lsp.convert import (
 )
 from mpguard.lsp import notebooks as _notebooks
 from mpguard.lsp.commands import command_arguments
+from mpguard.lsp.isolated import ISOLATE_MIN_CHARS, IsolatedAnalyzer
 from mpguard.lsp.requests import CODE_ACTION_BUDGET_S, RESOLVE_BUDGET_S, RequestLane
 from mpguard.lsp.text_sync import TextSyncProtocol, index_of, inside_document, register_debug_text
 from mpguard.lsp.settings import Settings, apply_layer, folder_path, split_initialization_options
@@ -224,6 +225,8 @@ class MpguardServer(LanguageServer):
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-analysis")
         self.slow_executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-typeaware")
         self.requests = RequestLane()  # code actions, resolve, commands: never behind `executor`
+        self.isolated = IsolatedAnalyzer()  # huge texts, in a child process (lsp/isolated.py)
+        self.isolated_executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-isolated")
         self.loop: Optional[asyncio.AbstractEventLoop] = None
         self.loop_thread: Optional[int] = None
         self.connected = False
@@ -361,12 +364,23 @@ class MpguardServer(LanguageServer):
             return
         if st.task is not None and not st.task.done():
             st.task.cancel()
+        doc = self.workspace.text_documents.get(uri)
+        self.isolated.cancel_outdated(uri, doc.source if doc is not None else None)
         st.task = asyncio.ensure_future(self._lint(uri, delay))
 
     def relint_all(self) -> None:
         for uri in list(self.docs):
             self.schedule(uri, 0)
         self.notebooks.relint_all()
+
+    def _analyze_isolated_sync(self, st: DocState, version: Optional[int], text: str, path: Optional[str],
+                               config: Config) -> Optional[Analysis]:
+        """A huge text's analysis, in a child process (lsp/isolated.py); None when cancelled."""
+        st.analyses += 1
+        st.versions_analysed.append(version)
+        self.total_analyses += 1
+        st.base = None  # no syntax tree comes back: the next analysis in this process is a full one
+        return self.isolated.analyze(st.uri, text, path, config)
 
     def _analyze_sync(self, st: DocState, version: Optional[int], text: str, path: Optional[str],
                       config: Config) -> Analysis:
@@ -407,13 +421,15 @@ class MpguardServer(LanguageServer):
                 return
             config = self.config_for_doc(path, settings)
             loop = asyncio.get_running_loop()
-            analysis = await loop.run_in_executor(
-                self.executor, self._analyze_sync, st, version, text, path, config
-            )
+            if len(text) >= ISOLATE_MIN_CHARS:
+                analysis = await loop.run_in_executor(
+                    self.isolated_executor, self._analyze_isolated_sync, st, version, text, path, config)
+            else:
+                analysis = await loop.run_in_executor(self.executor, self._analyze_sync, st, version, text, path, config)
             doc = self.workspace.text_documents.get(uri)
             if doc is None or self.docs.get(uri) is not st:
                 return
-            if doc.version != version or doc.source != text:
+            if analysis is None or doc.version != version or doc.source != text:
                 st.discarded += 1
                 return
             for err in analysis.rule_errors:
@@ -596,8 +612,8 @@ class MpguardServer(LanguageServer):
 
     def schedule_slow(self, uri: str, settings: Settings, text: str, version: Optional[int],
                       path: Optional[str]) -> None:
-        if not settings.type_aware or self.typeaware_module() is None:
-            return
+        if not settings.type_aware or self.typeaware_module() is None or len(text) >= ISOLATE_MIN_CHARS:
+            return  # (jedi on a huge text would hold the GIL in this process for minutes)
         st = self.docs.get(uri)
         if st is None:
             return
@@ -935,6 +951,7 @@ def create_server() -> MpguardServer:
         ls.executor.shutdown(wait=False, cancel_futures=True)
         ls.slow_executor.shutdown(wait=False, cancel_futures=True)
         ls.requests.shutdown()
+        ls.isolated_executor.shutdown(wait=False, cancel_futures=True)
 
     # ---------------------------------------------------------------- documents
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
@@ -978,6 +995,7 @@ def create_server() -> MpguardServer:
     async def on_close(ls: MpguardServer, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         st = ls.docs.pop(uri, None)
+        ls.isolated.cancel_outdated(uri, None)
         if st is not None:
             for t in (st.task, st.slow_task):
                 if t is not None and not t.done():
