@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Any, Optional
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException
 from pygls.lsp.client import LanguageClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

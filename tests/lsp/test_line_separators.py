@@ -44,3 +44,8 @@ def test_disable_for_this_line_lands_on_the_findings_line_despite_form_feeds():
     fixed = apply_edits(text, [edit])
     assert "with Pool(2) as p:  # mpguard: ignore[MP101]\n" in fixed
     assert analyze(fixed).findings == []
+
+
+def test_carriage_return_only_file_with_the_import_below_a_comment_is_analysed():
+    text = "# header\r" + UNGUARDED.replace("\n", "\r")
+    assert [(f.code, f.range.start.line) for f in analyze(text).findings] == [("MP101", 7)]
