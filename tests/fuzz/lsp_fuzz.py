@@ -814,6 +814,64 @@ async def fuzz(seed: int, seconds: float, rounds: int = 3, encoding: str = "utf-
     return fuzzer.report
 
 
+async def probe_huge_paste(huge_chars: int, seconds: float = 30.0, encoding: str = "utf-16") -> dict:
+    """Latency of hover and code actions on a small file, idle and then while a huge paste into
+    another file is analysed, with the small file edited every 200 ms (no other fuzzing: the
+    client does little, so the figures are the server's)."""
+    fuzzer = Fuzzer(0, encoding, huge_chars=huge_chars)
+    await fuzzer.start()
+    small_uri = (fuzzer.workdir / "small.py").as_uri()
+    big_uri = (fuzzer.workdir / "big.py").as_uri()
+    fuzzer.open_doc(small_uri, SNIPPETS[0])
+    fuzzer.open_doc(big_uri, SNIPPETS[3])
+    small, big = fuzzer.docs[small_uri], fuzzer.docs[big_uri]
+    deadline = time.monotonic() + 60
+    while fuzzer.published.get(small_uri) != small.version and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    rss_before = rss_kib(fuzzer.pid)
+
+    async def phase(name: str, until: Any) -> None:
+        last_edit = 0.0
+        while not until():
+            if time.monotonic() - last_edit > 0.2:  # typing at the end of line 0 of the small file
+                end = shadow.line_lengths(small.text, fuzzer.encoding)[0]
+                fuzzer.send_changes(small, [{"range": {"start": {"line": 0, "character": end},
+                                                       "end": {"line": 0, "character": end}}, "text": " "}])
+                last_edit = time.monotonic()
+            diags = list(fuzzer.client_diagnostics(small_uri))
+            at = diags[0].range if diags else lsp.Range(start=lsp.Position(line=5, character=6),
+                                                         end=lsp.Position(line=5, character=6))
+            for label, coro in (
+                ("hover", fuzzer.client.text_document_hover_async(lsp.HoverParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=small_uri), position=at.start))),
+                ("codeAction", fuzzer.client.text_document_code_action_async(lsp.CodeActionParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=small_uri), range=at,
+                    context=lsp.CodeActionContext(diagnostics=diags[:1])))),
+                ("hover on the pasted file", fuzzer.client.text_document_hover_async(lsp.HoverParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=big_uri), position=lsp.Position(line=3, character=4)))),
+            ):
+                _result, err = await fuzzer._timed(f"{label} ({name})", coro)
+                if err is not None:
+                    fuzzer.report.violation(f"{label} failed: {err!r}")
+            await asyncio.sleep(0.05)
+
+    idle_until = time.monotonic() + 5
+    await phase("idle", lambda: time.monotonic() > idle_until)
+    lines = shadow.split_lines(big.text)  # at the end: the pasted file parses and is analysed whole
+    end = {"line": len(lines) - 1, "character": 0}
+    fuzzer.huge_since, fuzzer.huge_uri = time.perf_counter(), big_uri
+    fuzzer.send_changes(big, [{"range": {"start": end, "end": dict(end)}, "text": fuzzer._huge_block()}])
+    fuzzer.huge_version = big.version
+    pasted = time.monotonic()
+    await phase("huge paste analysed", lambda: fuzzer.huge_since is None or time.monotonic() - pasted > seconds)
+    rss_during = rss_kib(fuzzer.pid)
+    await fuzzer.stop()
+    report = fuzzer.report.summary()
+    return {"huge_chars": huge_chars, "probe_seconds": seconds, "latency": report["latency"],
+            "huge_pastes": report["huge_pastes"], "violations": report["violations"],
+            "server_rss_kib_before_and_during": [rss_before, rss_during]}
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=1)
@@ -827,8 +885,16 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help="one document per round named with a space, non-ASCII and an emoji")
     parser.add_argument("--server-path", type=Path,
                         help="import mpguard from this directory (another checkout's server/), e.g. old code")
+    parser.add_argument("--probe-huge", action="store_true",
+                        help="instead of fuzzing: hover/code-action latency while a huge paste is analysed")
     parser.add_argument("--json", type=Path, help="write the report here too")
     args = parser.parse_args(argv)
+    if args.probe_huge:
+        result = asyncio.run(probe_huge_paste(args.huge_chars or 2_000_000, min(args.seconds, 60.0), args.encoding))
+        print(json.dumps(result, indent=2))
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=2))
+        return 1 if result["violations"] else 0
     report = asyncio.run(fuzz(args.seed, args.seconds, args.rounds, args.encoding, args.huge_chars,
                               huge=args.huge_chars > 0, resolve=not args.no_resolve, odd_uris=args.odd_uris,
                               server_path=args.server_path))

@@ -44,8 +44,14 @@ class IsolatedAnalyzer:
     def analyze(self, uri: str, text: str, path: Optional[str], config: Any) -> Optional[Analysis]:
         """The analysis of `text`, or None when it was cancelled."""
         payload = pickle.dumps((text, path, config), protocol=pickle.HIGHEST_PROTOCOL)
-        child = subprocess.Popen([sys.executable, "-m", "mpguard.lsp.isolated"],
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            child = subprocess.Popen([sys.executable, "-m", "mpguard.lsp.isolated"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as exc:  # no process to spare: analyse here (slower to answer, still right)
+            log.warning("could not start an analysis process (%s); analysing %s in the server", exc, uri)
+            from mpguard.engine import analyze
+
+            return analyze(text, path, config)
         with self._lock:
             self._child, self._uri, self._text = child, uri, text
             self.runs += 1

@@ -15,6 +15,10 @@ Design notes
 * Code-action edits are computed on demand against the *current* text (re-analysing if the text
   changed since the last analysis), inline for clients without ``codeAction/resolve`` (Eglot 1.9).
 * A slow lane runs optional type-aware checks (``mpguard.typeaware``) after a quiet period.
+* Requests never wait behind the analysis of edits: hover reads the last published diagnostics;
+  code actions, resolve and commands run on a lane of their own with a time budget
+  (``lsp/requests.py``). A huge text is analysed in a child process, killed when outdated
+  (``lsp/isolated.py``). Text sync follows LSP line breaks (``lsp/text_sync.py``).
 """
 
 from __future__ import annotations
