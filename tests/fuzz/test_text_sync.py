@@ -125,3 +125,16 @@ def test_ranges_past_their_line_or_the_document_are_moved_inside():
     out = inside_document([inside, diag(0, 5, 7, 0)], index)
     assert out[0] is inside
     assert out[1].range == lsp.Range(start=lsp.Position(line=0, character=2), end=lsp.Position(line=1, character=2))
+
+
+def test_a_change_as_applied_has_its_range_clamped_and_in_order():
+    doc = _doc("ab\r\ncd😀e", "utf-16")
+
+    def change(a, b, c, d):
+        return lsp.TextDocumentContentChangePartial(range=lsp.Range(
+            start=lsp.Position(line=a, character=b), end=lsp.Position(line=c, character=d)), text="X")
+
+    inside = change(0, 1, 1, 2)
+    assert doc.as_applied(inside) is inside
+    assert doc.as_applied(change(1, 3, 0, 9)).range == change(0, 2, 1, 4).range  # reversed, past the end, mid-pair
+    assert doc.as_applied(change(5, 0, 7, 1)).range == change(1, 5, 1, 5).range  # past the text

@@ -96,3 +96,31 @@ async def test_carriage_return_and_form_feed_lines_stay_in_step_with_the_client(
     assert (diag.code, diag.range.start.line, diag.range.start.character) == ("MP101", 4, 5)
     change(client, uri, 2, "X", (1, 0), (1, 0))  # line 1 is `from multiprocessing ...`
     assert await server_text(client, uri) == "# a\x0cb\u2028c\rXfrom" + text[len("# a\x0cb\u2028c\rfrom"):]
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD, server_env=ENV))
+async def on_save_client(lsp_client: LanguageClient, tmp_path):
+    await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=lsp.ClientCapabilities(), root_uri=tmp_path.as_uri(), initialization_options={"run": "onSave"}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_findings_move_through_a_reversed_range_as_applied(on_save_client: LanguageClient, tmp_path):
+    client = on_save_client
+    uri = uri_for(tmp_path)
+    open_doc(client, uri, BROKEN)
+    (diag,) = await diagnostics_for(client, uri, lambda ds: len(ds) > 0)
+    assert (diag.range.start.line, diag.range.start.character) == (3, 5)
+    # A reversed range (end before start) over the first line: two lines come in for one. With
+    # "onSave" nothing is re-analysed: the finding is only moved, to line 4.
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[lsp.TextDocumentContentChangePartial(
+            range=lsp.Range(start=lsp.Position(line=1, character=0), end=lsp.Position(line=0, character=0)),
+            text="from multiprocessing import Pool\n# a comment\n")]))
+    assert (await server_text(client, uri)).startswith("from multiprocessing import Pool\n# a comment\ndef work")
+    hover = await client.text_document_hover_async(lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=4, character=6)))
+    assert hover is not None and hover.range == lsp.Range(
+        start=lsp.Position(line=4, character=5), end=lsp.Position(line=4, character=12))

@@ -173,6 +173,17 @@ class LspTextDocument(TextDocument):
         return self._index
 
     # -- edits
+    def as_applied(self, change: lsp.TextDocumentContentChangePartial) -> lsp.TextDocumentContentChangePartial:
+        """`change` with its range as it applies to the current text: positions past a line's or
+        the text's end clamped, a reversed range put in order."""
+        table, codec = self.table(), self.position_codec
+        start, end = table.offset(change.range.start, codec), table.offset(change.range.end, codec)
+        start, end = min(start, end), max(start, end)
+        rng = lsp.Range(start=table.position(start, codec), end=table.position(end, codec))
+        if rng == change.range:
+            return change
+        return lsp.TextDocumentContentChangePartial(range=rng, text=change.text)
+
     def _apply_incremental_change(self, change: lsp.TextDocumentContentChangePartial) -> None:
         table = self.table()
         start = table.offset(change.range.start, self.position_codec)
@@ -258,12 +269,19 @@ class TextSyncProtocol(LanguageServerProtocol):
         full = any(getattr(c, "range", None) is None for c in params.content_changes)
         old = doc.source if doc is not None and full else None
         try:
+            applied = []
             for change in params.content_changes:
+                if isinstance(doc, LspTextDocument) and getattr(change, "range", None) is not None:
+                    change = doc.as_applied(change)
                 self.workspace.update_text_document(params.text_document, change)
+                applied.append(change)
         except KeyError:
             # A client race (an edit sent just after a close) or a client bug: nothing to update.
             log.info("didChange for %s, which is not open: ignored", uri)
             return
+        # The handlers move diagnostics through the changes: give them the ranges as applied
+        # (clamped into the text, start before end), not as sent.
+        params.content_changes = applied
         if old is not None and doc is not None:
             # The handlers move diagnostics through ranged changes: hand them the one ranged
             # change equivalent to this full-text sync (it turns the old text into the new one).
