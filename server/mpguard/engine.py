@@ -17,10 +17,11 @@ log = logging.getLogger("mpguard")
 
 # Files that never import a process API need no parse at all (96 % of the stdlib): the model
 # resolves every process API through an import, so a file without one can have no finding.
+# A line starts after \n or \r (a \r-only file is one line for re.MULTILINE's ^ otherwise).
 _PREFILTER = re.compile(
-    r"^[ \t]*import[ \t][^\n#]*\b(?:multiprocessing|concurrent|billiard)\b"
-    r"|^[ \t]*from[ \t]+(?:multiprocessing|concurrent|torch\.multiprocessing|billiard)\b"
-    r"|^[ \t]*from[ \t]+torch[ \t]+import\b[^\n#]*\bmultiprocessing\b",
+    r"(?:^|(?<=\r))[ \t]*import[ \t][^\r\n#]*\b(?:multiprocessing|concurrent|billiard)\b"
+    r"|(?:^|(?<=\r))[ \t]*from[ \t]+(?:multiprocessing|concurrent|torch\.multiprocessing|billiard)\b"
+    r"|(?:^|(?<=\r))[ \t]*from[ \t]+torch[ \t]+import\b[^\r\n#]*\bmultiprocessing\b",
     re.MULTILINE,
 )
 

@@ -16,6 +16,7 @@ from typing import Optional
 from mpguard.catalogue import is_known_code
 from mpguard.findings import Finding, Position, Range, TextEdit
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _COMMENT = re.compile(
     r"#\s*mpguard:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE
 )
@@ -36,13 +37,19 @@ class Suppression:
         return Range.of(self.line, self.column, self.line, self.end_column)
 
 
+def _lines(text: str) -> list[str]:
+    """Lines as Python and LSP count them (\n, \r\n, \r): splitlines also breaks at \x0c,
+    \u2028, ..., which put "Disable for this line" on another line than the finding's."""
+    return _LINE_BREAK.split(text)
+
+
 def parse_suppressions(text: str) -> list[Suppression]:
     if "mpguard" not in text or _COMMENT.search(text) is None:
         return []
     out: list[Suppression] = []
-    lines = text.splitlines()
+    lines = _lines(text)
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        tokens = list(tokenize.generate_tokens(io.StringIO(text, newline="").readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         # Half-typed code: fall back to a line scan (strings containing the marker are rare).
         tokens = []
@@ -142,7 +149,7 @@ def unused_suppression_problems(
 def line_suppression_edit(text: str, line: int, code: str) -> TextEdit:
     """Edit that silences `code` on 1-based `line`: extends an existing `# mpguard: ignore[...]`
     comment on that line, or appends one."""
-    lines = text.splitlines()
+    lines = _lines(text)
     src = lines[line - 1] if 0 < line <= len(lines) else ""
     for s in parse_suppressions(src + "\n"):
         if s.file_level:
@@ -161,12 +168,12 @@ def file_suppression_edit(text: str, code: str) -> TextEdit:
     header comments at the top of the file (or extends an existing one)."""
     for s in parse_suppressions(text):
         if s.file_level and s.codes is not None and code not in s.codes:
-            line = text.splitlines()[s.line - 1]
+            line = _lines(text)[s.line - 1]
             new = f"# mpguard: ignore-file[{', '.join([*s.codes, code])}]"
             return TextEdit(Range.of(s.line, s.column, s.line, s.end_column), new)
         if s.file_level and (s.codes is None or code in s.codes):
             return TextEdit(Range(Position(1, 0), Position(1, 0)), "")
-    lines = text.splitlines()
+    lines = _lines(text)
     insert_at = 0
     for i, line in enumerate(lines[:2]):
         if line.startswith("#!") or re.match(r"^[ \t\f]*#.*coding[:=]", line):

@@ -7,6 +7,7 @@ that the cursor, folding and undo history outside the touched statements are lef
 from __future__ import annotations
 
 import difflib
+import re
 
 from mpguard.findings import Position, Range, TextEdit
 
@@ -24,11 +25,9 @@ def _offset_to_position(line_starts: list[int], offset: int) -> Position:
 
 
 def line_starts_of(text: str) -> list[int]:
-    starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            starts.append(i + 1)
-    return starts
+    # Lines end at \n, \r\n or \r, as for Python's tokenizer and LSP (not splitlines' extras):
+    # counting only \n put every edit of a \r-only file on line 1.
+    return [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
 
 
 def minimal_edits(old: str, new: str) -> list[TextEdit]:

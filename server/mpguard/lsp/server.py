@@ -15,6 +15,10 @@ Design notes
 * Code-action edits are computed on demand against the *current* text (re-analysing if the text
   changed since the last analysis), inline for clients without ``codeAction/resolve`` (Eglot 1.9).
 * A slow lane runs optional type-aware checks (``mpguard.typeaware``) after a quiet period.
+* Requests never wait behind the analysis of edits: hover reads the last published diagnostics;
+  code actions, resolve and commands run on a lane of their own with a time budget
+  (``lsp/requests.py``). A huge text is analysed in a child process, killed when outdated
+  (``lsp/isolated.py``). Text sync follows LSP line breaks (``lsp/text_sync.py``).
 """
 
 from __future__ import annotations
@@ -36,7 +40,6 @@ from typing import Any, Callable, Optional
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 import mpguard
@@ -56,6 +59,10 @@ from mpguard.lsp.convert import (
     text_edit_to_client,
 )
 from mpguard.lsp import notebooks as _notebooks
+from mpguard.lsp.commands import command_arguments
+from mpguard.lsp.isolated import ISOLATE_MIN_CHARS, IsolatedAnalyzer
+from mpguard.lsp.requests import CODE_ACTION_BUDGET_S, RESOLVE_BUDGET_S, RequestLane
+from mpguard.lsp.text_sync import TextSyncProtocol, index_of, inside_document, register_debug_text
 from mpguard.lsp.settings import Settings, apply_layer, folder_path, split_initialization_options
 from mpguard import trust
 
@@ -183,7 +190,7 @@ def rule_markdown(code: str) -> Optional[str]:
     return None
 
 
-class _Protocol(LanguageServerProtocol):
+class _Protocol(TextSyncProtocol):
     """pygls's protocol, minus a leak of one or two futures per notification.
 
     pygls 2.1 files the future of every async/threaded/generator handler in ``_request_futures``
@@ -223,6 +230,9 @@ class MpguardServer(LanguageServer):
         self.notebooks = _notebooks.NotebookSupport(self)  # notebook documents (lsp/notebooks.py)
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-analysis")
         self.slow_executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-typeaware")
+        self.requests = RequestLane()  # code actions, resolve, commands: never behind `executor`
+        self.isolated = IsolatedAnalyzer()  # huge texts, in a child process (lsp/isolated.py)
+        self.isolated_executor = ThreadPoolExecutor(1, thread_name_prefix="mpguard-isolated")
         self.loop: Optional[asyncio.AbstractEventLoop] = None
         self.loop_thread: Optional[int] = None
         self.connected = False
@@ -348,12 +358,23 @@ class MpguardServer(LanguageServer):
             return
         if st.task is not None and not st.task.done():
             st.task.cancel()
+        doc = self.workspace.text_documents.get(uri)
+        self.isolated.cancel_outdated(uri, doc.source if doc is not None else None)
         st.task = asyncio.ensure_future(self._lint(uri, delay))
 
     def relint_all(self) -> None:
         for st in list(self.docs.values()):
             self.schedule(st.uri, 0)
         self.notebooks.relint_all()
+
+    def _analyze_isolated_sync(self, st: DocState, version: Optional[int], text: str, path: Optional[str],
+                               config: Config) -> Optional[Analysis]:
+        """A huge text's analysis, in a child process (lsp/isolated.py); None when cancelled."""
+        st.analyses += 1
+        st.versions_analysed.append(version)
+        self.total_analyses += 1
+        st.base = None  # no syntax tree comes back: the next analysis in this process is a full one
+        return self.isolated.analyze(st.uri, text, path, config)
 
     def _analyze_sync(self, st: DocState, version: Optional[int], text: str, path: Optional[str],
                       config: Config) -> Analysis:
@@ -394,13 +415,15 @@ class MpguardServer(LanguageServer):
                 return
             config = self.config_for_doc(path, settings)
             loop = asyncio.get_running_loop()
-            analysis = await loop.run_in_executor(
-                self.executor, self._analyze_sync, st, version, text, path, config
-            )
+            if len(text) >= ISOLATE_MIN_CHARS:
+                analysis = await loop.run_in_executor(
+                    self.isolated_executor, self._analyze_isolated_sync, st, version, text, path, config)
+            else:
+                analysis = await loop.run_in_executor(self.executor, self._analyze_sync, st, version, text, path, config)
             doc = self.workspace.text_documents.get(uri)
             if doc is None or self.docs.get(uri) is not st:
                 return
-            if doc.version != version or doc.source != text:
+            if analysis is None or doc.version != version or doc.source != text:
                 st.discarded += 1
                 return
             for err in analysis.rule_errors:
@@ -486,7 +509,7 @@ class MpguardServer(LanguageServer):
         related = self.supports_related()
         if analysis.parsed:
             if analysis.findings:  # no line index for a clean file (most edits of most files)
-                index = LineIndex(text, self.codec)
+                index = self.index_for(st.uri, text)
                 st.good = [finding_to_diagnostic(f, index, st.uri, version, related) for f in analysis.findings]
             else:
                 st.good = []
@@ -495,7 +518,7 @@ class MpguardServer(LanguageServer):
             # Keep the last good findings (already moved through the edits) and add the syntax error.
             err = analysis.syntax_error
             st.syntax = (
-                [finding_to_diagnostic(err, LineIndex(text, self.codec), st.uri, version, related)]
+                [finding_to_diagnostic(err, self.index_for(st.uri, text), st.uri, version, related)]
                 if err is not None and settings.show_syntax_errors
                 else []
             )
@@ -514,6 +537,9 @@ class MpguardServer(LanguageServer):
         if st is None:
             return
         st.current = self.compose(st)
+        doc = self.workspace.text_documents.get(uri)
+        if doc is not None:  # every range inside the document, whatever moved it
+            st.current = inside_document(st.current, self.index_for(uri, doc.source))
         st.current_version = version
         st.result_id += 1
         st.published_versions.append(version)
@@ -575,8 +601,8 @@ class MpguardServer(LanguageServer):
 
     def schedule_slow(self, uri: str, settings: Settings, text: str, version: Optional[int],
                       path: Optional[str]) -> None:
-        if not settings.type_aware or self.typeaware_module() is None:
-            return
+        if not settings.type_aware or self.typeaware_module() is None or len(text) >= ISOLATE_MIN_CHARS:
+            return  # (jedi on a huge text would hold the GIL in this process for minutes)
         st = self.docs.get(uri)
         if st is None:
             return
@@ -624,7 +650,7 @@ class MpguardServer(LanguageServer):
             if doc is None or doc.version != version or doc.source != text or self.docs.get(uri) is not st:
                 return  # outdated: never published
             findings = getattr(result, "findings", result) or []
-            index = LineIndex(text, self.codec)
+            index = self.index_for(uri, text)
             new = [
                 finding_to_diagnostic(f, index, uri, version, self.supports_related())
                 for f in findings
@@ -639,21 +665,15 @@ class MpguardServer(LanguageServer):
             log.exception("publishing type-aware findings for %s failed", uri)
 
     # -------------------------------------------------------------- analysis for requests
-    async def analysis_for_current(self, uri: str) -> tuple[Optional[Analysis], str, Optional[int]]:
-        """An analysis of exactly the current text (re-analysed if the document changed)."""
-        doc = self.workspace.text_documents.get(uri)
-        if doc is None:
-            return None, "", None
-        text, version = doc.source, doc.version
-        st = self.state(uri)
-        if st.analysis is not None and st.analysis_text == text:
-            return st.analysis, text, version
-        settings = self.settings_for(uri)
-        path = self.path_of(uri)
-        config = self.config_for_doc(path, settings)
-        loop = asyncio.get_running_loop()
-        analysis = await loop.run_in_executor(self.executor, self._analyze_sync, st, version, text, path, config)
-        return analysis, text, version
+    async def analysis_for_current(self, uri: str, budget: float = RESOLVE_BUDGET_S
+                                   ) -> tuple[Optional[Analysis], str, Optional[int]]:
+        """An analysis of exactly the current text (analysed on the request lane if the document
+        changed), or None once `budget` seconds ran out (see lsp/requests.py)."""
+        return await self.requests.analysis(self, uri, budget)
+
+    def index_for(self, uri: str, text: str) -> LineIndex:
+        """A LineIndex of `text`, from the open document's line table when it holds that text."""
+        return index_of(self.workspace.text_documents.get(uri), text, self.codec)
 
     def workspace_edit(self, uri: str, version: Optional[int], edits: list[lsp.TextEdit]) -> lsp.WorkspaceEdit:
         if self.supports_document_changes():
@@ -921,6 +941,8 @@ def create_server() -> MpguardServer:
         ls.notebooks.cancel_all()
         ls.executor.shutdown(wait=False, cancel_futures=True)
         ls.slow_executor.shutdown(wait=False, cancel_futures=True)
+        ls.requests.shutdown()
+        ls.isolated_executor.shutdown(wait=False, cancel_futures=True)
 
     # ---------------------------------------------------------------- documents
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
@@ -964,6 +986,7 @@ def create_server() -> MpguardServer:
     async def on_close(ls: MpguardServer, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         st = ls.docs.pop(uri, None)
+        ls.isolated.cancel_outdated(uri, None)
         if st is not None:
             for t in (st.task, st.slow_task):
                 if t is not None and not t.done():
@@ -1040,10 +1063,10 @@ def create_server() -> MpguardServer:
         settings = ls.settings_for(uri)
         if not settings.enable:
             return []
-        analysis, text, version = await ls.analysis_for_current(uri)
+        analysis, text, version = await ls.analysis_for_current(uri, CODE_ACTION_BUDGET_S)
         if analysis is None:
             return []
-        index = LineIndex(text, ls.codec)
+        index = ls.index_for(uri, text)
         req = index.range_from_client(params.range)
         only = list(params.context.only) if params.context and params.context.only else None
         context_diags = list(params.context.diagnostics or []) if params.context else []
@@ -1064,8 +1087,7 @@ def create_server() -> MpguardServer:
                 out.append((spec, edits))
             return out
 
-        loop = asyncio.get_running_loop()
-        built = await loop.run_in_executor(ls.executor, build)
+        built = await ls.requests.run(build)
         doc = ls.workspace.text_documents.get(uri)
         if doc is None or doc.source != text:
             return []  # the document changed while we computed: no edit is better than a corrupt one
@@ -1107,7 +1129,7 @@ def create_server() -> MpguardServer:
                 return action
             edits, version, text = await _resolve_edits(ls, uri, data)
             if edits:
-                index = LineIndex(text, ls.codec)
+                index = ls.index_for(uri, text)
                 action.edit = ls.workspace_edit(uri, version, [text_edit_to_client(e, index) for e in edits])
             return action
         except Exception:  # noqa: BLE001
@@ -1156,8 +1178,7 @@ def create_server() -> MpguardServer:
                         return list(f.fixes[idx].edits())
             return []
 
-        loop = asyncio.get_running_loop()
-        edits = await loop.run_in_executor(ls.executor, compute)
+        edits = await ls.requests.run(compute)
         doc = ls.workspace.text_documents.get(uri)
         if doc is None or doc.source != text or _is_noop(edits):
             return [], version, text
@@ -1167,22 +1188,22 @@ def create_server() -> MpguardServer:
     @server.command(CMD_APPLY_FIX)
     async def cmd_apply_fix(ls: MpguardServer, *args: Any):
         """Arguments: {uri, code, line, index?} (or uri, code, line): apply that finding's fix."""
-        data = _command_data(args, ("uri", "code", "line", "index"))
+        data = command_arguments(CMD_APPLY_FIX, args)
         data.setdefault("type", "fix")
         return await _apply(ls, data, "mpguard: apply fix")
 
     @server.command(CMD_FIX_ALL)
     async def cmd_fix_all(ls: MpguardServer, *args: Any):
         """Arguments: {uri} or uri: apply every safe fix, to a fixed point."""
-        data = _command_data(args, ("uri",))
+        data = command_arguments(CMD_FIX_ALL, args)
         data["type"] = "fixAll"
         return await _apply(ls, data, "mpguard: fix all")
 
     @server.command(CMD_SHOW_DOCS)
     async def cmd_show_docs(ls: MpguardServer, *args: Any):
         """Arguments: code. Returns {code, url, markdown} and asks the client to open the docs URL."""
-        data = _command_data(args, ("code",))
-        code = str(data.get("code", "")).upper()
+        data = command_arguments(CMD_SHOW_DOCS, args)
+        code = data["code"].upper()
         md = rule_markdown(code)
         if md is None:
             return {"code": code, "error": f"unknown rule code {code}"}
@@ -1206,7 +1227,7 @@ def create_server() -> MpguardServer:
         edits, version, text = await _resolve_edits(ls, uri, data)
         if not edits:
             return {"applied": False, "reason": "nothing to fix"}
-        index = LineIndex(text, ls.codec)
+        index = ls.index_for(uri, text)
         result = await ls.workspace_apply_edit_async(
             lsp.ApplyWorkspaceEditParams(
                 edit=ls.workspace_edit(uri, version, [text_edit_to_client(e, index) for e in edits]),
@@ -1214,11 +1235,6 @@ def create_server() -> MpguardServer:
             )
         )
         return {"applied": bool(getattr(result, "applied", False))}
-
-    def _command_data(args: tuple, names: tuple[str, ...]) -> dict:
-        if len(args) == 1 and isinstance(args[0], dict):
-            return dict(args[0])
-        return {n: v for n, v in zip(names, args)}
 
     # ---------------------------------------------------------------- hover
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
@@ -1235,7 +1251,7 @@ def create_server() -> MpguardServer:
         if doc is None:
             return None
         text = doc.source
-        index = LineIndex(text, ls.codec)
+        index = ls.index_for(uri, text)
         pos = params.position
         if pos.line < 0 or pos.line >= len(index.lines):
             return None
@@ -1279,6 +1295,8 @@ def create_server() -> MpguardServer:
         return lsp.Hover(contents=lsp.MarkupContent(kind=kind, value="\n\n---\n\n".join(parts)), range=hits[0].range)
 
     # ---------------------------------------------------------------- instrumentation
+    register_debug_text(server)
+
     @server.feature(DEBUG_REQUEST)
     def on_debug(ls: MpguardServer, params: Any):
         uri = None
