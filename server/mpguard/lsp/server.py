@@ -40,7 +40,6 @@ from typing import Any, Callable, Optional
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
-from pygls.uris import to_fs_path
 
 import mpguard
 from mpguard.catalogue import CATALOGUE, docs_url
@@ -925,8 +924,6 @@ def create_server() -> MpguardServer:
     def on_exit(ls: MpguardServer, params: Any) -> None:
         # Background threads (jedi warm-up, an analysis of a huge file) must not keep the process
         # alive after `exit`: pygls exits normally right after this; force it if that stalls.
-        import os
-
         code = 0 if getattr(ls.protocol, "_shutdown", False) else 1
         timer = threading.Timer(0.5, os._exit, [code])
         timer.daemon = True

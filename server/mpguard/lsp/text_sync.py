@@ -25,7 +25,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any, Generator, Optional
-from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
@@ -264,25 +263,23 @@ class TextSyncProtocol(LanguageServerProtocol):
     @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Any:
         uri = params.text_document.uri
-        docs = self.workspace.text_documents
-        doc = docs.get(uri) or docs.get(unquote(uri))
-        full = any(getattr(c, "range", None) is None for c in params.content_changes)
-        old = doc.source if doc is not None and full else None
-        try:
-            applied = []
-            for change in params.content_changes:
-                if isinstance(doc, LspTextDocument) and getattr(change, "range", None) is not None:
-                    change = doc.as_applied(change)
-                self.workspace.update_text_document(params.text_document, change)
-                applied.append(change)
-        except KeyError:
+        doc = self.workspace.text_documents.get(uri)  # any spelling of the URI (lsp.documents)
+        if doc is None:
             # A client race (an edit sent just after a close) or a client bug: nothing to update.
             log.info("didChange for %s, which is not open: ignored", uri)
             return
+        full = any(getattr(c, "range", None) is None for c in params.content_changes)
+        old = doc.source if full else None
+        applied = []
+        for change in params.content_changes:
+            if isinstance(doc, LspTextDocument) and getattr(change, "range", None) is not None:
+                change = doc.as_applied(change)
+            self.workspace.update_text_document(params.text_document, change)
+            applied.append(change)
         # The handlers move diagnostics through the changes: give them the ranges as applied
         # (clamped into the text, start before end), not as sent.
         params.content_changes = applied
-        if old is not None and doc is not None:
+        if old is not None:
             # The handlers move diagnostics through ranged changes: hand them the one ranged
             # change equivalent to this full-text sync (it turns the old text into the new one).
             params.content_changes = [equivalent_change(old, doc.source, self.workspace.position_codec)]
@@ -399,8 +396,7 @@ def register_debug_text(server: Any) -> None:
         full = params.get("full") if isinstance(params, dict) else getattr(params, "full", False)
         if not isinstance(uri, str):
             raise JsonRpcInvalidParams(f"{DEBUG_TEXT_REQUEST}: argument 'uri' must be a string")
-        docs = ls.workspace.text_documents
-        doc = docs.get(uri) or docs.get(unquote(uri))
+        doc = ls.workspace.text_documents.get(uri)  # any spelling of the URI (lsp.documents)
         if doc is None:
             return None
         text = doc.source
