@@ -162,8 +162,3 @@ def edits_of(action, uri: str):
             out.extend(dc.edits)
     return out
 
-
-def mp201_available() -> bool:
-    from mpguard.rules import all_rules
-
-    return "MP201" in all_rules()

@@ -10,7 +10,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from lsp_helpers import SERVER_CMD, apply_text_edits, diagnostics_for, mp201_available, wait_for
+from lsp_helpers import SERVER_CMD, apply_text_edits, diagnostics_for, wait_for
 
 CAPS = lsp.ClientCapabilities(
     workspace=lsp.WorkspaceClientCapabilities(
@@ -265,7 +265,6 @@ async def test_cell_edits_update_diagnostics(client: LanguageClient, tmp_path):
     assert span(next(d for d in diags if d.code == "MP204")) == (2, cp + 1, 2, cp + 1 + len("square"))
 
 
-@pytest.mark.skipif(not mp201_available(), reason="MP201 not implemented yet")
 async def test_lambda_fix_edits_the_cell(client: LanguageClient, tmp_path):
     nb = squares(client, tmp_path, LAMBDA_MAIN)
     nb.open()

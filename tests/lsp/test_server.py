@@ -22,7 +22,6 @@ from lsp_helpers import (
     debug_stats,
     diagnostics_for,
     edits_of,
-    mp201_available,
     open_doc,
     replace_all,
     uri_for,
@@ -570,7 +569,6 @@ async def test_code_action_resolve(client: LanguageClient, tmp_path):
     assert 'if __name__ == "__main__":' in fixed
 
 
-@pytest.mark.skipif(not mp201_available(), reason="MP201 is not implemented yet")
 async def test_lambda_fix(client: LanguageClient, tmp_path):
     uri = uri_for(tmp_path)
     open_doc(client, uri, LAMBDA)
