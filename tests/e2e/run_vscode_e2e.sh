@@ -36,6 +36,9 @@ must bash "$E2E/setup.sh" >/dev/null
 step "UI checks in VS Code (installed .vsix)"
 check "$ROOT/tests/e2e/vscode_ui_check.sh" --vsix "$VSIX" --out "$OUT"
 
+step "Restricted Mode in VS Code with the trust prompt on (installed .vsix)"
+check "$ROOT/tests/e2e/vscode_trust_check.sh" --vsix "$VSIX" --out "$OUT/trust"
+
 step "extension-host tests (mocha in VS Code)"
 # Same rule as the UI checks: the first python3 on PATH has no mpguard (venv made by vscode_ui_check.sh).
 VENV="$OUT/venv-no-mpguard"
