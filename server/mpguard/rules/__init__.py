@@ -1,23 +1,66 @@
 """Rule registry. A rule is one small module in this package that defines ``RULE``.
 
-Each rule module holds its detection (``check``), its message, its fixes and its examples
-(``EXAMPLES``: code that must produce the rule's finding on the lines marked ``# expect`` and code
-that must not). ``tests/test_rule_examples.py`` turns every example into a test.
+A rule is declared metadata plus detection: ``RULE = Rule(code=..., name=..., severity=...,
+fix=..., applies=..., check=check, ...)``. The catalogue (:mod:`mpguard.catalogue`), the docs,
+``mpguard rules`` and SARIF all read these declarations; the engine skips a rule whose
+``applies`` excludes the module (a notebook, or no process under the rule's start methods).
+Detection reads ``ctx.facts`` (:mod:`mpguard.facts`) and reports through ``ctx.report``.
+``tests/test_rule_examples.py`` turns every example into a test.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
-from typing import Callable, Iterable, Optional
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 import libcst as cst
 
-from mpguard.catalogue import CATALOGUE, docs_url
 from mpguard.config import Config
 from mpguard.findings import Finding, Fix, RelatedLocation, Safety, Severity
 from mpguard.model import ModuleModel
+from mpguard.semantic.kinds import StartMethod
+
+if TYPE_CHECKING:
+    from mpguard.facts import Facts
+
+__all__ = ["Applies", "Example", "Fixable", "Rule", "RuleContext", "Severity", "StartMethod", "all_rules"]
+
+
+class Fixable(str, Enum):
+    """Whether a rule offers an automatic fix (Ruff's FixAvailability)."""
+
+    NONE = "none"
+    SOMETIMES = "sometimes"  # when the code has the shape the fix needs
+    ALWAYS = "always"
+
+
+@dataclass(frozen=True)
+class Applies:
+    """Where a rule can fire. The engine does not run a rule outside it."""
+
+    start_methods: frozenset[StartMethod] = frozenset(StartMethod)
+    notebooks: bool = True
+
+    @classmethod
+    def everywhere(cls) -> "Applies":
+        return cls()
+
+    @classmethod
+    def spawned_children(cls, notebooks: bool = True) -> "Applies":
+        """Pitfalls of children that re-import the main module (spawn and forkserver)."""
+        return cls(frozenset({StartMethod.SPAWN, StartMethod.FORKSERVER}), notebooks)
+
+    @classmethod
+    def forked_children(cls) -> "Applies":
+        return cls(frozenset({StartMethod.FORK}))
+
+    def under(self, method: Optional[str]) -> bool:
+        """Whether a process started with `method` is in scope (unknown methods count as in)."""
+        return method is None or not StartMethod.known(method) or method in self.start_methods
 
 
 @dataclass(frozen=True)
@@ -29,29 +72,31 @@ class Example:
     path: str = "example.py"  # e.g. "cells.ipynb": the code cells of a notebook, as one module
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     code: str
     summary: str  # one line
     why: str  # what happens at run time and why (markdown)
     fix_doc: str  # what to do (markdown)
     check: Callable[["RuleContext"], None]
+    name: str  # kebab-case, public API like the code
+    severity: Severity  # default severity (configurable per code)
+    fix: Fixable = Fixable.NONE
+    applies: Applies = field(default_factory=Applies.everywhere)
     examples: tuple[Example, ...] = ()
-    spawn_only: bool = False
     crash_class: bool = False
 
     @property
-    def name(self) -> str:
-        return CATALOGUE[self.code][0]
-
-    @property
     def fixable(self) -> bool:
-        """Whether the rule offers an automatic fix (fix docs name it in bold, as RULES.md does)."""
-        return "**" in self.fix_doc
+        return self.fix is not Fixable.NONE
 
     @property
     def default_severity(self) -> Severity:
-        return CATALOGUE[self.code][1]
+        return self.severity
+
+    @property
+    def spawn_only(self) -> bool:
+        return StartMethod.FORK not in self.applies.start_methods
 
     def documentation(self) -> str:
         bad = next((e for e in self.examples if e.fires), None)
@@ -61,6 +106,8 @@ class Rule:
             parts += ["", "## Example", "", "```python", bad.code.strip(), "```"]
         if good is not None:
             parts += ["", "## Not reported", "", "```python", good.code.strip(), "```"]
+        from mpguard.catalogue import docs_url
+
         parts += ["", "## Fix", "", self.fix_doc.strip(), "", f"Docs: {docs_url(self.code)}"]
         if self.spawn_only:
             parts += ["", "Reported only when the effective start method is `spawn` or `forkserver`."]
@@ -68,17 +115,30 @@ class Rule:
 
 
 class RuleContext:
-    """What a rule sees: the model, the configuration, and `report`."""
+    """What a rule sees: the facts, the configuration, and `report`."""
 
-    def __init__(self, model: ModuleModel, config: Config, rule: Rule) -> None:
+    def __init__(self, model: ModuleModel, config: Config, rule: Rule, facts: Optional["Facts"] = None) -> None:
         self.model = model
         self.config = config
         self.rule = rule
+        self._facts = facts
         self.findings: list[Finding] = []
+
+    @cached_property
+    def facts(self) -> "Facts":
+        if self._facts is None:
+            from mpguard.facts import Facts
+
+            self._facts = Facts(self.model)
+        return self._facts
 
     @property
     def start_method(self) -> str:
         return self.model.module_start_method()
+
+    def applies_under(self, method: Optional[str]) -> bool:
+        """Whether a process started with `method` is in this rule's declared scope."""
+        return self.rule.applies.under(method)
 
     def report(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mpguard.findings import Safety
 from mpguard.fixes.guard import stays_at_top_level, wrap_in_guard
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Applies, Example, Fixable, Rule, RuleContext, Severity
 from mpguard.starts import import_time_starts
 
 GUARD_TITLE = 'Wrap in `if __name__ == "__main__":` guard'
@@ -79,7 +79,10 @@ to the end of the module move under the guard (merged into an existing one); imp
 classes and constants stay at top level so children can still import the workers.
 """,
     check=check,
-    spawn_only=True,
+    name="unguarded-process-start",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
+    applies=Applies.spawned_children(notebooks=False),
     crash_class=True,
     examples=(
         Example(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from mpguard.model import CallSite, get_arg
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 from mpguard.rules.mp101_unguarded_process_start import guard_fix
 
 
@@ -99,6 +99,9 @@ once, pass `force=True` deliberately, or use `ctx = multiprocessing.get_context(
 `ctx.Pool(...)` / `ctx.Process(...)`.
 """,
     check=check,
+    name="start-method-misuse",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example("""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from mpguard.model import CallSite, int_value
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
 from mpguard.starts import process_start_of
 
 # Qualified callables (or prefixes ending in ".") that do I/O or heavy loading.
@@ -114,7 +114,9 @@ Move the work under `if __name__ == "__main__":`, into the worker, or into an `i
 fills a module global once per worker (or a cached getter).
 """,
     check=check,
-    spawn_only=True,
+    name="import-time-work-in-spawned-module",
+    severity=Severity.WARNING,
+    applies=Applies.spawned_children(notebooks=False),
     examples=(
         Example("""
 import json

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mpguard.model import get_arg, string_value
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 
 
 def check(ctx: RuleContext) -> None:
@@ -43,6 +43,8 @@ Use `multiprocessing.get_context("spawn")` (or `"forkserver"`) and make the work
 arguments picklable.
 """,
     check=check,
+    name="fork-start-method",
+    severity=Severity.INFO,
     examples=(
         Example("""
 import multiprocessing as mp

@@ -11,7 +11,7 @@ from mpguard.findings import Safety
 from mpguard.fixes import hoist
 from mpguard.model import ClassInfo, FunctionInfo, ModuleModel, Scope
 from mpguard.pickling import EVERY, Worker, api_text, iter_workers, when_pickled
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"
@@ -280,6 +280,9 @@ functions.
 A local class with no captured names moves the same way (**Move class to module level**).
 """,
     check=check,
+    name="local-callable-to-process",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(

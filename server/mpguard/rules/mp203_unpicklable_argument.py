@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg
 from mpguard.pickling import api_text, constructor_qualname, is_partial, is_task, when_pickled
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 
 # DB-API connections that are C objects (or hold one) and really cannot be pickled. Pure-Python
 # clients that only hold sockets may pickle through multiprocessing's socket reducer: not listed.
@@ -255,6 +255,8 @@ Send what the worker needs to recreate the resource — a path, a connection str
 through `Pool(initializer=..., initargs=(...))`. There is no automatic fix.
 """,
     check=check,
+    name="unpicklable-argument",
+    severity=Severity.ERROR,
     crash_class=True,
     examples=(
         Example(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from mpguard.pickling import api_text, iter_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
 
 
 def _in_notebook(ctx: RuleContext) -> bool:
@@ -92,7 +92,9 @@ Put the worker into a module next to the notebook (`workers.py`) and `from worke
 on Linux only, use `multiprocessing.get_context("fork")`.
 """,
     check=check,
-    spawn_only=True,
+    name="interactive-main-worker",
+    severity=Severity.WARNING,
+    applies=Applies.spawned_children(),
     crash_class=True,
     examples=(
         Example(

@@ -4,7 +4,7 @@ cannot be pickled (a pool, a lock, an open file, a connection)."""
 from __future__ import annotations
 
 from mpguard.pickling import api_text, iter_workers, when_text
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.rules.mp203_unpicklable_argument import classify
 
 
@@ -58,6 +58,8 @@ Make the worker a module-level function (or a `staticmethod`) that receives the 
 or split the picklable state into a small object of its own.
 """,
     check=check,
+    name="unpicklable-self",
+    severity=Severity.WARNING,
     crash_class=True,
     examples=(
         Example("""

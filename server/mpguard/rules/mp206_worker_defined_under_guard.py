@@ -11,7 +11,7 @@ from mpguard.findings import Safety
 from mpguard.fixes import hoist
 from mpguard.model import ClassInfo, FunctionInfo, Scope
 from mpguard.pickling import api_text, iter_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Applies, Example, Fixable, Rule, RuleContext, Severity
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"
@@ -143,7 +143,10 @@ moves out of the guard to just above it. Not offered when it reads names that ar
 inside the guard (pass those as arguments instead).
 """,
     check=check,
-    spawn_only=True,
+    name="worker-defined-under-guard",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
+    applies=Applies.spawned_children(),
     crash_class=True,
     examples=(
         Example(

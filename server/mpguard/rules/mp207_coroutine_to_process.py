@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mpguard.pickling import Worker, api_text, is_task, iter_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 
 
 def check(ctx: RuleContext) -> None:
@@ -67,6 +67,8 @@ Send a module-level sync wrapper that runs the coroutine in the child:
 `def fetch_sync(url): return asyncio.run(fetch(url))`.
 """,
     check=check,
+    name="coroutine-to-process",
+    severity=Severity.ERROR,
     crash_class=True,
     examples=(
         Example(

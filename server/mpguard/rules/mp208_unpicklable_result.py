@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.model import FunctionInfo, ModuleModel, Value
 from mpguard.pickling import api_text, is_task, iter_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.rules.mp203_unpicklable_argument import classify
 
 
@@ -83,6 +83,8 @@ raises the TypeError from `result()`).
 Return plain data: `list(...)` of a generator, the file's contents or path, the computed values.
 """,
     check=check,
+    name="unpicklable-result",
+    severity=Severity.ERROR,
     crash_class=True,
     examples=(
         Example(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mpguard.pickling import inherited_payload, when_pickled
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 
 _PRIMITIVES = ("mp.sync", "mp.queue", "mp.shared")
 
@@ -46,6 +46,8 @@ Create the primitives from the same context object as the processes: `ctx = get_
 then `ctx.Lock()`, `ctx.Queue()` and `ctx.Process(...)`.
 """,
     check=check,
+    name="context-mismatch",
+    severity=Severity.WARNING,
     crash_class=True,
     examples=(
         Example("""

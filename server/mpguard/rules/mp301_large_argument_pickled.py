@@ -7,7 +7,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg, node_contains
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.valueflow import site_of_call
 
 MAP_APIS = {"pool.map", "pool.imap", "pool.imap_unordered", "pool.map_async", "pool.starmap",
@@ -263,6 +263,8 @@ or `SharedMemoryManager`, `multiprocessing.Array`, or a file path that each work
 Per-task arguments should be small: an index, a key, a slice bound, a path.
 """,
     check=check,
+    name="large-argument-pickled",
+    severity=Severity.WARNING,
     examples=(
         Example("""
 import pandas as pd

@@ -9,7 +9,7 @@ import libcst as cst
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.model import Dispatch, ModuleModel, Scope, dotted_name, get_arg, int_value
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 
 SMALL = 100
 FEW_CHUNKS = {"numpy.array_split", "numpy.split", "numpy.hsplit", "numpy.vsplit"}
@@ -273,6 +273,9 @@ loop (`Pool.map`/`starmap` compute a chunksize themselves, so they are not repor
 arguments (for example `np.array_split(data, n)`) is fine with the default and not reported.
 """,
     check=check,
+    name="default-chunksize",
+    severity=Severity.INFO,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example("""
 from multiprocessing import Pool

@@ -20,7 +20,7 @@ from mpguard.model import (
     has_keyword,
     node_contains,
 )
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 from mpguard.rules.mp302_default_chunksize import iterables
 from mpguard.valueflow import _call_of_arg
 
@@ -371,6 +371,9 @@ bounded batches or pass `buffersize=` (Python 3.14+). The quick fix **Use `imap`
 its result is only iterated or wrapped in `list(...)`.
 """,
     check=check,
+    name="map-materializes-iterator",
+    severity=Severity.INFO,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example("""
 import csv

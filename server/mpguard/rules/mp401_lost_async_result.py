@@ -9,7 +9,7 @@ import libcst as cst
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_of, unique_name
 from mpguard.model import Dispatch, dotted_name, get_arg
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 from mpguard.valueflow import Event, trace
 
 FUTURE_APIS = {"pool.apply_async", "pool.map_async", "pool.starmap_async", "executor.submit"}
@@ -218,6 +218,9 @@ raises the worker's exception instead of ignoring it). Converting a `Pool` to a
 `ProcessPoolExecutor` (whose `result()` re-raises with the child's traceback) is offered on MP402.
 """,
     check=check,
+    name="lost-async-result",
+    severity=Severity.WARNING,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example("""
 from multiprocessing import Pool

@@ -10,7 +10,7 @@ from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.fixes.pool_to_executor import can_convert_pool, convert_pool_to_executor, find_with
 from mpguard.model import CallSite, ModuleModel, dotted_name
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 from mpguard.valueflow import Event, position_within, trace
 
 ASYNC_APIS = {"pool.apply_async", "pool.map_async", "pool.starmap_async", "pool.imap", "pool.imap_unordered"}
@@ -146,6 +146,9 @@ are then complete when the block exits). Alternatively convert the pool to a
 `ProcessPoolExecutor`, whose exit waits (refactoring).
 """,
     check=check,
+    name="pool-terminated-early",
+    severity=Severity.WARNING,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example("""
 from multiprocessing import Pool

@@ -9,7 +9,7 @@ import libcst as cst
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.model import Dispatch, FunctionInfo, ModuleModel, dotted_name, get_arg
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 from mpguard.valueflow import Event, trace
 
 CHANNEL_TYPES = ("mp.queue", "mp.pipe", "mp.connection", "manager.proxy", "mp.shared", "mp.Manager")
@@ -197,6 +197,9 @@ stops on a failed worker), or run the work through `concurrent.futures.ProcessPo
 `future.result()` re-raises the worker's exception in the parent with the child's traceback.
 """,
     check=check,
+    name="exception-swallowed-in-process",
+    severity=Severity.INFO,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example("""
 from multiprocessing import Process

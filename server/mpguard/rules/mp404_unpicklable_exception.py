@@ -24,7 +24,7 @@ from mpguard.model import (
 )
 from mpguard.pickling import api_text
 from mpguard.reach import WorkerRun, process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.valueflow import site_of_call
 
 ESCAPES = ("__reduce__", "__reduce_ex__", "__new__")
@@ -419,6 +419,8 @@ or define `__reduce__` returning `(LedgerError, (self.entry_id, self.reason))`. 
 and exceptions whose arguments all reach `super().__init__` are not reported.
 """,
     check=check,
+    name="unpicklable-exception",
+    severity=Severity.WARNING,
     crash_class=True,
     examples=(
         Example("""

@@ -9,7 +9,7 @@ import libcst as cst
 
 from mpguard.model import Binding, CallSite, FunctionInfo, ModuleModel, Scope, Use, dotted_name
 from mpguard.reach import callers_of, names_within, process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 
 MUTATORS = {
     "append", "extend", "insert", "update", "add", "setdefault", "pop", "popitem", "remove",
@@ -387,6 +387,8 @@ use objects that really are shared: `multiprocessing.Manager().list()/dict()`,
 `multiprocessing.Value`/`Array`.
 """,
     check=check,
+    name="global-mutation-in-worker",
+    severity=Severity.WARNING,
     examples=(
         Example(
             """

@@ -10,7 +10,7 @@ import libcst as cst
 from mpguard.model import CallSite, ClassInfo, ModuleModel, Value
 from mpguard.reach import (call_chains, chain_key, method_name, process_workers, receiver_text,
                            rooted, same_frame)
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.starts import process_start_of
 
 
@@ -194,6 +194,8 @@ Create those processes from a `spawn` or `forkserver` context
 create them before any thread starts.
 """,
     check=check,
+    name="fork-with-threads",
+    severity=Severity.WARNING,
     examples=(
         Example(
             """

@@ -12,7 +12,7 @@ from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.model import Binding, CallSite, Dispatch, FunctionInfo, ModuleModel, Scope, get_arg, scope_within
 from mpguard.pickling import call_site_of, constructor_qualname
 from mpguard.reach import dispatch_worker_function
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 from mpguard.valueflow import trace
 
 PUTS = {"put", "put_nowait"}
@@ -340,6 +340,9 @@ do not touch the process): moves the join after those reads. Otherwise read ever
 (or until a sentinel) before calling `join()`.
 """,
     check=check,
+    name="join-before-drain",
+    severity=Severity.WARNING,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example(
             """

@@ -11,7 +11,7 @@ from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
 from mpguard.model import Dispatch, ModuleModel, Value, canonical
 from mpguard.pickling import constructor_qualname, inherited_payload
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 
 # thread primitive -> (multiprocessing equivalent, attributes the equivalent supports)
 _LOCK = {"acquire", "release"}
@@ -170,6 +170,9 @@ and so on; `import multiprocessing` is added when needed. Not offered for `Prior
 `LifoQueue`, for explicit contexts, or when the object is used with methods the equivalent lacks.
 """,
     check=check,
+    name="thread-primitive-for-processes",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(

@@ -9,7 +9,7 @@ import libcst as cst
 
 from mpguard.model import Binding, FunctionInfo, ModuleModel, Scope, Use
 from mpguard.reach import WorkerRun, call_chains, process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
 
 ASSIGN_KINDS = ("assign", "augassign", "for", "with")
 
@@ -148,7 +148,9 @@ Pass the value to the worker explicitly (`pool.map(partial(work, settings=settin
 `Pool(initializer=init, initargs=(settings,))` where `init` does `global SETTINGS; SETTINGS = ...`.
 """,
     check=check,
-    spawn_only=True,
+    name="parent-only-global",
+    severity=Severity.WARNING,
+    applies=Applies.spawned_children(),
     examples=(
         Example(
             """

@@ -9,7 +9,7 @@ import libcst as cst
 from mpguard.model import Binding, ModuleModel, Scope, Use, Value
 from mpguard.pickling import constructor_qualname, inherited_payload
 from mpguard.reach import process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 
 KINDS = {
     "sqlite3": "SQLite connection",
@@ -179,6 +179,8 @@ Create the connection in each child: inside the worker, or once per worker proce
 in the initializer so each child opens its own pooled connections.
 """,
     check=check,
+    name="connection-inherited-by-fork",
+    severity=Severity.WARNING,
     examples=(
         Example(
             """

@@ -10,7 +10,7 @@ from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.model import CallSite, ClassInfo, ModuleModel, dotted_name, scope_within
 from mpguard.model import node_contains
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 from mpguard.valueflow import Event, trace
 
 # Any of these (called, or handed over as a callback such as `atexit.register(pool.close)`) ends
@@ -250,6 +250,9 @@ the block; `ProcessPoolExecutor.__exit__` waits, so any use is fine there. Other
 `close()` and `join()` in a `finally`.
 """,
     check=check,
+    name="pool-not-closed",
+    severity=Severity.WARNING,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example(
             """

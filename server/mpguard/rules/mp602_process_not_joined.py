@@ -7,7 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from mpguard.model import ModuleModel, get_arg
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.valueflow import trace
 
 # Uses that mean the process is waited for, reaped or deliberately detached.
@@ -97,6 +97,8 @@ Call `p.join()` once the parent needs the child to be done (keep the processes i
 join each one), or mark a background helper `daemon=True`.
 """,
     check=check,
+    name="process-not-joined",
+    severity=Severity.INFO,
     examples=(
         Example(
             """

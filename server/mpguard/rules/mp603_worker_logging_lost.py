@@ -9,7 +9,7 @@ import libcst as cst
 
 from mpguard.model import CallSite, FunctionInfo, ModuleModel, dotted_name, get_arg, has_keyword
 from mpguard.reach import WorkerRun, call_chains, process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 
 LEVELS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
 QUIET = {"debug", "info", "log"}  # below WARNING: not even the last-resort handler shows them
@@ -295,7 +295,8 @@ Configure logging at module level or in the pool's `initializer`; or create a
 run one `QueueListener` with the real handlers in the parent.
 """,
     check=check,
-    spawn_only=False,
+    name="worker-logging-lost",
+    severity=Severity.WARNING,
     examples=(
         Example(
             """

@@ -10,7 +10,7 @@ from mpguard.findings import Safety
 from mpguard.fixes.insert import insert_before
 from mpguard.model import CallSite, ModuleModel
 from mpguard.reach import method_name, receiver_text
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 
 _CLOSERS = ("close", "terminate")
 
@@ -117,6 +117,9 @@ The same holds for `multiprocessing.pool.ThreadPool`. (`Process.join()` and
 `join()`, with the same indentation. Better still, use the pool as a context manager.
 """,
     check=check,
+    name="join-without-close",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(

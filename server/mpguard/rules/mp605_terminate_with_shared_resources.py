@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.model import Dispatch, ModuleModel, dotted_name
 from mpguard.pickling import call_site_of, constructor_qualname, inherited_payload
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.valueflow import trace
 
 SHARED = ("mp.queue", "mp.sync", "mp.pipe", "mp.connection")
@@ -107,6 +107,8 @@ Stop the worker cooperatively: put a sentinel (e.g. `None`) on its queue or set 
 `join(timeout)` and do not reuse the shared objects afterwards.
 """,
     check=check,
+    name="terminate-with-shared-resources",
+    severity=Severity.WARNING,
     examples=(
         Example(
             """

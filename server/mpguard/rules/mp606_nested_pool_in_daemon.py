@@ -10,7 +10,7 @@ from mpguard.findings import Safety
 from mpguard.fixes.insert import add_import_from, replace_node
 from mpguard.model import CallSite, Dispatch, ModuleModel, canonical, dotted_name
 from mpguard.reach import bool_keyword, process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 from mpguard.starts import ProcessStart, process_start_of
 
 THREADPOOL_TITLE = "Use a ThreadPool inside"
@@ -184,6 +184,9 @@ or **Use a ThreadPool inside** (unsafe): the inner `Pool(...)` becomes
 `multiprocessing.pool.ThreadPool(...)`, which runs the inner tasks in threads of the worker.
 """,
     check=check,
+    name="nested-pool-in-daemon",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(

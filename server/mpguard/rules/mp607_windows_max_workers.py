@@ -9,7 +9,7 @@ import libcst as cst
 from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
 from mpguard.model import ModuleModel, Scope, get_arg, int_value
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 
 LIMIT = 61
 CPU_COUNTS = {"os.cpu_count", "multiprocessing.cpu_count", "os.process_cpu_count", "psutil.cpu_count"}
@@ -143,6 +143,9 @@ default (no `max_workers`) is already capped.
 `min(61, os.cpu_count() or 1)`.
 """,
     check=check,
+    name="windows-max-workers",
+    severity=Severity.WARNING,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(
