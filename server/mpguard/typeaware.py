@@ -504,21 +504,22 @@ def _scope_for(model, node, dispatches):
     return model.module_scope, 1 << 60
 
 
-class _Augmented:
-    """Install jedi's answers into a model's ``resolve`` (on this model instance only)."""
+def _resolver_with_answers(model, answers: dict[int, tuple[str, str]]):
+    """The model's resolver, also answering with jedi's types where it alone knows nothing."""
+    from mpguard.model import Value
+    from mpguard.semantic.resolver import Resolver
 
-    def __init__(self, model, answers: dict[int, tuple[str, str]]) -> None:
-        from mpguard.model import Value
+    base = model.resolver
 
-        original = model.resolve
-
-        def resolve(expr, scope, seq=1 << 60, depth=0):
-            v = original(expr, scope, seq, depth)
+    class _WithAnswers(Resolver):
+        def resolve(self, expr, scope, seq=1 << 60, depth=0):
+            v = super().resolve(expr, scope, seq, depth)
             if v.kind == "unknown" and expr is not None and id(expr) in answers:
                 return Value("instance", answers[id(expr)][0], node=None)
             return v
 
-        model.resolve = resolve  # instance attribute shadows the method
+    # the same cache: what either resolver computed is valid for the model
+    return _WithAnswers(model, cache=base._resolve_cache)  # noqa: SLF001
 
 
 def _ctx(model, config, code: str):
@@ -536,14 +537,12 @@ def _mp301_findings(model, config, answers) -> list[Finding]:
     ctx = _ctx(model, config, "MP301")
     if ctx is None:
         return []
-    _Augmented(model, answers)
     try:
-        ctx.rule.check(ctx)
+        with model.resolving_with(_resolver_with_answers(model, answers)):
+            ctx.rule.check(ctx)
     except Exception:  # noqa: BLE001
         log.exception("MP301 (type-aware) failed")
         return []
-    finally:
-        model.__dict__.pop("resolve", None)
     return ctx.findings
 
 

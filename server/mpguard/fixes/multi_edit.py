@@ -107,13 +107,5 @@ def statement_line_at(model, node: cst.CSTNode,
 
 
 def unique_name(model, base: str) -> str:
-    """A name not bound or loaded anywhere in the module."""
-    used: set[str] = set()
-    for s in model.scopes:
-        used.update(s.bindings)
-        used.update(s.loads)
-    name, i = base, 2
-    while name in used:
-        name = f"{base}_{i}"
-        i += 1
-    return name
+    """A name not bound or loaded anywhere in the module (nor a builtin or keyword)."""
+    return model.facts.names.unique(base)
