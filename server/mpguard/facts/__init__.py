@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mpguard.facts.calls import Calls
     from mpguard.facts.frames import Frames
     from mpguard.facts.names import Names
+    from mpguard.facts.pickling import Pickling
     from mpguard.facts.starts import Starts
     from mpguard.semantic.model import ModuleModel
 
@@ -52,3 +53,9 @@ class Facts:
         from mpguard.facts.names import Names
 
         return Names(self.model)
+
+    @cached_property
+    def pickling(self) -> "Pickling":
+        from mpguard.facts.pickling import Pickling
+
+        return Pickling(self.model)

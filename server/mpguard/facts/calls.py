@@ -35,6 +35,15 @@ class Dispatch:
         return self.api.split(".", 1)[-1]
 
 
+def iterables(d: Dispatch) -> list[cst.Arg]:
+    """The iterable arguments of a map-like dispatch (`executor.map` takes several)."""
+    call = d.site.node
+    if d.api == DispatchApi.EXECUTOR_MAP:
+        return [a for a in call.args[1:] if a.keyword is None]
+    arg = get_arg(call, "iterable", 1)
+    return [arg] if arg is not None else []
+
+
 class Calls:
     def __init__(self, model: "ModuleModel") -> None:
         self.model = model

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Optional
 
 import libcst as cst
@@ -105,6 +106,15 @@ class Frames:
     def __init__(self, model: ModuleModel) -> None:
         self.model = model
         self._workers: dict[tuple[str, ...], list[WorkerRun]] = {}
+
+    @cached_property
+    def scopes_by_function(self) -> dict[int, list[Scope]]:
+        """id(FunctionInfo) (0: module level) -> the scopes whose code runs in its frame."""
+        table: dict[int, list[Scope]] = {}
+        for s in self.model.scopes:
+            key = id(s.function) if s.function is not None else 0
+            table.setdefault(key, []).append(s)
+        return table
 
     def workers(self, roles: tuple[str, ...] = ("target", "task")) -> list[WorkerRun]:
         got = self._workers.get(roles)

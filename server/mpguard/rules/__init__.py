@@ -14,18 +14,18 @@ import importlib
 import pkgutil
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 import libcst as cst
 
 from mpguard.config import Config
-from mpguard.findings import Finding, Fix, RelatedLocation, Safety, Severity
+from mpguard.findings import Finding, Fix, RelatedLocation, Safety, Severity, fix_id, fix_key
 from mpguard.model import ModuleModel
 from mpguard.semantic.kinds import StartMethod
 
 if TYPE_CHECKING:
     from mpguard.facts import Facts
+    from mpguard.fixes.multi_edit import ModuleEdit
 
 __all__ = ["Applies", "Example", "Fixable", "Rule", "RuleContext", "Severity", "StartMethod", "all_rules"]
 
@@ -124,13 +124,10 @@ class RuleContext:
         self._facts = facts
         self.findings: list[Finding] = []
 
-    @cached_property
+    @property
     def facts(self) -> "Facts":
-        if self._facts is None:
-            from mpguard.facts import Facts
-
-            self._facts = Facts(self.model)
-        return self._facts
+        """The model's facts: built once per analysis, shared by every rule."""
+        return self._facts if self._facts is not None else self.model.facts
 
     @property
     def start_method(self) -> str:
@@ -156,15 +153,34 @@ class RuleContext:
             related=[RelatedLocation(self.model.range_of(n), msg) for n, msg in related],
             fixes=list(fixes),
         )
+        taken: set[str] = set()
         for fix in finding.fixes:
             fix._source = self.model.text
+            key = fix.key or fix_key(fix.title)
+            while key in taken:  # two fixes of one finding that do the same kind of thing
+                key += "+"
+            taken.add(key)
+            fix.id = fix_id(finding.code, finding.range, key)
         self.findings.append(finding)
         return finding
 
-    def fix(self, title: str, safety: Safety, compute: Callable[[], Optional[str]],
-            preferred: bool = False, kind: str = "quickfix") -> Fix:
+    def fix(self, title: str, safety: Safety, compute: Optional[Callable[[], Optional[str]]] = None,
+            preferred: bool = False, kind: str = "quickfix", edit: Optional["ModuleEdit"] = None,
+            key: str = "") -> Fix:
+        """A fix whose edits are `edit` (composable edits on the analysed module, see
+        :class:`~mpguard.fixes.multi_edit.MultiEdit`) or, for older fixes, `compute` (the new
+        module text). Nothing is computed until the editor or the fixer asks."""
+        if edit is not None:
+            module = self.model.module
+
+            def compute() -> Optional[str]:
+                new = edit.apply(module)
+                return None if new is None else new.code
+
+        if compute is None:
+            raise ValueError("a fix needs `edit` or `compute`")
         return Fix(title=title, safety=safety, compute=compute, preferred=preferred, kind=kind,
-                   _source=self.model.text)
+                   _source=self.model.text, key=key)
 
 
 _RULES: Optional[dict[str, Rule]] = None

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from mpguard.findings import Safety
-from mpguard.fixes.guard import stays_at_top_level, wrap_in_guard
+from mpguard.fixes.guard import guard_fix
 from mpguard.rules import Applies, Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import StartMethod
 from mpguard.starts import import_time_starts
-
-GUARD_TITLE = 'Wrap in `if __name__ == "__main__":` guard'
-
-
-def guard_fix(ctx: RuleContext, first_index: int):
-    """The shared guard fix (MP101, MP102): None when a guard cannot help."""
-    model = ctx.model
-    if stays_at_top_level(model.module.body[first_index]):
-        return None
-
-    def compute():
-        new = wrap_in_guard(model.module, first_index)
-        return None if new is None else new.code
-
-    return ctx.fix(GUARD_TITLE, Safety.SAFE, compute, preferred=True)
 
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     if model.is_notebook:
         return
-    starts = [s for s in import_time_starts(model) if s.start.start_method != "fork"]
+    starts = [s for s in import_time_starts(model) if s.start.start_method != StartMethod.FORK]
     if not starts:
         return
     first_index = min(s.top_site.top_index for s in starts)

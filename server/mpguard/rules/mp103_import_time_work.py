@@ -6,6 +6,7 @@ import libcst as cst
 
 from mpguard.model import CallSite, int_value
 from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import StartMethod
 from mpguard.starts import process_start_of
 
 # Qualified callables (or prefixes ending in ".") that do I/O or heavy loading.
@@ -69,10 +70,10 @@ def _module_spawns(ctx: RuleContext) -> bool:
     model = ctx.model
     for site in model.calls:
         start = process_start_of(model, site)
-        if start is not None and start.start_method != "fork":
+        if start is not None and start.start_method != StartMethod.FORK:
             return True
     for d in model.iter_process_dispatches():
-        if d.is_process and model.start_method_of(d.receiver) != "fork":
+        if d.is_process and model.start_method_of(d.receiver) != StartMethod.FORK:
             return True
     return False
 
@@ -84,7 +85,7 @@ def check(ctx: RuleContext) -> None:
     import_time = [s for s in model.calls if s.import_time]
     if not import_time or not _module_spawns(ctx):
         return
-    method = ctx.start_method if ctx.start_method != "fork" else "spawn"
+    method = ctx.start_method if ctx.start_method != StartMethod.FORK else StartMethod.SPAWN
     reported_statements: set[int] = set()
     for site in import_time:
         reason = _heavy_reason(ctx, site)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mpguard.model import get_arg, string_value
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import StartMethod
 
 
 def check(ctx: RuleContext) -> None:
@@ -17,7 +18,7 @@ def check(ctx: RuleContext) -> None:
         if not (is_setter or is_context):
             continue
         arg = get_arg(site.node, "method", 0)
-        if arg is None or string_value(arg.value) != "fork":
+        if arg is None or string_value(arg.value) != StartMethod.FORK:
             continue
         ctx.report(
             arg.value,

@@ -7,6 +7,7 @@ import libcst as cst
 
 from mpguard.pickling import api_text, iter_workers
 from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, StartMethod
 
 
 def _in_notebook(ctx: RuleContext) -> bool:
@@ -38,7 +39,7 @@ def check(ctx: RuleContext) -> None:
     for w in iter_workers(model):
         d = w.dispatch
         method = model.start_method_of(d.receiver)
-        if method == "fork":
+        if method == StartMethod.FORK:
             continue  # fork children inherit the notebook's __main__
         node = d.worker.value  # type: ignore[union-attr]
         if id(node) in reported:
@@ -52,7 +53,7 @@ def check(ctx: RuleContext) -> None:
                 name, defined = f.name, f.node.name
         elif v.kind in ("class", "instance", "method") and v.class_info is not None:
             c = v.class_info
-            if c.is_module_level and not c.guarded and not v.is_type("mp.Process"):
+            if c.is_module_level and not c.guarded and not v.is_type(ObjectType.PROCESS):
                 name, defined = c.name, c.node.name
         if name is None:
             continue

@@ -3,9 +3,8 @@ cannot be pickled (a pool, a lock, an open file, a connection)."""
 
 from __future__ import annotations
 
-from mpguard.pickling import api_text, iter_workers, when_text
+from mpguard.facts.pickling import api_text, classify, iter_workers, when_text
 from mpguard.rules import Example, Rule, RuleContext, Severity
-from mpguard.rules.mp203_unpicklable_argument import classify
 
 
 def check(ctx: RuleContext) -> None:

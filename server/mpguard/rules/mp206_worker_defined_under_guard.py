@@ -12,6 +12,7 @@ from mpguard.fixes import hoist
 from mpguard.model import ClassInfo, FunctionInfo, Scope
 from mpguard.pickling import api_text, iter_workers
 from mpguard.rules import Applies, Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import StartMethod
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"
@@ -38,7 +39,7 @@ def check(ctx: RuleContext) -> None:
     for w in iter_workers(model):
         d = w.dispatch
         method = model.start_method_of(d.receiver)
-        if method == "fork":
+        if method == StartMethod.FORK:
             continue
         v = w.value
         node = d.worker.value  # type: ignore[union-attr]
@@ -72,7 +73,7 @@ def check(ctx: RuleContext) -> None:
         if d.api != "process" or not _guarded_class(cls) or id(d.site.node) in reported:
             continue
         method = model.start_method_of(d.receiver)
-        if method == "fork":
+        if method == StartMethod.FORK:
             continue
         assert cls is not None
         reported.add(id(d.site.node))

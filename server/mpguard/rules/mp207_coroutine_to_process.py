@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mpguard.pickling import Worker, api_text, is_task, iter_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import StartMethod
 
 
 def check(ctx: RuleContext) -> None:
@@ -50,7 +51,7 @@ def iter_workers_any(model):
         through = False
         while v.kind == "partial" and v.inner is not None:
             v, through = v.inner, True
-        yield Worker(d, v, d.worker.value, through, "fork")
+        yield Worker(d, v, d.worker.value, through, StartMethod.FORK)
 
 
 RULE = Rule(

@@ -6,10 +6,9 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.pickling import api_text, classify, is_task, iter_workers
 from mpguard.model import FunctionInfo, ModuleModel, Value
-from mpguard.pickling import api_text, is_task, iter_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
-from mpguard.rules.mp203_unpicklable_argument import classify
 
 
 def _local(scope) -> bool:

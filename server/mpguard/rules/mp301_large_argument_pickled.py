@@ -8,11 +8,12 @@ import libcst as cst
 
 from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg, node_contains
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, StartMethod
 from mpguard.valueflow import site_of_call
 
-MAP_APIS = {"pool.map", "pool.imap", "pool.imap_unordered", "pool.map_async", "pool.starmap",
-            "pool.starmap_async", "executor.map"}
-SUBMIT_APIS = {"pool.apply_async", "pool.apply", "executor.submit"}
+MAP_APIS = {DispatchApi.POOL_MAP, DispatchApi.POOL_IMAP, DispatchApi.POOL_IMAP_UNORDERED, DispatchApi.POOL_MAP_ASYNC,
+            DispatchApi.POOL_STARMAP, DispatchApi.POOL_STARMAP_ASYNC, DispatchApi.EXECUTOR_MAP}
+SUBMIT_APIS = {DispatchApi.POOL_APPLY_ASYNC, DispatchApi.POOL_APPLY, DispatchApi.EXECUTOR_SUBMIT}
 LABEL = {"ndarray": "an array", "dataframe": "a DataFrame"}
 ADVICE = ("Send it once instead: load it in an `initializer=` that stores it in a module global "
           "(pass `initargs=` or a path), put it in `multiprocessing.shared_memory`, or pass a file path "
@@ -102,7 +103,7 @@ def _check_map(ctx: RuleContext, d: Dispatch) -> None:
                 return
     # The iterable repeats the same big object in every item.
     call = site.node
-    its = [a for a in call.args[1:] if a.keyword is None] if d.api == "executor.map" else [
+    its = [a for a in call.args[1:] if a.keyword is None] if d.api == DispatchApi.EXECUTOR_MAP else [
         a for a in [get_arg(call, "iterable", 1)] if a is not None]
     for it in its:
         found = _repeated_in_iterable(model, d, it.value, site.scope, site.seq)
@@ -177,7 +178,7 @@ def _repeated_in_iterable(model: ModuleModel, d: Dispatch, expr: cst.BaseExpress
 
 def _task_args(d: Dispatch) -> Optional[list[cst.BaseExpression]]:
     call = d.site.node
-    if d.api == "executor.submit":
+    if d.api == DispatchApi.EXECUTOR_SUBMIT:
         return [a.value for a in call.args[1:] if not a.star]
     out = []
     args = get_arg(call, "args", 1)
@@ -217,7 +218,7 @@ def _check_process(ctx: RuleContext, d: Dispatch) -> None:
     if d.receiver.class_info is not None:
         return
     method = model.start_method_of(d.receiver)
-    if method == "fork":
+    if method == StartMethod.FORK:
         return
     call = d.site.node
     values: list[cst.BaseExpression] = []

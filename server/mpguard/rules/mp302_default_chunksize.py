@@ -6,10 +6,12 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.calls import iterables
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.model import Dispatch, ModuleModel, Scope, dotted_name, get_arg, int_value
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, ObjectType
 
 SMALL = 100
 FEW_CHUNKS = {"numpy.array_split", "numpy.split", "numpy.hsplit", "numpy.vsplit"}
@@ -18,17 +20,9 @@ SIZED_BUILDERS = {"list", "sorted", "tuple", "range", "dict", "set"}
 SIZED_REFS = {"os.listdir", "glob.glob"}
 
 
-def iterables(d: Dispatch) -> list[cst.Arg]:
-    call = d.site.node
-    if d.api == "executor.map":
-        return [a for a in call.args[1:] if a.keyword is None]
-    arg = get_arg(call, "iterable", 1)
-    return [arg] if arg is not None else []
-
-
 def has_chunksize(d: Dispatch) -> bool:
     call = d.site.node
-    if d.api == "executor.map":
+    if d.api == DispatchApi.EXECUTOR_MAP:
         return any(a.keyword is not None and a.keyword.value == "chunksize" for a in call.args)
     return get_arg(call, "chunksize", 2) is not None
 
@@ -102,11 +96,11 @@ def few_tasks(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: i
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     for d in model.iter_process_dispatches():
-        if d.api in ("pool.imap", "pool.imap_unordered"):
-            if not d.receiver.is_type("mp.Pool"):
+        if d.api in (DispatchApi.POOL_IMAP, DispatchApi.POOL_IMAP_UNORDERED):
+            if not d.receiver.is_type(ObjectType.POOL):
                 continue
-        elif d.api == "executor.map":
-            if not d.receiver.is_type("ProcessPoolExecutor"):
+        elif d.api == DispatchApi.EXECUTOR_MAP:
+            if not d.receiver.is_type(ObjectType.PROCESS_POOL_EXECUTOR):
                 continue
         else:
             continue
@@ -124,7 +118,7 @@ def check(ctx: RuleContext) -> None:
         known = [s for s in sizes if s is not None]
         size_text = f"all {min(known):,} items" if known else "every item"
         callee = dotted_name(site.node.func) or d.method
-        what = "`ProcessPoolExecutor.map`" if d.api == "executor.map" else f"`Pool.{d.method}`"
+        what = "`ProcessPoolExecutor.map`" if d.api == DispatchApi.EXECUTOR_MAP else f"`Pool.{d.method}`"
         message = (
             f"`{callee}(...)` has no `chunksize`: {what} defaults to `chunksize=1`, so {size_text} "
             "of the iterable go to the workers one at a time, each costing a pickle plus an "
@@ -160,7 +154,7 @@ def _workers_expr(model: ModuleModel, d: Dispatch) -> Optional[str]:
     ctor = d.receiver.node
     if not isinstance(ctor, cst.Call):
         return None
-    name = "max_workers" if d.receiver.is_type("ProcessPoolExecutor") else "processes"
+    name = "max_workers" if d.receiver.is_type(ObjectType.PROCESS_POOL_EXECUTOR) else "processes"
     arg = get_arg(ctor, name, 0)
     site = d.site
     if arg is None:

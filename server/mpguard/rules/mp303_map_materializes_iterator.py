@@ -8,23 +8,21 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.calls import iterables
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.model import (
-    Dispatch,
-    FunctionInfo,
-    ModuleModel,
-    Scope,
-    dotted_name,
-    get_arg,
-    has_keyword,
-    node_contains,
+    Dispatch, FunctionInfo, ModuleModel, Scope, dotted_name, get_arg, has_keyword, node_contains,
 )
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
-from mpguard.rules.mp302_default_chunksize import iterables
+from mpguard.semantic.kinds import DispatchApi
+from mpguard.semantic.walk import owning_loop, walk_frame
 from mpguard.valueflow import _call_of_arg
 
-MATERIALIZING = {"pool.map", "pool.starmap", "pool.map_async", "pool.starmap_async", "executor.map"}
+MATERIALIZING = {
+    DispatchApi.POOL_MAP, DispatchApi.POOL_STARMAP, DispatchApi.POOL_MAP_ASYNC,
+    DispatchApi.POOL_STARMAP_ASYNC, DispatchApi.EXECUTOR_MAP,
+}
 
 # Lazy sources: qualified callable -> how the message names them.
 LAZY_CALLS = {
@@ -180,30 +178,20 @@ def infinite_generator(f: FunctionInfo) -> bool:
     """A generator function built around `while True:` that yields and never breaks out or returns."""
     loops: list[cst.While] = []
     returns = False
-    stack: list[cst.CSTNode] = [f.node.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
+    for node in walk_frame(f.node.body):
         if isinstance(node, cst.Return):
             returns = True
         if isinstance(node, cst.While) and _always_true(node.test):
             loops.append(node)
-        stack.extend(node.children)
     if returns:
         return False
     for loop in loops:
         yields = breaks = False
-        stack = [loop.body]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-                continue
+        for node in walk_frame(loop.body):
             if isinstance(node, cst.Yield):
                 yields = True
-            if isinstance(node, (cst.Break, cst.Raise)) and _owning_loop(loop, node) is loop:
+            if isinstance(node, (cst.Break, cst.Raise)) and owning_loop(loop, node) is loop:
                 breaks = True
-            stack.extend(node.children)
         if yields and not breaks:
             return True
     return False
@@ -217,30 +205,6 @@ def _always_true(test: cst.BaseExpression) -> bool:
     return False
 
 
-def _owning_loop(loop: cst.While, target: cst.CSTNode) -> Optional[cst.CSTNode]:
-    """The innermost loop around `target` inside `loop` (a `raise` counts for `loop` itself)."""
-    if isinstance(target, cst.Raise):
-        return loop
-    found: list[Optional[cst.CSTNode]] = [None]
-
-    def walk(node: cst.CSTNode, owner: cst.CSTNode) -> bool:
-        if node is target:
-            found[0] = owner
-            return True
-        inner = node if isinstance(node, (cst.For, cst.While)) and node is not loop else owner
-        for child in node.children:
-            if isinstance(node, (cst.For, cst.While)) and node is not loop and child is getattr(node, "orelse", None):
-                if walk(child, owner):
-                    return True
-                continue
-            if walk(child, inner):
-                return True
-        return False
-
-    walk(loop, loop)
-    return found[0]
-
-
 # ---- check ---------------------------------------------------------------------------------
 
 def check(ctx: RuleContext) -> None:
@@ -249,14 +213,14 @@ def check(ctx: RuleContext) -> None:
         if d.api not in MATERIALIZING or not d.is_process:
             continue
         call = d.site.node
-        if d.api == "executor.map" and has_keyword(call, "buffersize"):
+        if d.api == DispatchApi.EXECUTOR_MAP and has_keyword(call, "buffersize"):
             continue  # Python 3.14: submits at most `buffersize` tasks ahead
         its = iterables(d)
         if not its or any(a.star for a in its):
             continue
         site = d.site
         found = [lazy_iterable(model, a.value, site.scope, site.seq) for a in its]
-        if d.api == "executor.map":
+        if d.api == DispatchApi.EXECUTOR_MAP:
             # Several iterables are zipped: lazy only when all are (zip stops at the shortest).
             if any(f is None for f in found):
                 continue
@@ -272,7 +236,7 @@ def check(ctx: RuleContext) -> None:
 
 def _message(d: Dispatch, lazy: Lazy) -> str:
     callee = dotted_name(d.site.node.func) or d.method
-    if d.api == "executor.map":
+    if d.api == DispatchApi.EXECUTOR_MAP:
         how = ("`ProcessPoolExecutor.map` collects its iterables immediately (it submits every chunk as a "
                "future before returning, unless Python 3.14's `buffersize=` is given)")
         alt = ("Submit the work in bounded batches (or pass `buffersize=` on Python 3.14+), or use "
@@ -295,7 +259,7 @@ def _message(d: Dispatch, lazy: Lazy) -> str:
 def _fixes(ctx: RuleContext, d: Dispatch, lazy: Lazy) -> list:
     """`pool.map(f, gen)` -> `pool.imap(f, gen, chunksize=32)` when the result is only iterated or
     wrapped in `list(...)` (the same values in the same order)."""
-    if d.api != "pool.map":
+    if d.api != DispatchApi.POOL_MAP:
         return []
     model = ctx.model
     site = d.site

@@ -10,10 +10,14 @@ from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_of, unique_name
 from mpguard.model import Dispatch, dotted_name, get_arg
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, ObjectType
 from mpguard.valueflow import Event, trace
 
-FUTURE_APIS = {"pool.apply_async", "pool.map_async", "pool.starmap_async", "executor.submit"}
-ITERATOR_APIS = {"executor.map", "pool.imap", "pool.imap_unordered"}
+FUTURE_APIS = {
+    DispatchApi.POOL_APPLY_ASYNC, DispatchApi.POOL_MAP_ASYNC, DispatchApi.POOL_STARMAP_ASYNC,
+    DispatchApi.EXECUTOR_SUBMIT,
+}
+ITERATOR_APIS = {DispatchApi.EXECUTOR_MAP, DispatchApi.POOL_IMAP, DispatchApi.POOL_IMAP_UNORDERED}
 RETRIEVE = {"get", "result", "exception", "successful"}
 NEUTRAL = {"done", "running", "cancelled", "cancel", "ready", "wait"}
 
@@ -48,7 +52,7 @@ def _worker_name(d: Dispatch) -> str:
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     for d in model.iter_process_dispatches():
-        if not d.is_process or d.receiver.qualname == "mp.Process":
+        if not d.is_process or d.receiver.qualname == ObjectType.PROCESS:
             continue
         if d.api not in FUTURE_APIS and d.api not in ITERATOR_APIS:
             continue
@@ -77,8 +81,8 @@ def check(ctx: RuleContext) -> None:
             continue
         if future_handled(events):
             continue
-        what = "Future" if d.api == "executor.submit" else "AsyncResult"
-        getter = "result" if d.api == "executor.submit" else "get"
+        what = "Future" if d.api == DispatchApi.EXECUTOR_SUBMIT else "AsyncResult"
+        getter = "result" if d.api == DispatchApi.EXECUTOR_SUBMIT else "get"
         if discarded:
             lead = f"The {what} returned by {_callee(call)} is discarded"
         else:
@@ -92,7 +96,7 @@ def check(ctx: RuleContext) -> None:
         if waited:
             message += (" `concurrent.futures.wait()` only blocks until the futures finish; it never "
                         "re-raises their exceptions.")
-        if d.api == "executor.submit":
+        if d.api == DispatchApi.EXECUTOR_SUBMIT:
             message += " Keep the futures and call `.result()` on each (or iterate `as_completed(...)`)."
         else:
             message += " Keep the result and call `.get()` (it re-raises the worker's exception), or pass `error_callback=`."

@@ -10,9 +10,13 @@ from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.model import Dispatch, FunctionInfo, ModuleModel, dotted_name, get_arg
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
 from mpguard.valueflow import Event, trace
 
-CHANNEL_TYPES = ("mp.queue", "mp.pipe", "mp.connection", "manager.proxy", "mp.shared", "mp.Manager")
+CHANNEL_TYPES = (
+    ObjectType.MP_QUEUE, ObjectType.PIPE, ObjectType.CONNECTION_END, ObjectType.MANAGER_PROXY,
+    ObjectType.SHARED, ObjectType.MANAGER,
+)
 SEND_METHODS = {"put", "put_nowait", "send", "send_bytes", "append", "extend", "update", "set",
                 "setdefault", "insert"}
 LITERALS = (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
@@ -112,7 +116,7 @@ def _has_channel(model: ModuleModel, d: Dispatch, worker: Optional[FunctionInfo]
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     for d in model.iter_process_dispatches():
-        if d.api != "process" or not d.receiver.is_type("mp.Process"):
+        if d.api != "process" or not d.receiver.is_type(ObjectType.PROCESS):
             continue
         events = trace(model, d.site.node, d.site.scope)
         if any(e.kind == "escape" for e in events):

@@ -14,17 +14,12 @@ from typing import Iterator, Optional, Union
 
 import libcst as cst
 
-from mpguard.model import (
-    CallSite,
-    ClassInfo,
-    Dispatch,
-    FunctionInfo,
-    ModuleModel,
-    dotted_name,
-)
+from mpguard.model import CallSite, ClassInfo, Dispatch, FunctionInfo, ModuleModel, dotted_name
 from mpguard.pickling import api_text
 from mpguard.reach import WorkerRun, process_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, ObjectType
+from mpguard.semantic.walk import raises_and_calls_with_handlers, walk_frame
 from mpguard.valueflow import site_of_call
 
 ESCAPES = ("__reduce__", "__reduce_ex__", "__new__")
@@ -44,35 +39,6 @@ class Escaping:
     layers: tuple[Layer, ...]  # enclosing handlers (callee first), up the call chain
 
 
-def _walk_function(f: FunctionInfo) -> tuple[list[tuple[cst.Raise, tuple[Layer, ...]]], dict[int, tuple[Layer, ...]]]:
-    """The raises of `f` and its call nodes, each with the try-handlers around them (innermost
-    last). A local walk of this one body (nested defs and classes are their own functions)."""
-    raises: list[tuple[cst.Raise, tuple[Layer, ...]]] = []
-    calls: dict[int, tuple[Layer, ...]] = {}
-
-    def walk(node: cst.CSTNode, layers: tuple[Layer, ...]) -> None:
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            return
-        if isinstance(node, (cst.Try, cst.TryStar)):
-            inner = layers + (tuple(node.handlers),)
-            walk(node.body, inner)
-            for h in node.handlers:
-                walk(h, layers)
-            for part in (node.orelse, node.finalbody):
-                if part is not None:
-                    walk(part, layers)
-            return
-        if isinstance(node, cst.Raise):
-            raises.append((node, layers))
-        if isinstance(node, cst.Call):
-            calls[id(node)] = layers
-        for child in node.children:
-            walk(child, layers)
-
-    walk(f.node.body, ())
-    return raises, calls
-
-
 def escaping_raises(model: ModuleModel, worker: FunctionInfo) -> Iterator[Escaping]:
     """Every `raise` in the worker and the local functions it calls, with the handlers that might
     catch it on the way out (first path found per function)."""
@@ -83,7 +49,7 @@ def escaping_raises(model: ModuleModel, worker: FunctionInfo) -> Iterator[Escapi
         if id(f) in seen:
             continue
         seen.add(id(f))
-        raises, calls = _walk_function(f)
+        raises, calls = raises_and_calls_with_handlers(f)
         for node, layers in raises:
             yield Escaping(node, f, layers + outer)
         for site in f.calls:
@@ -97,15 +63,7 @@ def escaping_raises(model: ModuleModel, worker: FunctionInfo) -> Iterator[Escapi
 
 def _reraises(handler: cst.ExceptHandler) -> bool:
     """The handler ends with a bare `raise` (it logs and re-raises)."""
-    stack: list[cst.CSTNode] = [handler.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(node, cst.Raise) and node.exc is None:
-            return True
-        stack.extend(node.children)
-    return False
+    return any(isinstance(node, cst.Raise) and node.exc is None for node in walk_frame(handler.body))
 
 
 def _caught(model: ModuleModel, esc: Escaping, chain: list[ClassInfo]) -> bool:
@@ -279,7 +237,7 @@ def _raised_class(model: ModuleModel, esc: Escaping) -> Optional[tuple[ClassInfo
 
 
 def _consequence(d: Dispatch) -> str:
-    if d.receiver.is_type("ProcessPoolExecutor"):
+    if d.receiver.is_type(ObjectType.PROCESS_POOL_EXECUTOR):
         return ("`ProcessPoolExecutor` then treats the pool as broken: the future fails with `BrokenProcessPool` "
                 "(\"A process in the process pool was terminated abruptly\") instead of the real error, and every "
                 "pending task is lost")
@@ -293,7 +251,7 @@ def check(ctx: RuleContext) -> None:
     cache: dict[int, object] = {}
     for run in process_workers(model, roles=("task",)):
         d = run.dispatch
-        if d.api in ("pool.init", "executor.init"):
+        if d.api in (DispatchApi.POOL_INIT, DispatchApi.EXECUTOR_INIT):
             continue
         for esc in escaping_raises(model, run.worker):
             if id(esc.raise_node) in reported:

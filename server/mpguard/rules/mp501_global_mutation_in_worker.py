@@ -10,6 +10,8 @@ import libcst as cst
 from mpguard.model import Binding, CallSite, FunctionInfo, ModuleModel, Scope, Use, dotted_name
 from mpguard.reach import callers_of, names_within, process_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.walk import walk_frame
 
 MUTATORS = {
     "append", "extend", "insert", "update", "add", "setdefault", "pop", "popitem", "remove",
@@ -20,8 +22,8 @@ CONTAINER_CALLS = {
     "list", "dict", "set", "bytearray", "collections.defaultdict", "collections.OrderedDict",
     "collections.Counter", "collections.deque", "array.array",
 }
-SHARED_TYPES = {"mp.shared", "manager.proxy", "mp.Manager", "mp.queue", "mp.sync", "mp.pipe",
-                "mp.connection"}
+SHARED_TYPES = {ObjectType.SHARED, ObjectType.MANAGER_PROXY, ObjectType.MANAGER, ObjectType.MP_QUEUE,
+                ObjectType.MP_SYNC, ObjectType.PIPE, ObjectType.CONNECTION_END}
 
 
 @dataclass(eq=False)
@@ -159,19 +161,12 @@ def _target_mutation(model: ModuleModel, f: FunctionInfo, target: cst.BaseExpres
 
 def _walk_body(node: cst.CSTNode):
     """Statements of one function body, not entering nested defs, classes or lambdas."""
-    stack = list(reversed(node.children))
-    while stack:
-        n = stack.pop()
-        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        yield n
-        stack.extend(reversed(n.children))
+    for n in walk_frame(node, source_order=True):
+        if n is not node and not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            yield n
 
 
 def mutations_in(model: ModuleModel, f: FunctionInfo) -> list[Mutation]:
-    cache = model.__dict__.setdefault("_mp501_mutations", {})
-    if id(f) in cache:
-        return cache[id(f)]
     out: list[Mutation] = []
     # `global X` then X = ... / X += ...
     for name in sorted(f.global_names):
@@ -220,21 +215,13 @@ def mutations_in(model: ModuleModel, f: FunctionInfo) -> list[Mutation]:
             m = _target_mutation(model, f, target, node, verb if verb != "deleted" else "del")
             if m is not None:
                 out.append(m)
-    cache[id(f)] = out
     return out
 
 
 # ---- does the parent read it afterwards? --------------------------------------------------
 
 def _scopes_by_function(model: ModuleModel) -> dict[int, list[Scope]]:
-    table = model.__dict__.get("_mp501_scopes")
-    if table is None:
-        table = {}
-        for s in model.scopes:
-            key = id(s.function) if s.function is not None else 0
-            table.setdefault(key, []).append(s)
-        model.__dict__["_mp501_scopes"] = table
-    return table
+    return model.facts.frames.scopes_by_function
 
 
 def _read_in(model: ModuleModel, scope: Scope, name: str, attr: Optional[str], after: int,
@@ -323,14 +310,21 @@ def check(ctx: RuleContext) -> None:
         worker_side.update(id(f) for f in run.reach)
     reported: set[int] = set()
     done: set[tuple[int, str, Optional[str]]] = set()
+    memo: dict[int, list[Mutation]] = {}
+
+    def mutations_of(f: FunctionInfo) -> list[Mutation]:
+        if id(f) not in memo:
+            memo[id(f)] = mutations_in(model, f)
+        return memo[id(f)]
+
     for run in runs:
         for f in run.reach:
-            for m in mutations_in(model, f):
+            for m in mutations_of(f):
                 key = (id(f), m.name, m.attr)
                 if key in done or id(m.node) in reported:
                     continue
                 mutators = {id(g) for g in model.functions
-                            if any(x.name == m.name and x.attr == m.attr for x in mutations_in(model, g))}
+                            if any(x.name == m.name and x.attr == m.attr for x in mutations_of(g))}
                 use = parent_read(model, run.dispatch.site, m.name, m.attr, worker_side | mutators)
                 if use is None:
                     continue

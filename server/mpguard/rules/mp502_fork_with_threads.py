@@ -11,6 +11,7 @@ from mpguard.model import CallSite, ClassInfo, ModuleModel, Value
 from mpguard.reach import (call_chains, chain_key, method_name, process_workers, receiver_text,
                            rooted, same_frame)
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, StartMethod
 from mpguard.starts import process_start_of
 
 
@@ -41,7 +42,7 @@ def _is_thread_class(model: ModuleModel, cls: Optional[ClassInfo], depth: int = 
 
 
 def _is_thread(model: ModuleModel, v: Value) -> bool:
-    return v.is_type("Thread") or (v.kind == "instance" and _is_thread_class(model, v.class_info))
+    return v.is_type(ObjectType.THREAD) or (v.kind == "instance" and _is_thread_class(model, v.class_info))
 
 
 def _end_in_frame(model: ModuleModel, site: CallSite, recv: Optional[str], enders: tuple[str, ...]) -> Optional[int]:
@@ -81,14 +82,14 @@ def thread_starts(model: ModuleModel) -> list[ThreadStart]:
             if name == "start" and _is_thread(model, recv):
                 out.append(ThreadStart(site, "a thread started", _end_in_frame(model, site, text, ("join",))))
                 continue
-            if recv.is_type("ThreadPoolExecutor") and name in ("submit", "map"):
+            if recv.is_type(ObjectType.THREAD_POOL_EXECUTOR) and name in ("submit", "map"):
                 w = _with_of(model, site, call.func.value)
                 end = None if w is not None else _end_in_frame(model, site, text, ("shutdown",))
                 out.append(ThreadStart(site, "the threads of a ThreadPoolExecutor used", end, w))
                 continue
         if func.kind == "ref":
             inst = model.resolve(call, site.scope, site.seq)
-            if inst.is_type("ThreadPool"):
+            if inst.is_type(ObjectType.THREAD_POOL):
                 parent = site.parent
                 w = None
                 end = None
@@ -109,7 +110,7 @@ def fork_sites(model: ModuleModel) -> list[ForkSite]:
     for site in model.calls:
         start = process_start_of(model, site)
         if start is not None:
-            if start.start_method == "fork":
+            if start.start_method == StartMethod.FORK:
                 out.append(ForkSite(site, start.what + " with the `fork` start method"))
             continue
         func = model.resolve(site.node.func, site.scope, site.seq)

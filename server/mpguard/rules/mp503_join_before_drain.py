@@ -13,6 +13,8 @@ from mpguard.model import Binding, CallSite, Dispatch, FunctionInfo, ModuleModel
 from mpguard.pickling import call_site_of, constructor_qualname
 from mpguard.reach import dispatch_worker_function
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.walk import walk_tree
 from mpguard.valueflow import trace
 
 PUTS = {"put", "put_nowait"}
@@ -52,7 +54,7 @@ def _queue_args(model: ModuleModel, d: Dispatch) -> list[QueueArg]:
         if not isinstance(expr, cst.Name):
             continue
         v = model.resolve(expr, d.site.scope, d.site.seq)
-        if not v.is_type("mp.queue"):
+        if not v.is_type(ObjectType.MP_QUEUE):
             continue
         b = model.binding_before(expr.value, d.site.scope, d.site.seq)
         if b is None:
@@ -154,7 +156,7 @@ def check(ctx: RuleContext) -> None:
     model = ctx.model
     reported: set[int] = set()
     for d in model.iter_process_dispatches():
-        if d.api != "process" or not d.receiver.is_type("mp.Process"):
+        if d.api != "process" or not d.receiver.is_type(ObjectType.PROCESS):
             continue
         for q in _queue_args(model, d):
             if _joinable_with_task_done(model, q) or not _child_puts(model, d, q):
@@ -276,14 +278,7 @@ def _reorder_fix(ctx: RuleContext, join: CallSite, q: QueueArg, d: Dispatch):
 
 
 def _names(node: cst.CSTNode) -> set[str]:
-    out = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            out.add(n.value)
-        stack.extend(n.children)
-    return out
+    return {n.value for n in walk_tree(node) if isinstance(n, cst.Name)}
 
 
 def _plain_drain(stmt: cst.CSTNode, qname: str, proc_names: set[str]) -> Optional[bool]:
@@ -291,9 +286,7 @@ def _plain_drain(stmt: cst.CSTNode, qname: str, proc_names: set[str]) -> Optiona
     process; False: it does not read the queue (stop); None: it reads it in a way that cannot be
     moved before the join (non-blocking reads, `empty()`/`qsize()` loops, uses of the process)."""
     reads = False
-    stack = [stmt]
-    while stack:
-        n = stack.pop()
+    for n in walk_tree(stmt, prune=lambda n: isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.While))):
         if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.While)):
             if _mentions(n, qname):
                 return None
@@ -305,7 +298,6 @@ def _plain_drain(stmt: cst.CSTNode, qname: str, proc_names: set[str]) -> Optiona
         if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name) \
                 and n.func.value.value == qname and n.args:
             return None  # get(timeout=...) / get(False)
-        stack.extend(n.children)
     if not reads:
         return False
     if _names(stmt) & proc_names:

@@ -12,6 +12,7 @@ from mpguard.fixes.insert import replace_node
 from mpguard.model import Dispatch, ModuleModel, Value, canonical
 from mpguard.pickling import constructor_qualname, inherited_payload
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, StartMethod
 
 # thread primitive -> (multiprocessing equivalent, attributes the equivalent supports)
 _LOCK = {"acquire", "release"}
@@ -32,7 +33,7 @@ _JOINABLE = {"task_done", "join"}
 
 
 def _primitive(model: ModuleModel, v: Value) -> Optional[str]:
-    if not v.is_type("thread.sync", "thread.queue"):
+    if not v.is_type(ObjectType.THREAD_SYNC, ObjectType.THREAD_QUEUE):
         return None
     ctor = canonical(constructor_qualname(model, v) or "")
     ctor = ctor.replace("multiprocessing.dummy.", "threading.") if ctor.startswith("multiprocessing.dummy.") else ctor
@@ -137,7 +138,7 @@ def check(ctx: RuleContext) -> None:
             method = model.start_method_of(d.receiver)
             short = ctor.split(".", 1)[1]
             equivalent = EQUIVALENTS[ctor][0]
-            if method == "fork":
+            if method == StartMethod.FORK:
                 effect = ("under `fork` the child gets its own copy of it, so nothing is shared: the "
                           "processes never see each other's puts, sets or lock holds")
             else:

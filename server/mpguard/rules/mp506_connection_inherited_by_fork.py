@@ -10,6 +10,7 @@ from mpguard.model import Binding, ModuleModel, Scope, Use, Value
 from mpguard.pickling import constructor_qualname, inherited_payload
 from mpguard.reach import process_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, StartMethod
 
 KINDS = {
     "sqlite3": "SQLite connection",
@@ -80,7 +81,7 @@ def check(ctx: RuleContext) -> None:
     model = ctx.model
     runs = process_workers(model, roles=("task", "target"))
     inits = process_workers(model, roles=("initializer",))
-    fork_runs = [r for r in runs if model.start_method_of(r.dispatch.receiver) == "fork"]
+    fork_runs = [r for r in runs if model.start_method_of(r.dispatch.receiver) == StartMethod.FORK]
     children: set[int] = set()
     for r in (*runs, *inits):
         children.update(id(f) for f in r.reach)
@@ -119,9 +120,9 @@ def check(ctx: RuleContext) -> None:
 
     # handed to a fork Process / initializer as an argument: inherited the same way
     for d in model.iter_process_dispatches():
-        if not d.is_process or d.api not in ("process", "pool.init", "executor.init"):
+        if not d.is_process or d.api not in ("process", DispatchApi.POOL_INIT, DispatchApi.EXECUTOR_INIT):
             continue
-        if model.start_method_of(d.receiver) != "fork":
+        if model.start_method_of(d.receiver) != StartMethod.FORK:
             continue
         for expr in inherited_payload(model, d):
             v = model.resolve(expr, d.site.scope, d.site.seq)

@@ -8,6 +8,7 @@ import libcst as cst
 
 from mpguard.model import ModuleModel, get_arg
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
 from mpguard.valueflow import trace
 
 # Uses that mean the process is waited for, reaped or deliberately detached.
@@ -47,7 +48,7 @@ def check(ctx: RuleContext) -> None:
     model = ctx.model
     reaps: Optional[bool] = None
     for d in model.iter_process_dispatches():
-        if d.api != "process" or not d.receiver.is_type("mp.Process"):
+        if d.api != "process" or not d.receiver.is_type(ObjectType.PROCESS):
             continue
         call = d.site.node
         if _daemon_keyword(call) or _class_daemon(model, d.receiver.class_info):

@@ -10,6 +10,8 @@ import libcst as cst
 from mpguard.model import CallSite, FunctionInfo, ModuleModel, dotted_name, get_arg, has_keyword
 from mpguard.reach import WorkerRun, call_chains, process_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import StartMethod
+from mpguard.semantic.walk import walk_frame, walk_tree
 
 LEVELS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
 QUIET = {"debug", "info", "log"}  # below WARNING: not even the last-resort handler shows them
@@ -77,9 +79,7 @@ def _per_process_name(expr: Optional[cst.CSTNode]) -> bool:
     """A log file name that differs per process (pid, process name, time, ...)."""
     if expr is None:
         return False
-    stack = [expr]
-    while stack:
-        n = stack.pop()
+    for n in walk_tree(expr):
         if isinstance(n, cst.FormattedString):
             return True
         if isinstance(n, cst.BinaryOperation) and isinstance(n.operator, (cst.Modulo, cst.Add)):
@@ -88,7 +88,6 @@ def _per_process_name(expr: Optional[cst.CSTNode]) -> bool:
             name = (dotted_name(n.func) or "").lower()
             if any(k in name for k in ("pid", "current_process", "uuid", "time", "mkstemp", "format", "name")):
                 return True
-        stack.extend(n.children)
     return False
 
 
@@ -96,7 +95,7 @@ def _per_process_name(expr: Optional[cst.CSTNode]) -> bool:
 class Regions:
     import_time: set[int]
     from_guard: set[int]
-    children: set[int]
+    child_functions: set[int]  # ids of the functions run in child processes
 
     def region(self, site: CallSite) -> str:
         f = site.function
@@ -104,7 +103,7 @@ class Regions:
             return "parent" if site.guarded else "import"
         if id(f) in self.import_time:
             return "import"
-        if id(f) in self.children:
+        if id(f) in self.child_functions:
             return "child"
         if id(f) in self.from_guard:
             return "parent"
@@ -114,16 +113,11 @@ class Regions:
 def _stdout_assignments(model: ModuleModel, bodies: list[cst.CSTNode]) -> list[cst.CSTNode]:
     out = []
     for body in bodies:
-        stack = [body]
-        while stack:
-            n = stack.pop()
+        for n in walk_frame(body):
             if isinstance(n, cst.Assign):
                 for t in n.targets:
                     if dotted_name(t.target) in ("sys.stdout", "sys.stderr"):
                         out.append(n)
-            if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and n is not body:
-                continue
-            stack.extend(n.children)
     return out
 
 
@@ -168,7 +162,7 @@ def check(ctx: RuleContext) -> None:
         config = parent_configs[0]
         for run in runs:
             method = model.start_method_of(run.dispatch.receiver)
-            if method == "fork" or child_configures(run):
+            if method == StartMethod.FORK or child_configures(run):
                 continue
             for f in run.reach:
                 for site in f.calls:
@@ -190,9 +184,9 @@ def check(ctx: RuleContext) -> None:
             continue
         for run in runs:
             method = model.start_method_of(run.dispatch.receiver)
-            if region == "import" and method == "fork" and qual not in ROTATING:
+            if region == "import" and method == StartMethod.FORK and qual not in ROTATING:
                 continue
-            if region == "parent" and (method != "fork" or qual not in ROTATING):
+            if region == "parent" and (method != StartMethod.FORK or qual not in ROTATING):
                 continue  # spawn: case (a); fork + plain FileHandler: one inherited handle
             if child_configures(run):
                 continue
@@ -210,7 +204,7 @@ def check(ctx: RuleContext) -> None:
     assigned = _stdout_assignments(model, bodies)
     for run in runs:
         method = model.start_method_of(run.dispatch.receiver)
-        if method == "fork":
+        if method == StartMethod.FORK:
             continue
         enclosing = [r for r in redirect_sites
                      if any(isinstance(r.parent, cst.WithItem) and r.parent in x.with_items

@@ -7,10 +7,11 @@ from typing import Optional
 import libcst as cst
 
 from mpguard.findings import Safety
-from mpguard.fixes.insert import insert_before
+from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.model import CallSite, ModuleModel
 from mpguard.reach import method_name, receiver_text
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
 
 _CLOSERS = ("close", "terminate")
 
@@ -22,7 +23,7 @@ def _pool_join_sites(model: ModuleModel):
         func = model.resolve(site.node.func, site.scope, site.seq)
         if func.kind != "method" or func.receiver is None:
             continue
-        if not func.receiver.is_type("mp.Pool", "ThreadPool"):
+        if not func.receiver.is_type(ObjectType.POOL, ObjectType.THREAD_POOL):
             continue
         recv = receiver_text(site.node)
         if recv is None:
@@ -81,7 +82,7 @@ def check(ctx: RuleContext) -> None:
             continue
         if _escapes_before(model, site, recv):
             continue
-        kind = "ThreadPool" if pool.is_type("ThreadPool") else "Pool"
+        kind = ObjectType.THREAD_POOL if pool.is_type(ObjectType.THREAD_POOL) else "Pool"
         message = (
             f"`{recv}.join()` is called while the {kind} still accepts work: `{kind}.join()` requires "
             f"`close()` or `terminate()` first and raises `ValueError: Pool is still running` here, so "
@@ -91,11 +92,8 @@ def check(ctx: RuleContext) -> None:
         fixes = []
         statement = site.statement
         if isinstance(statement, cst.BaseSmallStatement) and statement is not None:
-            def compute(statement=statement, recv=recv):
-                new = insert_before(model.module, statement, f"{recv}.close()\n")
-                return None if new is None else new.code
-
-            fixes.append(ctx.fix(f"Insert `{recv}.close()`", Safety.SAFE, compute, preferred=True))
+            fixes.append(ctx.fix(f"Insert `{recv}.close()`", Safety.SAFE, preferred=True, key="insert-close",
+                                 edit=MultiEdit().insert_small_before(statement, f"{recv}.close()\n")))
         related = []
         if pool.node is not None:
             related.append((pool.node, "the pool is created here"))

@@ -9,20 +9,21 @@ import libcst as cst
 from mpguard.model import Dispatch, ModuleModel, dotted_name
 from mpguard.pickling import call_site_of, constructor_qualname, inherited_payload
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
 from mpguard.valueflow import trace
 
-SHARED = ("mp.queue", "mp.sync", "mp.pipe", "mp.connection")
+SHARED = (ObjectType.MP_QUEUE, ObjectType.MP_SYNC, ObjectType.PIPE, ObjectType.CONNECTION_END)
 KILLERS = ("terminate", "kill")
 
 
 def _describe(model: ModuleModel, v) -> str:
-    if v.is_type("mp.pipe", "mp.connection"):
+    if v.is_type(ObjectType.PIPE, ObjectType.CONNECTION_END):
         return "Pipe connection"
     ctor = constructor_qualname(model, v) or ""
     last = ctor.rsplit(".", 1)[-1].rstrip(")").rstrip("(") if ctor else ""
     if last:
         return last
-    return "Queue" if v.is_type("mp.queue") else "lock"
+    return "Queue" if v.is_type(ObjectType.MP_QUEUE) else "lock"
 
 
 def _shared_args(model: ModuleModel, d: Dispatch) -> list[tuple[cst.BaseExpression, str]]:
@@ -55,7 +56,7 @@ def check(ctx: RuleContext) -> None:
     model = ctx.model
     reported: set[int] = set()
     for d in model.iter_process_dispatches():
-        if d.api != "process" or not d.receiver.is_type("mp.Process"):
+        if d.api != "process" or not d.receiver.is_type(ObjectType.PROCESS):
             continue
         shared = _shared_args(model, d)
         if not shared:

@@ -10,6 +10,7 @@ from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
 from mpguard.model import ModuleModel, Scope, get_arg, int_value
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
 
 LIMIT = 61
 CPU_COUNTS = {"os.cpu_count", "multiprocessing.cpu_count", "os.process_cpu_count", "psutil.cpu_count"}
@@ -82,7 +83,7 @@ def _executor_sites(model: ModuleModel):
         if func.kind != "ref":
             continue
         inst = model.resolve(site.node, site.scope, site.seq)
-        if inst.is_type("ProcessPoolExecutor"):
+        if inst.is_type(ObjectType.PROCESS_POOL_EXECUTOR):
             yield site
 
 

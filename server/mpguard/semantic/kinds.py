@@ -11,13 +11,24 @@ from __future__ import annotations
 from enum import Enum
 
 
-class StartMethod(str, Enum):
+class _StrEnum(str, Enum):
+    """A member is its value wherever a string is: equal, same hash (sets, dict keys), same
+    text in f-strings and JSON."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return self.value.__format__(spec)
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+class StartMethod(_StrEnum):
     SPAWN = "spawn"
     FORK = "fork"
     FORKSERVER = "forkserver"
-
-    def __str__(self) -> str:  # f"{method}" renders "spawn", as the plain string did
-        return self.value
 
     @classmethod
     def known(cls, method: object) -> bool:
@@ -32,7 +43,7 @@ class StartMethod(str, Enum):
 _START_METHOD_VALUES = frozenset(m.value for m in StartMethod)
 
 
-class ValueKind(str, Enum):
+class ValueKind(_StrEnum):
     """What `resolve(expr)` found."""
 
     MODULE = "module"
@@ -45,11 +56,8 @@ class ValueKind(str, Enum):
     METHOD = "method"  # a bound method; receiver says of what
     UNKNOWN = "unknown"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class ObjectType(str, Enum):
+class ObjectType(_StrEnum):
     """Types of the objects the rules reason about (the `qualname` of an instance Value)."""
 
     POOL = "mp.Pool"
@@ -84,9 +92,6 @@ class ObjectType(str, Enum):
     STR = "str"
     NUMBER = "number"
 
-    def __str__(self) -> str:
-        return self.value
-
 
 PROCESS_POOLS = frozenset({ObjectType.POOL, ObjectType.PROCESS_POOL_EXECUTOR})
 THREAD_POOLS = frozenset({ObjectType.THREAD_POOL, ObjectType.THREAD_POOL_EXECUTOR})
@@ -95,7 +100,7 @@ EXECUTORS = frozenset({ObjectType.PROCESS_POOL_EXECUTOR, ObjectType.THREAD_POOL_
 PROCESS_RUNNERS = frozenset({ObjectType.POOL, ObjectType.PROCESS_POOL_EXECUTOR, ObjectType.PROCESS})
 
 
-class DispatchApi(str, Enum):
+class DispatchApi(_StrEnum):
     """How a callable is shipped to a worker (`Dispatch.api`)."""
 
     PROCESS = "process"  # Process(target=...) / Thread(target=...)
@@ -111,9 +116,6 @@ class DispatchApi(str, Enum):
     POOL_APPLY_ASYNC = "pool.apply_async"
     POOL_MAP_ASYNC = "pool.map_async"
     POOL_STARMAP_ASYNC = "pool.starmap_async"
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def method(self) -> str:
