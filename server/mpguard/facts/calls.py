@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
-from mpguard.semantic.kinds import DispatchApi, ObjectType, ValueKind
+from mpguard.semantic.kinds import DispatchApi
 from mpguard.semantic.library import CONSTRUCTORS, EXECUTOR_METHODS, POOL_METHODS
 from mpguard.semantic.names import get_arg
 from mpguard.semantic.records import UNKNOWN, CallSite, FunctionInfo, Scope, Value

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Optional
 
-import libcst as cst
-
 from mpguard.facts.calls import Dispatch
 from mpguard.semantic.model import ModuleModel
 from mpguard.semantic.names import bool_keyword, method_name, receiver_text  # noqa: F401 - re-exported

@@ -71,13 +71,20 @@ class Starts:
 
     @cached_property
     def methods_in_use(self) -> frozenset[str]:
-        """Every start method a process of this module can be started with: the module's, each
-        process object's, each import-time start's. A rule whose declared start methods miss
-        them all cannot fire here (the engine does not run it)."""
-        out = {self.module_method}
-        out.update(self.method_of(d.receiver) for d in self.calls.dispatches)
-        out.update(s.start.start_method for s in self.import_time_starts)
-        out.update(method for method, _ in self.setters)
+        """Every start method a process object of this module can have: `method_of` answers the
+        module's method or a context's, and a context's comes from a `get_context("...")` literal
+        (contexts made from it inherit it). A rule whose declared start methods miss them all
+        cannot fire here: the engine does not run it."""
+        model = self.model
+        out = {self.module_method, *(method for method, _ in self.setters)}
+        for site in model.calls:
+            v = model.resolve(site.node.func, site.scope, site.seq)
+            if (v.kind == "ref" and v.qualname == "multiprocessing.get_context") or (
+                    v.kind == "method" and v.qualname == "get_context"):
+                arg = get_arg(site.node, "method", 0)
+                method = string_value(arg.value) if arg else None
+                if method:
+                    out.add(method)
         return frozenset(out)
 
     def process_start_of(self, site: CallSite) -> Optional[ProcessStart]:

@@ -59,8 +59,19 @@ class Applies:
         return cls(frozenset({StartMethod.FORK}))
 
     def under(self, method: Optional[str]) -> bool:
-        """Whether a process started with `method` is in scope (unknown methods count as in)."""
-        return method is None or not StartMethod.known(method) or method in self.start_methods
+        """Whether a process started with `method` is in scope. None (not known) is in; a method
+        name multiprocessing does not know counts as a spawned child (it is not `fork`)."""
+        if method is None:
+            return True
+        if not StartMethod.known(method):
+            return StartMethod.SPAWN in self.start_methods
+        return method in self.start_methods
+
+    def excludes(self, methods_in_use: frozenset[str], notebook: bool) -> bool:
+        """Whether the rule cannot fire in a module whose processes use only `methods_in_use`."""
+        if notebook and not self.notebooks:
+            return True
+        return not any(self.under(m) for m in methods_in_use)
 
 
 @dataclass(frozen=True)

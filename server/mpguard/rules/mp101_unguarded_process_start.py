@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from mpguard.fixes.guard import guard_fix
 from mpguard.rules import Applies, Example, Fixable, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import StartMethod
 from mpguard.starts import import_time_starts
 
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
-    if model.is_notebook:
-        return
-    starts = [s for s in import_time_starts(model) if s.start.start_method != StartMethod.FORK]
+    starts = [s for s in import_time_starts(model) if ctx.applies_under(s.start.start_method)]
     if not starts:
         return
     first_index = min(s.top_site.top_index for s in starts)

@@ -70,18 +70,16 @@ def _module_spawns(ctx: RuleContext) -> bool:
     model = ctx.model
     for site in model.calls:
         start = process_start_of(model, site)
-        if start is not None and start.start_method != StartMethod.FORK:
+        if start is not None and ctx.applies_under(start.start_method):
             return True
     for d in model.iter_process_dispatches():
-        if d.is_process and model.start_method_of(d.receiver) != StartMethod.FORK:
+        if d.is_process and ctx.applies_under(model.start_method_of(d.receiver)):
             return True
     return False
 
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
-    if model.is_notebook:
-        return
     import_time = [s for s in model.calls if s.import_time]
     if not import_time or not _module_spawns(ctx):
         return

@@ -7,7 +7,7 @@ import libcst as cst
 
 from mpguard.pickling import api_text, iter_workers
 from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import ObjectType, StartMethod
+from mpguard.semantic.kinds import ObjectType
 
 
 def _in_notebook(ctx: RuleContext) -> bool:
@@ -39,7 +39,7 @@ def check(ctx: RuleContext) -> None:
     for w in iter_workers(model):
         d = w.dispatch
         method = model.start_method_of(d.receiver)
-        if method == StartMethod.FORK:
+        if not ctx.applies_under(method):
             continue  # fork children inherit the notebook's __main__
         node = d.worker.value  # type: ignore[union-attr]
         if id(node) in reported:

@@ -12,7 +12,6 @@ from mpguard.fixes import hoist
 from mpguard.model import ClassInfo, FunctionInfo, Scope
 from mpguard.pickling import api_text, iter_workers
 from mpguard.rules import Applies, Example, Fixable, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import StartMethod
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"
@@ -39,7 +38,7 @@ def check(ctx: RuleContext) -> None:
     for w in iter_workers(model):
         d = w.dispatch
         method = model.start_method_of(d.receiver)
-        if method == StartMethod.FORK:
+        if not ctx.applies_under(method):
             continue
         v = w.value
         node = d.worker.value  # type: ignore[union-attr]
@@ -73,7 +72,7 @@ def check(ctx: RuleContext) -> None:
         if d.api != "process" or not _guarded_class(cls) or id(d.site.node) in reported:
             continue
         method = model.start_method_of(d.receiver)
-        if method == StartMethod.FORK:
+        if not ctx.applies_under(method):
             continue
         assert cls is not None
         reported.add(id(d.site.node))

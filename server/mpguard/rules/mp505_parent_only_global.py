@@ -10,7 +10,6 @@ import libcst as cst
 from mpguard.model import Binding, FunctionInfo, ModuleModel, Scope, Use
 from mpguard.reach import WorkerRun, call_chains, process_workers
 from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import StartMethod
 
 ASSIGN_KINDS = ("assign", "augassign", "for", "with")
 
@@ -98,7 +97,7 @@ def check(ctx: RuleContext) -> None:
             continue  # the child sets it itself (initializer, lazy init in the worker)
         for run in (*runs, *inits):
             method = model.start_method_of(run.dispatch.receiver)
-            if method == StartMethod.FORK:
+            if not ctx.applies_under(method):
                 continue
             read = next(((f, u) for f in run.reach if id(f) not in parent_funcs and not f.guarded
                          for u in [_module_read(model, f, name)] if u is not None), None)

@@ -9,8 +9,8 @@ import libcst as cst
 from mpguard.model import Binding, ModuleModel, Scope, Use, Value
 from mpguard.pickling import constructor_qualname, inherited_payload
 from mpguard.reach import process_workers
-from mpguard.rules import Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import DispatchApi, StartMethod
+from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi
 
 KINDS = {
     "sqlite3": "SQLite connection",
@@ -81,7 +81,7 @@ def check(ctx: RuleContext) -> None:
     model = ctx.model
     runs = process_workers(model, roles=("task", "target"))
     inits = process_workers(model, roles=("initializer",))
-    fork_runs = [r for r in runs if model.start_method_of(r.dispatch.receiver) == StartMethod.FORK]
+    fork_runs = [r for r in runs if ctx.applies_under(model.start_method_of(r.dispatch.receiver))]
     children: set[int] = set()
     for r in (*runs, *inits):
         children.update(id(f) for f in r.reach)
@@ -122,7 +122,7 @@ def check(ctx: RuleContext) -> None:
     for d in model.iter_process_dispatches():
         if not d.is_process or d.api not in ("process", DispatchApi.POOL_INIT, DispatchApi.EXECUTOR_INIT):
             continue
-        if model.start_method_of(d.receiver) != StartMethod.FORK:
+        if not ctx.applies_under(model.start_method_of(d.receiver)):
             continue
         for expr in inherited_payload(model, d):
             v = model.resolve(expr, d.site.scope, d.site.seq)
@@ -182,6 +182,7 @@ in the initializer so each child opens its own pooled connections.
     check=check,
     name="connection-inherited-by-fork",
     severity=Severity.WARNING,
+    applies=Applies.forked_children(),
     examples=(
         Example(
             """
