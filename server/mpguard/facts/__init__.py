@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mpguard.facts.calls import Calls
     from mpguard.facts.frames import Frames
+    from mpguard.facts.futures import Futures
     from mpguard.facts.names import Names
     from mpguard.facts.pickling import Pickling
+    from mpguard.facts.pools import Pools
     from mpguard.facts.starts import Starts
     from mpguard.semantic.model import ModuleModel
 
@@ -59,3 +61,15 @@ class Facts:
         from mpguard.facts.pickling import Pickling
 
         return Pickling(self.model)
+
+    @cached_property
+    def pools(self) -> "Pools":
+        from mpguard.facts.pools import Pools
+
+        return Pools(self.model)
+
+    @cached_property
+    def futures(self) -> "Futures":
+        from mpguard.facts.futures import Futures
+
+        return Futures(self.model)

@@ -225,3 +225,14 @@ def position_within(model: ModuleModel, inner: cst.CSTNode, outer: cst.CSTNode) 
     a = model.range_of(inner)
     b = model.range_of(outer)
     return b.start <= a.start and a.end <= b.end
+
+
+class Futures:
+    """Where results go: `trace` follows a future, an async result or a process from the call
+    that creates it to its uses (see the module docstring)."""
+
+    def __init__(self, model: ModuleModel) -> None:
+        self.model = model
+
+    def trace(self, node: cst.CSTNode, scope: Scope, container: bool = False) -> list[Event]:
+        return trace(self.model, node, scope, container)

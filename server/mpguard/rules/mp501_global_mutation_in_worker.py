@@ -11,6 +11,7 @@ from mpguard.model import Binding, CallSite, FunctionInfo, ModuleModel, Scope, U
 from mpguard.reach import callers_of, names_within, process_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.records import frame_of
 from mpguard.semantic.walk import walk_frame
 
 MUTATORS = {
@@ -243,12 +244,8 @@ def _frame_scopes(model: ModuleModel, scope: Scope) -> list[Scope]:
     """The scope plus comprehensions/lambdas nested in it (same frame for reading purposes)."""
     out = [scope]
     for s in model.scopes:
-        if s.kind in ("comprehension", "lambda"):
-            p = s.parent
-            while p is not None and p.kind in ("comprehension", "lambda"):
-                p = p.parent
-            if p is scope:
-                out.append(s)
+        if s.kind in ("comprehension", "lambda") and s.parent is not None and frame_of(s.parent) is scope:
+            out.append(s)
     return out
 
 

@@ -10,18 +10,13 @@ import libcst as cst
 from mpguard.model import Binding, FunctionInfo, ModuleModel, Scope, Use
 from mpguard.reach import WorkerRun, call_chains, process_workers
 from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
+from mpguard.semantic.records import frame_of
 
 ASSIGN_KINDS = ("assign", "augassign", "for", "with")
 
 
-def _frame(scope: Scope) -> Scope:
-    while scope.parent is not None and scope.kind in ("comprehension", "lambda"):
-        scope = scope.parent
-    return scope
-
-
 def _scopes_of(model: ModuleModel, f: FunctionInfo) -> list[Scope]:
-    return [s for s in model.scopes if _frame(s) is f.scope]
+    return [s for s in model.scopes if frame_of(s) is f.scope]
 
 
 def _module_read(model: ModuleModel, f: FunctionInfo, name: str) -> Optional[Use]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mpguard.model import Binding, ModuleModel, Scope, Use, Value
+from mpguard.model import Binding, ModuleModel, Use, Value
 from mpguard.pickling import constructor_qualname, inherited_payload
 from mpguard.reach import process_workers
 from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi
+from mpguard.semantic.records import frame_of
 
 KINDS = {
     "sqlite3": "SQLite connection",
@@ -46,12 +47,6 @@ GENERIC = ("requests and replies interleave - a process reads another one's repl
 RESETS = {"dispose", "close"}
 
 
-def _frame(scope: Scope) -> Scope:
-    while scope.parent is not None and scope.kind in ("comprehension", "lambda"):
-        scope = scope.parent
-    return scope
-
-
 def _root(model: ModuleModel, v: Value) -> str:
     return (constructor_qualname(model, v) or "").split(".", 1)[0]
 
@@ -59,7 +54,7 @@ def _root(model: ModuleModel, v: Value) -> str:
 def _reads(model: ModuleModel, f, name: str) -> list[Use]:
     out = []
     for s in model.scopes:
-        if _frame(s) is not f.scope:
+        if frame_of(s) is not f.scope:
             continue
         for use in s.loads.get(name, []):
             target = s.lookup_scope(name)
@@ -128,7 +123,7 @@ def check(ctx: RuleContext) -> None:
             v = model.resolve(expr, d.site.scope, d.site.seq)
             if not v.is_type("connection") or not isinstance(v.node, cst.Call) or id(v.node) in reported:
                 continue
-            if _frame(d.site.scope).function is not None and id(_frame(d.site.scope).function) in children:
+            if frame_of(d.site.scope).function is not None and id(frame_of(d.site.scope).function) in children:
                 continue
             reported.add(id(v.node))
             label = f"`{expr.value}`" if isinstance(expr, cst.Name) else "This connection"
