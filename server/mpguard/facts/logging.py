@@ -27,10 +27,7 @@ REDIRECTS = {"contextlib.redirect_stdout", "contextlib.redirect_stderr"}
 
 
 def qualname_of_callee(model: "ModuleModel", site: CallSite) -> Optional[str]:
-    v = model.resolve(site.node.func, site.scope, site.seq)
-    if v.kind in ("ref", "module"):
-        return v.qualname
-    return None
+    return model.library_name(site.node.func, site.scope, site.seq)
 
 
 def log_level(model: "ModuleModel", site: CallSite) -> Optional[str]:

@@ -58,9 +58,7 @@ def _qualname(model: ModuleModel, func: cst.BaseExpression, scope: Scope, seq: i
     b = _builtin(model, func, scope, seq)
     if b is not None:
         return b
-    v = model.resolve(func, scope, seq)
-    # `from itertools import count` resolves to a "module" value for modules the model doesn't know.
-    return v.qualname if v.kind in ("ref", "module") else None
+    return model.library_name(func, scope, seq)
 
 
 def _positional(call: cst.Call) -> Optional[list[cst.BaseExpression]]:

@@ -444,6 +444,9 @@ class ModuleModel:
                 depth: int = 0) -> Value:
         return self.resolver.resolve(expr, scope, seq, depth)
 
+    def library_name(self, expr: Optional[cst.CSTNode], scope: Scope, seq: int = 1 << 60) -> Optional[str]:
+        return self.resolver.library_name(expr, scope, seq)
+
     def bindings_of(self, name: str, scope: Scope) -> list[Binding]:
         return self.resolver.bindings_of(name, scope)
 

@@ -34,6 +34,12 @@ class Resolver:
         # for the model (a wrapper only adds answers where this one has none).
         self._resolve_cache: dict[tuple[int, int], Value] = {} if cache is None else cache
 
+    def library_name(self, expr: Optional[cst.CSTNode], scope: Scope, seq: int = 1 << 60) -> Optional[str]:
+        """The qualified name when `expr` is a library module or callable (`os.cpu_count`,
+        `itertools.count`: modules the model does not know resolve as "module")."""
+        v = self.resolve(expr, scope, seq)
+        return v.qualname if v.kind in ("ref", "module") else None
+
     def bindings_of(self, name: str, scope: Scope) -> list[Binding]:
         target = scope.lookup_scope(name)
         if target is None:
