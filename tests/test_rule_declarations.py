@@ -124,3 +124,12 @@ def test_a_rule_outside_its_applicability_is_not_run():
     finally:
         object.__setattr__(rule, "check", original)
     assert runs == ["spawn.py"]
+
+
+def test_a_rule_without_name_or_severity_is_refused_with_the_fix():
+    import pytest
+
+    from mpguard.rules import Rule
+
+    with pytest.raises(TypeError, match=r"^MP999: RULE must declare name=\.\.\. and severity=\.\.\. "):
+        Rule(code="MP999", summary="s", why="w", fix_doc="f", check=lambda ctx: None)

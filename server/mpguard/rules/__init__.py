@@ -90,12 +90,19 @@ class Rule:
     why: str  # what happens at run time and why (markdown)
     fix_doc: str  # what to do (markdown)
     check: Callable[["RuleContext"], None]
-    name: str  # kebab-case, public API like the code
-    severity: Severity  # default severity (configurable per code)
+    name: str = ""  # kebab-case, public API like the code (required: checked in __post_init__)
+    severity: Optional[Severity] = None  # default severity, configurable per code (required)
     fix: Fixable = Fixable.NONE
     applies: Applies = field(default_factory=Applies.everywhere)
     examples: tuple[Example, ...] = ()
     crash_class: bool = False
+
+    def __post_init__(self) -> None:
+        # A rule written before declarations existed fails here with the fix, not deep inside
+        # the catalogue with a KeyError.
+        if not self.name or self.severity is None:
+            raise TypeError(f"{self.code}: RULE must declare name=... and severity=... "
+                            "(see docs/architecture.md, 'How to add a rule')")
 
     @property
     def fixable(self) -> bool:
@@ -103,6 +110,7 @@ class Rule:
 
     @property
     def default_severity(self) -> Severity:
+        assert self.severity is not None  # __post_init__
         return self.severity
 
     @property
