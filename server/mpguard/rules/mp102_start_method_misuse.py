@@ -7,7 +7,7 @@ import libcst as cst
 from mpguard.fixes.guard import guard_fix
 from mpguard.model import CallSite, get_arg
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import ObjectType, StartMethod
+from mpguard.semantic.kinds import ObjectType, StartMethod, ValueKind
 
 
 def _forced(site: CallSite) -> bool:
@@ -71,7 +71,7 @@ def check(ctx: RuleContext) -> None:
             if other.seq >= site.seq or _flow_key(model, other) != _flow_key(model, site):
                 continue
             inst = model.resolve(other.node, other.scope, other.seq)
-            if inst.kind == "instance" and not inst.start_method and inst.qualname in (
+            if inst.kind == ValueKind.INSTANCE and not inst.start_method and inst.qualname in (
                     ObjectType.POOL, ObjectType.MANAGER, ObjectType.MP_QUEUE, ObjectType.MP_SYNC):
                 ctx.report(
                     site.node,

@@ -6,7 +6,7 @@ import libcst as cst
 
 from mpguard.model import CallSite, int_value
 from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import StartMethod
+from mpguard.semantic.kinds import StartMethod, ValueKind
 from mpguard.starts import process_start_of
 
 # Qualified callables (or prefixes ending in ".") that do I/O or heavy loading.
@@ -41,7 +41,7 @@ BIG_RANGE = 100_000
 def _heavy_reason(ctx: RuleContext, site: CallSite) -> str | None:
     model = ctx.model
     v = model.resolve(site.node.func, site.scope, site.seq)
-    qual = v.qualname if v.kind == "ref" else None
+    qual = v.qualname if v.kind == ValueKind.REF else None
     if qual:
         for key, why in HEAVY.items():
             if qual == key or (key.endswith((".", "_")) and qual.startswith(key)):

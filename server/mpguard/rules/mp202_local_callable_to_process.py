@@ -12,7 +12,7 @@ from mpguard.fixes import hoist
 from mpguard.model import ClassInfo, FunctionInfo, ModuleModel, Scope
 from mpguard.pickling import EVERY, Worker, api_text, iter_workers, when_pickled
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.kinds import ObjectType, ValueKind
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"
@@ -92,7 +92,7 @@ def check(ctx: RuleContext) -> None:
                        "Define it at module level.")
             fix = _fix_def(ctx, f)
             related = [(f.node.name, "defined here")]
-        elif v.kind in ("class", "instance", "method") and v.class_info is not None \
+        elif v.kind in (ValueKind.CLASS, ValueKind.INSTANCE, ValueKind.METHOD) and v.class_info is not None \
                 and is_local(v.class_info.defining_scope) and not v.is_type(ObjectType.PROCESS):
             cls = v.class_info
             q = qualname(cls.defining_scope, cls.name)

@@ -7,7 +7,7 @@ import libcst as cst
 
 from mpguard.pickling import api_text, iter_workers
 from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.kinds import ObjectType, ValueKind
 
 
 def _in_notebook(ctx: RuleContext) -> bool:
@@ -51,7 +51,7 @@ def check(ctx: RuleContext) -> None:
             f = v.function
             if f.is_module_level and not f.guarded:  # nested: MP202; under the guard: MP206
                 name, defined = f.name, f.node.name
-        elif v.kind in ("class", "instance", "method") and v.class_info is not None:
+        elif v.kind in (ValueKind.CLASS, ValueKind.INSTANCE, ValueKind.METHOD) and v.class_info is not None:
             c = v.class_info
             if c.is_module_level and not c.guarded and not v.is_type(ObjectType.PROCESS):
                 name, defined = c.name, c.node.name

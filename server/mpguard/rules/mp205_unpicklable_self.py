@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mpguard.facts.pickling import api_text, classify, iter_workers, when_text
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ValueKind
 
 
 def check(ctx: RuleContext) -> None:
@@ -13,7 +14,7 @@ def check(ctx: RuleContext) -> None:
     for worker in iter_workers(model):
         v = worker.value
         cls = v.class_info
-        if v.kind != "method" or cls is None or not cls.is_module_level or id(worker.use) in reported:
+        if v.kind != ValueKind.METHOD or cls is None or not cls.is_module_level or id(worker.use) in reported:
             continue  # methods of local classes are MP202's
         if v.function is not None and any(d in ("staticmethod", "classmethod") for d in v.function.decorators):
             continue  # no instance travels with them

@@ -12,6 +12,7 @@ from mpguard.fixes import hoist
 from mpguard.model import ClassInfo, FunctionInfo, Scope
 from mpguard.pickling import api_text, iter_workers
 from mpguard.rules import Applies, Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ValueKind
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"
@@ -43,9 +44,9 @@ def check(ctx: RuleContext) -> None:
         v = w.value
         node = d.worker.value  # type: ignore[union-attr]
         role = {"task": "task function", "target": "target", "initializer": "initializer"}[d.worker_role]
-        if v.kind in ("function", "method") and v.function is not None and v.class_info is None:
+        if v.kind in (ValueKind.FUNCTION, ValueKind.METHOD) and v.function is not None and v.class_info is None:
             workers.append(v.function)
-        elif v.kind == "method" and v.function is not None:
+        elif v.kind == ValueKind.METHOD and v.function is not None:
             workers.append(v.function)
         if id(node) in reported:
             continue
@@ -57,7 +58,7 @@ def check(ctx: RuleContext) -> None:
             ctx.report(node, f"`{f.name}` is defined inside `if __name__ == \"__main__\":` and is the {role} of "
                              f"{api_text(d)}: {_child_error(f.name, method)}. Define it at module level.",
                        fixes=[fix] if fix else [], related=[(f.node.name, "defined under the guard here")])
-        elif v.kind in ("class", "instance", "method") and _guarded_class(v.class_info):
+        elif v.kind in (ValueKind.CLASS, ValueKind.INSTANCE, ValueKind.METHOD) and _guarded_class(v.class_info):
             cls = v.class_info
             assert cls is not None
             reported.add(id(node))

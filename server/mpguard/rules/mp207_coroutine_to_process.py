@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mpguard.pickling import Worker, api_text, is_task, iter_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import StartMethod
+from mpguard.semantic.kinds import StartMethod, ValueKind
 
 
 def check(ctx: RuleContext) -> None:
@@ -13,7 +13,7 @@ def check(ctx: RuleContext) -> None:
     for w in iter_workers_any(model):
         d = w.dispatch
         v = w.value
-        f = v.function if v.kind in ("function", "method") else None
+        f = v.function if v.kind in (ValueKind.FUNCTION, ValueKind.METHOD) else None
         if f is None or not f.is_async:
             continue
         node = d.worker.value  # type: ignore[union-attr]
@@ -49,7 +49,7 @@ def iter_workers_any(model):
             continue
         v = model.worker_value(d)
         through = False
-        while v.kind == "partial" and v.inner is not None:
+        while v.kind == ValueKind.PARTIAL and v.inner is not None:
             v, through = v.inner, True
         yield Worker(d, v, d.worker.value, through, StartMethod.FORK)
 

@@ -9,6 +9,7 @@ import libcst as cst
 from mpguard.facts.pickling import api_text, classify, is_task, iter_workers
 from mpguard.model import FunctionInfo, ModuleModel, Value
 from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ValueKind
 
 
 def _local(scope) -> bool:
@@ -42,7 +43,7 @@ def check(ctx: RuleContext) -> None:
         if not is_task(d):
             continue  # Process targets and initializers: the return value is discarded
         v = w.value
-        f = v.function if v.kind in ("function", "method") else None
+        f = v.function if v.kind in (ValueKind.FUNCTION, ValueKind.METHOD) else None
         if f is None or f.is_async:
             continue
         node = d.worker.value  # type: ignore[union-attr]

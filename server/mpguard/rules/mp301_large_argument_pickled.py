@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg, node_contains
 from mpguard.rules import Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import DispatchApi, StartMethod
+from mpguard.semantic.kinds import DispatchApi, StartMethod, ValueKind
 from mpguard.valueflow import site_of_call
 
 MAP_APIS = {DispatchApi.POOL_MAP, DispatchApi.POOL_IMAP, DispatchApi.POOL_IMAP_UNORDERED, DispatchApi.POOL_MAP_ASYNC,
@@ -87,7 +87,7 @@ def _check_map(ctx: RuleContext, d: Dispatch) -> None:
         if isinstance(part, cst.Name):
             b = model.binding_before(part.value, site.scope, site.seq)
             part = b.value if b is not None and b.kind == "assign" and b.value is not None else part
-        if isinstance(part, cst.Call) and model.resolve(part, site.scope, site.seq).kind == "partial":
+        if isinstance(part, cst.Call) and model.resolve(part, site.scope, site.seq).kind == ValueKind.PARTIAL:
             for arg in part.args[1:]:
                 v = big_value(model, arg.value, site.scope, site.seq) if isinstance(arg.value, cst.Name) else None
                 if v is None:
@@ -143,7 +143,7 @@ def _repeated_in_iterable(model: ModuleModel, d: Dispatch, expr: cst.BaseExpress
         return None
     if isinstance(expr, cst.Call):
         func = model.resolve(expr.func, scope, seq)
-        qual = func.qualname if func.kind == "ref" else None
+        qual = func.qualname if func.kind == ValueKind.REF else None
         if qual == "zip" or (isinstance(expr.func, cst.Name) and expr.func.value == "zip"
                              and model.binding_before("zip", scope, seq) is None):
             for a in expr.args:

@@ -11,7 +11,7 @@ from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.model import Dispatch, ModuleModel, Scope, dotted_name, get_arg, int_value
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import DispatchApi, ObjectType
+from mpguard.semantic.kinds import DispatchApi, ObjectType, ValueKind
 
 SMALL = 100
 FEW_CHUNKS = {"numpy.array_split", "numpy.split", "numpy.hsplit", "numpy.vsplit"}
@@ -50,7 +50,7 @@ def literal_size(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq
         return len(expr.elements)
     if isinstance(expr, cst.Call):
         func = model.resolve(expr.func, scope, seq)
-        name = func.qualname if func.kind == "ref" else None
+        name = func.qualname if func.kind == ValueKind.REF else None
         if name == "range" and model.binding_before("range", scope, seq) is None:
             nums = []
             for a in expr.args:
@@ -80,12 +80,12 @@ def few_tasks(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: i
         return False
     if isinstance(expr, cst.Call):
         func = model.resolve(expr.func, scope, seq)
-        name = func.qualname if func.kind == "ref" else None
+        name = func.qualname if func.kind == ValueKind.REF else None
         if name in FEW_CHUNKS:
             return True
         if name == "range" and len(expr.args) == 1 and isinstance(expr.args[0].value, cst.Call):
             inner = model.resolve(expr.args[0].value.func, scope, seq)
-            return inner.kind == "ref" and inner.qualname in CPU_COUNT
+            return inner.kind == ValueKind.REF and inner.qualname in CPU_COUNT
         return False
     bound = _binding_value(model, expr, scope, seq)
     if bound is not None:
@@ -142,7 +142,7 @@ def _sized_name(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq:
         return expr.value
     if isinstance(value, cst.Call):
         func = model.resolve(value.func, vscope, vseq)
-        if func.kind == "ref" and (func.qualname in SIZED_REFS or (
+        if func.kind == ValueKind.REF and (func.qualname in SIZED_REFS or (
                 func.qualname in SIZED_BUILDERS and model.binding_before(func.qualname, vscope, vseq) is None)):
             return expr.value
         if model.resolve(value, vscope, vseq).is_type("ndarray", "dataframe"):
@@ -181,7 +181,7 @@ def _workers_expr(model: ModuleModel, d: Dispatch) -> Optional[str]:
     if isinstance(value, cst.Call) and not value.args:
         f = model.resolve(value.func, site.scope, site.seq)
         text = dotted_name(value.func)
-        if f.kind == "ref" and f.qualname in CPU_COUNT and text:
+        if f.kind == ValueKind.REF and f.qualname in CPU_COUNT and text:
             return f"({text}() or 1)" if f.qualname == "os.cpu_count" else f"{text}()"
     return None
 

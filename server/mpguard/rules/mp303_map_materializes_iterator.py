@@ -15,7 +15,7 @@ from mpguard.model import (
     Dispatch, FunctionInfo, ModuleModel, Scope, dotted_name, get_arg, has_keyword, node_contains,
 )
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import DispatchApi
+from mpguard.semantic.kinds import DispatchApi, ValueKind
 from mpguard.semantic.walk import owning_loop, walk_frame
 from mpguard.valueflow import _call_of_arg
 
@@ -88,7 +88,7 @@ def lazy_iterable(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, se
         return lazy_iterable(model, b.value, b.scope, b.seq, depth + 1)
     if isinstance(expr, cst.Attribute):
         v = model.resolve(expr, scope, seq)
-        if v.kind == "ref" and v.qualname in LAZY_REFS:
+        if v.kind == ValueKind.REF and v.qualname in LAZY_REFS:
             return Lazy(LAZY_REFS[v.qualname], False, expr)
         return _by_value(model, expr, scope, seq)
     if isinstance(expr, cst.Call):
@@ -159,7 +159,7 @@ def _lazy_call(model: ModuleModel, call: cst.Call, scope: Scope, seq: int, depth
             return Lazy(real[0].what, any(g.unbounded for g in real), real[0].origin)
     # Local generator functions (and methods), factories returning generators, open files.
     func = model.resolve(call.func, scope, seq)
-    if func.kind in ("function", "method") and func.function is not None:
+    if func.kind in (ValueKind.FUNCTION, ValueKind.METHOD) and func.function is not None:
         f = func.function
         if f.is_generator and not f.is_async:
             return Lazy(f"a generator (`{f.name}` is a generator function)", infinite_generator(f), call)

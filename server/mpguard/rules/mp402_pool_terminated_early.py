@@ -11,7 +11,7 @@ from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.fixes.pool_to_executor import can_convert_pool, convert_pool_to_executor, find_with
 from mpguard.model import CallSite, ModuleModel, dotted_name
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import DispatchApi, ObjectType
+from mpguard.semantic.kinds import DispatchApi, ObjectType, ValueKind
 from mpguard.valueflow import Event, position_within, trace
 
 ASYNC_APIS = {
@@ -37,7 +37,7 @@ def closed_and_joined(model: ModuleModel, with_node: cst.With, item: cst.WithIte
         if item not in s.with_items:
             continue
         v = model.resolve(s.node.func, s.scope, s.seq)
-        if v.kind == "method" and v.receiver is not None and v.receiver.node is receiver.node:
+        if v.kind == ValueKind.METHOD and v.receiver is not None and v.receiver.node is receiver.node:
             if v.qualname in ("close", "terminate", "join"):
                 seen.add("join" if v.qualname == "join" else "close")
     return seen == {"close", "join"}

@@ -10,7 +10,7 @@ from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.model import Dispatch, FunctionInfo, ModuleModel, dotted_name, get_arg
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.valueflow import Event, trace
 
 CHANNEL_TYPES = (
@@ -55,9 +55,9 @@ def _worker(model: ModuleModel, d: Dispatch) -> Optional[FunctionInfo]:
         run = d.receiver.class_info.methods.get("run")
         return run
     v = model.worker_value(d)
-    while v.kind == "partial" and v.inner is not None:
+    while v.kind == ValueKind.PARTIAL and v.inner is not None:
         v = v.inner
-    if v.kind in ("function", "method") and v.function is not None:
+    if v.kind in (ValueKind.FUNCTION, ValueKind.METHOD) and v.function is not None:
         return v.function
     return None
 
@@ -103,7 +103,7 @@ def _has_channel(model: ModuleModel, d: Dispatch, worker: Optional[FunctionInfo]
         v = model.resolve(expr, d.site.scope, d.site.seq)
         if v.is_type(*CHANNEL_TYPES):
             return True
-        if v.kind == "unknown" or v.kind == "instance" and v.qualname not in (
+        if v.kind == ValueKind.UNKNOWN or v.kind == ValueKind.INSTANCE and v.qualname not in (
                 "str", "number", "sequence", "dict", "ndarray", "dataframe", "file"):
             unknown = True
     if worker is not None:

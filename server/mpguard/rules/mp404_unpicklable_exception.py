@@ -18,7 +18,7 @@ from mpguard.model import CallSite, ClassInfo, Dispatch, FunctionInfo, ModuleMod
 from mpguard.pickling import api_text
 from mpguard.reach import WorkerRun, process_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import DispatchApi, ObjectType
+from mpguard.semantic.kinds import DispatchApi, ObjectType, ValueKind
 from mpguard.semantic.walk import raises_and_calls_with_handlers, walk_frame
 from mpguard.valueflow import site_of_call
 
@@ -83,7 +83,8 @@ def _caught(model: ModuleModel, esc: Escaping, chain: list[ClassInfo]) -> bool:
                 v = model.resolve(t, esc.function.scope)
                 if v.kind == "class" and v.class_info is not None and v.class_info in chain:
                     return True
-                if v.kind == "unknown" and last not in names and not last.endswith(("Error", "Exception", "Warning")):
+                if (v.kind == ValueKind.UNKNOWN and last not in names
+                        and not last.endswith(("Error", "Exception", "Warning"))):
                     return True  # an exception tuple held in a variable: cannot tell
     return False
 
@@ -210,7 +211,7 @@ def signature(init: FunctionInfo) -> Optional[Signature]:
 def _registered_with_copyreg(model: ModuleModel, cls: ClassInfo) -> bool:
     for site in model.calls:
         v = model.resolve(site.node.func, site.scope, site.seq)
-        if v.kind in ("ref", "module") and v.qualname == "copyreg.pickle" and site.node.args:
+        if v.kind in (ValueKind.REF, ValueKind.MODULE) and v.qualname == "copyreg.pickle" and site.node.args:
             t = model.resolve(site.node.args[0].value, site.scope, site.seq)
             if t.kind == "class" and t.class_info is cls:
                 return True
@@ -231,7 +232,7 @@ def _raised_class(model: ModuleModel, esc: Escaping) -> Optional[tuple[ClassInfo
         return None
     if isinstance(exc, cst.Name):
         v = model.resolve(exc, esc.function.scope)
-        if v.kind == "instance" and v.class_info is not None and isinstance(v.node, cst.Call):
+        if v.kind == ValueKind.INSTANCE and v.class_info is not None and isinstance(v.node, cst.Call):
             return v.class_info, v.node  # err = LedgerError(...); raise err
     return None
 

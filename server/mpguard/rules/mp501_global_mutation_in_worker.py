@@ -10,7 +10,7 @@ import libcst as cst
 from mpguard.model import Binding, CallSite, FunctionInfo, ModuleModel, Scope, Use, dotted_name
 from mpguard.reach import callers_of, names_within, process_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.semantic.records import frame_of
 from mpguard.semantic.walk import walk_frame
 
@@ -43,7 +43,7 @@ def _qual(model: ModuleModel, func: cst.BaseExpression, scope: Scope) -> Optiona
     if isinstance(func, cst.Name) and scope.lookup_scope(func.value) is None:
         return func.value  # a builtin
     v = model.resolve(func, scope)
-    if v.kind in ("ref", "module"):
+    if v.kind in (ValueKind.REF, ValueKind.MODULE):
         return v.qualname
     return None
 
@@ -65,7 +65,7 @@ def _any_shared(model: ModuleModel, bindings: list[Binding]) -> bool:
         if b.kind == "import":
             return True  # state owned by another module: stay quiet
         v = model.value_of_binding(b)
-        if v.kind == "instance" and v.qualname in SHARED_TYPES:
+        if v.kind == ValueKind.INSTANCE and v.qualname in SHARED_TYPES:
             return True
     return False
 
@@ -106,7 +106,7 @@ def _module_object(model: ModuleModel, name: str) -> Optional[str]:
             return "class"
         if b.toplevel and b.kind == "assign" and b.scope is model.module_scope and isinstance(b.value, cst.Call):
             v = model.value_of_binding(b)
-            if v.kind == "instance" and v.class_info is not None and v.class_info.is_module_level:
+            if v.kind == ValueKind.INSTANCE and v.class_info is not None and v.class_info.is_module_level:
                 return "object"
             if _qual(model, b.value.func, model.module_scope) == "types.SimpleNamespace":
                 return "object"

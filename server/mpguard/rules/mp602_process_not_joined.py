@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.model import ModuleModel, get_arg
 from mpguard.rules import Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.valueflow import trace
 
 # Uses that mean the process is waited for, reaped or deliberately detached.
@@ -24,7 +24,7 @@ def _reaps_anywhere(model: ModuleModel) -> bool:
     """`multiprocessing.active_children()` / `connection.wait(sentinels)` reap or wait for children."""
     for site in model.calls:
         v = model.resolve(site.node.func, site.scope, site.seq)
-        if v.kind == "ref" and v.qualname in ("multiprocessing.active_children",
+        if v.kind == ValueKind.REF and v.qualname in ("multiprocessing.active_children",
                                               "multiprocessing.connection.wait"):
             return True
     return False

@@ -9,7 +9,7 @@ import libcst as cst
 from mpguard.model import Dispatch, ModuleModel, dotted_name
 from mpguard.pickling import call_site_of, constructor_qualname, inherited_payload
 from mpguard.rules import Example, Rule, RuleContext, Severity
-from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.valueflow import trace
 
 SHARED = (ObjectType.MP_QUEUE, ObjectType.MP_SYNC, ObjectType.PIPE, ObjectType.CONNECTION_END)
@@ -47,7 +47,7 @@ def _kill_calls(model: ModuleModel, d: Dispatch) -> list[cst.Call]:
         if not isinstance(func, cst.Attribute) or func.attr.value not in KILLERS or id(site.node) in found:
             continue
         v = model.resolve(func, site.scope, site.seq)
-        if v.kind == "method" and v.receiver is not None and v.receiver.node is d.site.node:
+        if v.kind == ValueKind.METHOD and v.receiver is not None and v.receiver.node is d.site.node:
             found[id(site.node)] = site.node
     return sorted(found.values(), key=lambda c: call_site_of(model, c).seq if call_site_of(model, c) else 0)
 
