@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 import libcst as cst
 
+from mpguard.catalogue import docs_url
 from mpguard.config import Config
 from mpguard.findings import Finding, Fix, RelatedLocation, Safety, Severity, fix_id, fix_key
 from mpguard.model import ModuleModel
@@ -125,8 +126,6 @@ class Rule:
             parts += ["", "## Example", "", "```python", bad.code.strip(), "```"]
         if good is not None:
             parts += ["", "## Not reported", "", "```python", good.code.strip(), "```"]
-        from mpguard.catalogue import docs_url
-
         parts += ["", "## Fix", "", self.fix_doc.strip(), "", f"Docs: {docs_url(self.code)}"]
         if self.spawn_only:
             parts += ["", "Reported only when the effective start method is `spawn` or `forkserver`."]
