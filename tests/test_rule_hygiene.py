@@ -24,9 +24,9 @@ RULE_FILES = sorted(RULES_DIR.glob("mp*.py"))
 # Words that are also plain English or Python names ("file", "str", "dict") are not held here;
 # the dotted and capitalised type names and every start method and dispatch API are.
 FORBIDDEN_LITERALS = (
-    {m.value for m in StartMethod}
-    | {t.value for t in ObjectType if "." in t.value or t.value[:1].isupper()}
-    | {a.value for a in DispatchApi if "." in a.value}
+    {m.value for m in StartMethod.members()}
+    | {t.value for t in ObjectType.members() if "." in t.value or t.value[:1].isupper()}
+    | {a.value for a in DispatchApi.members() if "." in a.value}
 )
 
 

@@ -43,7 +43,7 @@ class Fixable(str, Enum):
 class Applies:
     """Where a rule can fire. The engine does not run a rule outside it."""
 
-    start_methods: frozenset[StartMethod] = frozenset(StartMethod)
+    start_methods: frozenset[str] = frozenset(StartMethod.members())
     notebooks: bool = True
 
     @classmethod
