@@ -44,7 +44,7 @@ def check(ctx: RuleContext) -> None:
         v = w.value
         node = d.worker.value  # type: ignore[union-attr]
         role = {"task": "task function", "target": "target", "initializer": "initializer"}[d.worker_role]
-        if v.kind in (ValueKind.FUNCTION, ValueKind.METHOD) and v.function is not None and v.class_info is None:
+        if v.kind in ("function", "method") and v.function is not None and v.class_info is None:
             workers.append(v.function)
         elif v.kind == ValueKind.METHOD and v.function is not None:
             workers.append(v.function)
