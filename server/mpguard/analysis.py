@@ -19,10 +19,12 @@ from mpguard.engine import Analysis, mentions_process_api, syntax_error_finding
 from mpguard.findings import Finding, Range, Severity
 from mpguard.incremental import Layout, layout_of, reparse
 from mpguard.model import ModuleModel
-from mpguard.rules import RuleContext, all_rules
+from mpguard.rules import Applies, RuleContext, all_rules
 from mpguard.suppression import apply_suppressions, parse_suppressions, unused_suppression_problems
 
 log = logging.getLogger("mpguard")
+
+EVERYWHERE = Applies.everywhere()
 
 # libcst's parser and our traversal recurse per nesting level; deeply nested generated code must
 # produce a clear diagnostic, not a RecursionError traceback.
@@ -173,10 +175,14 @@ def _run_analysis(text: str, path: Optional[str], config: Config, previous: Opti
         result.reparsed_statements = model.layout.reparsed
     enabled = config.enabled_codes(path)
     findings: list[Finding] = []
+    facts = model.facts
     for code, rule in all_rules().items():
         if code not in enabled:
             continue
-        ctx = RuleContext(model, config, rule)
+        # A rule declares where it applies (start methods, notebooks): not run where it cannot fire.
+        if rule.applies != EVERYWHERE and rule.applies.excludes(facts.starts.methods_in_use, model.is_notebook):
+            continue
+        ctx = RuleContext(model, config, rule, facts)
         try:
             rule.check(ctx)
         except Exception as exc:  # noqa: BLE001 - one broken rule must not take the others down

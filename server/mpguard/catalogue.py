@@ -1,54 +1,73 @@
-"""Every rule code of ../shared/RULES.md with its name and default severity.
+"""Every rule code with its name and default severity, generated from the rule declarations.
 
-Codes are public API: configuration and suppression comments are validated against this table even
-for rules that are not implemented, so a user's `ignore = ["MP505"]` is never reported as unknown.
+Codes are public API: configuration and suppression comments are validated against this table.
+MP000 (the file does not parse) is the pipeline's own code; every other entry comes from a rule
+module's ``RULE`` (:mod:`mpguard.rules`), so a rule is declared in exactly one place.
 """
 
 from __future__ import annotations
 
+from typing import Iterator, Mapping
+
 from mpguard.findings import Severity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-CATALOGUE: dict[str, tuple[str, Severity]] = {
-    "MP000": ("syntax-error", E),
-    "MP101": ("unguarded-process-start", E),
-    "MP102": ("start-method-misuse", E),
-    "MP103": ("import-time-work-in-spawned-module", W),
-    "MP104": ("fork-start-method", I),
-    "MP201": ("lambda-to-process", E),
-    "MP202": ("local-callable-to-process", E),
-    "MP203": ("unpicklable-argument", E),
-    "MP204": ("interactive-main-worker", W),
-    "MP205": ("unpicklable-self", W),
-    "MP206": ("worker-defined-under-guard", E),
-    "MP207": ("coroutine-to-process", E),
-    "MP208": ("unpicklable-result", E),
-    "MP209": ("context-mismatch", W),
-    "MP301": ("large-argument-pickled", W),
-    "MP302": ("default-chunksize", I),
-    "MP303": ("map-materializes-iterator", I),
-    "MP401": ("lost-async-result", W),
-    "MP402": ("pool-terminated-early", W),
-    "MP403": ("exception-swallowed-in-process", I),
-    "MP404": ("unpicklable-exception", W),
-    "MP501": ("global-mutation-in-worker", W),
-    "MP502": ("fork-with-threads", W),
-    "MP503": ("join-before-drain", W),
-    "MP504": ("thread-primitive-for-processes", E),
-    "MP505": ("parent-only-global", W),
-    "MP506": ("connection-inherited-by-fork", W),
-    "MP601": ("pool-not-closed", W),
-    "MP602": ("process-not-joined", I),
-    "MP603": ("worker-logging-lost", W),
-    "MP604": ("join-without-close", E),
-    "MP605": ("terminate-with-shared-resources", W),
-    "MP606": ("nested-pool-in-daemon", E),
-    "MP607": ("windows-max-workers", W),
-    "MP900": ("unused-suppression", W),
+_PIPELINE_CODES: dict[str, tuple[str, Severity]] = {
+    "MP000": ("syntax-error", Severity.ERROR),
 }
 
-NAME_TO_CODE = {name: code for code, (name, _) in CATALOGUE.items()}
+
+class _Catalogue(Mapping[str, tuple[str, Severity]]):
+    """code -> (name, default severity), built on first use (the rules import this module's
+    users, so the table cannot be built at import time)."""
+
+    def __init__(self) -> None:
+        self._table: dict[str, tuple[str, Severity]] | None = None
+        self._names: dict[str, str] | None = None
+
+    @property
+    def table(self) -> dict[str, tuple[str, Severity]]:
+        if self._table is None:
+            from mpguard.rules import all_rules
+
+            table = dict(_PIPELINE_CODES)
+            table.update((code, (rule.name, rule.severity)) for code, rule in all_rules().items())
+            self._table = dict(sorted(table.items()))
+        return self._table
+
+    def __getitem__(self, code: str) -> tuple[str, Severity]:
+        return self.table[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.table
+
+
+CATALOGUE = _Catalogue()
+
+
+class _NameToCode(Mapping[str, str]):
+    def __getitem__(self, name: str) -> str:
+        return self._table()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    @staticmethod
+    def _table() -> dict[str, str]:
+        if CATALOGUE._names is None:
+            CATALOGUE._names = {name: code for code, (name, _) in CATALOGUE.items()}
+        return CATALOGUE._names
+
+
+NAME_TO_CODE = _NameToCode()
 
 
 def is_known_code(code: str) -> bool:

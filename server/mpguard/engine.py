@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from mpguard.config import Config
-from mpguard.findings import Finding, Range, Severity
+from mpguard.findings import Finding, Fix, Range, Severity
 
 log = logging.getLogger("mpguard")
 
@@ -51,6 +51,15 @@ class Analysis:
     @property
     def parsed(self) -> bool:
         return self.syntax_error is None
+
+    def fix_by_id(self, fix_id: str) -> Optional[Fix]:
+        """The fix with this id (see :class:`~mpguard.findings.Fix`), None when no finding of
+        this analysis has it (the text changed since the id was handed out)."""
+        for finding in self.findings:
+            for fix in finding.fixes:
+                if fix.id == fix_id:
+                    return fix
+        return None
 
 
 def analyze(text: str, path: Optional[str] = None, config: Optional[Config] = None,

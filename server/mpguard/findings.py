@@ -68,10 +68,15 @@ class RelatedLocation:
 
 @dataclass
 class Fix:
-    """A fix whose edits are computed on demand (never while publishing diagnostics).
+    """A fix: data with a stable identity, its edits computed on demand (never while publishing).
 
-    ``compute`` returns the new full text of the module (or ``None`` when the fix no longer
-    applies); :func:`mpguard.textdiff.minimal_edits` turns that into minimal edits.
+    ``id`` is ``"<code>@<line>:<column>/<kind>"`` (the finding's code and start, the fix's kind:
+    a slug of its title unless the rule names one), assigned when the finding is reported; the
+    editor sends it back to resolve or apply exactly this fix (:meth:`Analysis.fix_by_id`).
+    The edits come from ``edit`` (a :class:`~mpguard.fixes.multi_edit.MultiEdit` applied to the
+    analysed module) or, for fixes not yet written that way, ``compute`` (the new module text, or
+    ``None`` when the fix no longer applies); :func:`mpguard.textdiff.minimal_edits` turns the new
+    text into minimal text edits.
     """
 
     title: str
@@ -81,6 +86,8 @@ class Fix:
     kind: str = "quickfix"  # or "refactor.rewrite"
     _edits: Optional[tuple[TextEdit, ...]] = field(default=None, repr=False, compare=False)
     _source: str = field(default="", repr=False, compare=False)
+    id: str = ""
+    key: str = ""  # what the fix does, unique among the fixes of one finding (default: from the title)
 
     def new_text(self) -> Optional[str]:
         return self.compute()
@@ -96,6 +103,16 @@ class Fix:
 
     def to_json(self) -> dict:
         return {"title": self.title, "safety": self.safety.value}
+
+
+def fix_key(title: str) -> str:
+    """'Insert `pool.close()`' -> "insert-pool-close"."""
+    words = "".join(c.lower() if c.isalnum() else " " for c in title).split()
+    return "-".join(words)[:60] or "fix"
+
+
+def fix_id(code: str, at: "Range", key: str) -> str:
+    return f"{code}@{at.start.line}:{at.start.column}/{key}"
 
 
 @dataclass

@@ -7,10 +7,11 @@ return annotation, a class attribute annotation), jedi is asked for their type; 
 mapped to the model's instance kinds (``_io.TextIOWrapper`` -> ``file``, ``numpy.ndarray`` ->
 ``ndarray``...). The answers are then fed to the same rule logic:
 
-* MP301 reruns :mod:`mpguard.rules.mp301_large_argument_pickled` on a model whose ``resolve``
-  also knows jedi's answers, so loop/partial/iterable logic and messages are the rule's own.
-* MP203 walks the rule's own ``payload``/``leaves`` and reuses its ``classify`` texts (threading
-  locks and DB connections, which the rule identifies by constructor, get the same wording here).
+* MP301 reruns :mod:`mpguard.rules.mp301_large_argument_pickled` with a resolver that also knows
+  jedi's answers (``model.resolving_with``), so loop/partial/iterable logic and messages are the rule's own.
+* MP203 reruns the rule with jedi's answers classifying its payload
+  (``model.facts.pickling.classified_by``), reusing ``classify``'s texts (threading locks and DB
+  connections, which the rule identifies by constructor, get the same wording here).
 * Workers: ``jedi goto``/``infer`` on the worker expression; a lambda bound to a name, a nested
   function or an ``async def`` defined in *another file* gives MP201 / MP202 / MP207.
 
@@ -417,7 +418,7 @@ def _candidates(model, dispatches) -> list[tuple[cst.BaseExpression, int]]:
             return False
 
     try:
-        from mpguard.rules.mp203_unpicklable_argument import leaves, payload
+        from mpguard.facts.pickling import leaves, payload
     except Exception:  # noqa: BLE001
         leaves = payload = None  # type: ignore[assignment]
     for d in dispatches:
@@ -552,21 +553,22 @@ def _scope_for(model, node, dispatches):
     return model.module_scope, 1 << 60
 
 
-class _Augmented:
-    """Install jedi's answers into a model's ``resolve`` (on this model instance only)."""
+def _resolver_with_answers(model, answers: dict[int, tuple[str, str]]):
+    """The model's resolver, also answering with jedi's types where it alone knows nothing."""
+    from mpguard.model import Value
+    from mpguard.semantic.resolver import Resolver
 
-    def __init__(self, model, answers: dict[int, tuple[str, str]]) -> None:
-        from mpguard.model import Value
+    base = model.resolver
 
-        original = model.resolve
-
-        def resolve(expr, scope, seq=1 << 60, depth=0):
-            v = original(expr, scope, seq, depth)
+    class _WithAnswers(Resolver):
+        def resolve(self, expr, scope, seq=1 << 60, depth=0):
+            v = super().resolve(expr, scope, seq, depth)
             if v.kind == "unknown" and expr is not None and id(expr) in answers:
                 return Value("instance", answers[id(expr)][0], node=None)
             return v
 
-        model.resolve = resolve  # instance attribute shadows the method
+    # the same cache: what either resolver computed is valid for the model
+    return _WithAnswers(model, cache=base._resolve_cache)  # noqa: SLF001
 
 
 def _ctx(model, config, code: str):
@@ -584,14 +586,12 @@ def _mp301_findings(model, config, answers) -> list[Finding]:
     ctx = _ctx(model, config, "MP301")
     if ctx is None:
         return []
-    _Augmented(model, answers)
     try:
-        ctx.rule.check(ctx)
+        with model.resolving_with(_resolver_with_answers(model, answers)):
+            ctx.rule.check(ctx)
     except Exception:  # noqa: BLE001
         log.exception("MP301 (type-aware) failed")
         return []
-    finally:
-        model.__dict__.pop("resolve", None)
     return ctx.findings
 
 
@@ -616,20 +616,15 @@ def _classify(model, kind: str, detail: str, task: bool) -> Optional[tuple[str, 
         return (f"a `sqlite3` database {detail}", f"TypeError: cannot pickle the {detail} object",
                 "Pass the connection parameters (e.g. the database path) and connect in the worker or in an "
                 "initializer.")
-    try:
-        from mpguard.rules.mp203_unpicklable_argument import classify
-    except Exception:  # noqa: BLE001
-        return None
+    from mpguard.facts.pickling import classify
+
     if kind in ("ndarray", "dataframe"):
         return None
     return classify(model, Value("instance", kind), task)
 
 
 def _mp203_findings(model, config, answers) -> list[Finding]:
-    try:
-        from mpguard.rules.mp203_unpicklable_argument import report_unpicklable
-    except Exception:  # noqa: BLE001
-        return []
+    """MP203 itself, run with jedi's answers classifying the payload (its messages, its logic)."""
     ctx = _ctx(model, config, "MP203")
     if ctx is None:
         return []
@@ -640,7 +635,8 @@ def _mp203_findings(model, config, answers) -> list[Finding]:
         kind, detail = answers[id(leaf)]
         return _classify(model, kind, detail, task), None
 
-    report_unpicklable(ctx, from_jedi)
+    with model.facts.pickling.classified_by(from_jedi):
+        ctx.rule.check(ctx)
     return ctx.findings
 
 

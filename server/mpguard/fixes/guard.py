@@ -7,11 +7,15 @@ classes and constant assignments stay at top level so that children can still im
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
-from mpguard.model import is_main_guard_test
+from mpguard.findings import Fix, Safety
+from mpguard.semantic.names import is_main_guard_test
+
+if TYPE_CHECKING:
+    from mpguard.rules import RuleContext
 
 _GUARD_TEST = cst.parse_expression('__name__ == "__main__"')
 
@@ -98,3 +102,19 @@ def _dedent_blank_lines(stmt: cst.BaseStatement) -> cst.BaseStatement:
         return stmt
     fixed = [ln.with_changes(indent=False) if ln.comment is None else ln for ln in lines]
     return stmt.with_changes(leading_lines=fixed)  # type: ignore[attr-defined]
+
+
+GUARD_TITLE = 'Wrap in `if __name__ == "__main__":` guard'
+
+
+def guard_fix(ctx: "RuleContext", first_index: int) -> Optional[Fix]:
+    """The shared guard fix (MP101, MP102): None when a guard cannot help."""
+    model = ctx.model
+    if stays_at_top_level(model.module.body[first_index]):
+        return None
+
+    def compute():
+        new = wrap_in_guard(model.module, first_index)
+        return None if new is None else new.code
+
+    return ctx.fix(GUARD_TITLE, Safety.SAFE, compute, preferred=True)

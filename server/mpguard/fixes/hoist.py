@@ -28,28 +28,12 @@ _BINDABLE_KINDS = {"assign", "param", "for", "with", "augassign", "walrus", "exc
 # names
 # --------------------------------------------------------------------------------------------
 
-def taken_names(model: ModuleModel) -> set[str]:
-    cache = model.__dict__.get("_hoist_taken")
-    if cache is None:
-        cache = set(_BUILTINS) | set(keyword.kwlist)
-        for scope in model.scopes:
-            cache.update(scope.bindings)
-            cache.update(scope.loads)
-        model.__dict__["_hoist_taken"] = cache
-    return cache
+def taken_names(model: ModuleModel) -> frozenset[str]:
+    return model.facts.names.taken
 
 
 def unique_name(model: ModuleModel, base: str) -> str:
-    base = "".join(c if c.isalnum() or c == "_" else "_" for c in base) or "_worker"
-    if base[0].isdigit():
-        base = "_" + base
-    taken = taken_names(model)
-    if base not in taken:
-        return base
-    i = 2
-    while f"{base}_{i}" in taken:
-        i += 1
-    return f"{base}_{i}"
+    return model.facts.names.unique(base)
 
 
 def module_name_free(model: ModuleModel, name: str) -> bool:

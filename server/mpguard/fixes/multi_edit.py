@@ -8,34 +8,80 @@ A block left empty gets a ``pass``.
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Union
+from typing import Callable, Optional, Protocol, Union
 
 import libcst as cst
 
 Replacement = Union[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]]
 
 
+class ModuleEdit(Protocol):
+    """What a fix's edits are: applied to the analysed module, the new module (None: the fix
+    does not apply any more)."""
+
+    def apply(self, module: cst.Module) -> Optional[cst.Module]: ...
+
+
 class MultiEdit(cst.CSTTransformer):
+    """Composable edits: each method records one edit and returns the MultiEdit, so a fix reads
+    ``MultiEdit().insert_small_before(join, "pool.close()")``."""
+
     def __init__(self) -> None:
         self.replace: dict[int, Replacement] = {}
         self.before: dict[int, list[cst.BaseStatement]] = {}
         self.after: dict[int, list[cst.BaseStatement]] = {}
         self.remove: set[int] = set()
+        self.small_before: dict[int, cst.BaseSmallStatement] = {}
         self.applied = 0
 
-    def replace_node(self, node: cst.CSTNode, new: Replacement) -> None:
+    def replace_node(self, node: cst.CSTNode, new: Replacement) -> "MultiEdit":
         self.replace[id(node)] = new
+        return self
 
-    def insert_before(self, stmt: cst.CSTNode, new: list[cst.BaseStatement]) -> None:
+    def insert_before(self, stmt: cst.CSTNode, new: list[cst.BaseStatement]) -> "MultiEdit":
         self.before.setdefault(id(stmt), []).extend(new)
+        return self
 
-    def insert_after(self, stmt: cst.CSTNode, new: list[cst.BaseStatement]) -> None:
+    def insert_after(self, stmt: cst.CSTNode, new: list[cst.BaseStatement]) -> "MultiEdit":
         self.after.setdefault(id(stmt), []).extend(new)
+        return self
 
-    def remove_stmt(self, stmt: cst.CSTNode) -> None:
+    def remove_stmt(self, stmt: cst.CSTNode) -> "MultiEdit":
         self.remove.add(id(stmt))
+        return self
+
+    def insert_small_before(self, target: cst.BaseSmallStatement, code: str) -> "MultiEdit":
+        """Insert the one small statement `code` right before the small statement `target`: on
+        its own line with the same indentation, or `a; new; target` inside a `;` line. Nothing
+        is recorded when `code` is not exactly one small statement (the fix then does not apply)."""
+        new = cst.parse_statement(code)
+        if isinstance(new, cst.SimpleStatementLine) and len(new.body) == 1:
+            self.small_before[id(target)] = new.body[0]
+        return self
+
+    def _insert_small(self, original: cst.CSTNode, updated: cst.CSTNode) -> Optional[cst.CSTNode]:
+        """`updated` with the pending small statement inserted, None when none is pending here."""
+        if not isinstance(original, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return None
+        index = next((i for i, s in enumerate(original.body) if id(s) in self.small_before), None)
+        if index is None:
+            return None
+        new = self.small_before[id(original.body[index])]
+        self.applied += 1
+        if index > 0 or isinstance(original, cst.SimpleStatementSuite):
+            # `a = 1; pool.join()` -> `a = 1; pool.close(); pool.join()`
+            body = list(updated.body)  # type: ignore[attr-defined]
+            body.insert(index, new.with_changes(semicolon=cst.Semicolon(
+                whitespace_after=cst.SimpleWhitespace(" "))))
+            return updated.with_changes(body=body)
+        line = cst.SimpleStatementLine(body=[new], leading_lines=updated.leading_lines)  # type: ignore[attr-defined]
+        return cst.FlattenSentinel([line, updated.with_changes(leading_lines=())])
 
     def on_leave(self, original, updated):
+        if self.small_before:
+            inserted = self._insert_small(original, updated)
+            if inserted is not None:
+                return inserted
         key = id(original)
         out = updated
         touched = False
@@ -59,8 +105,10 @@ class MultiEdit(cst.CSTTransformer):
         return out
 
     def apply(self, module: cst.Module) -> Optional[cst.Module]:
-        if not (self.replace or self.before or self.after or self.remove):
+        """The edited module (None when no edit found its node). Can be applied again."""
+        if not (self.replace or self.before or self.after or self.remove or self.small_before):
             return None
+        self.applied = 0
         new = module.visit(self)
         return new if self.applied else None
 
@@ -107,13 +155,5 @@ def statement_line_at(model, node: cst.CSTNode,
 
 
 def unique_name(model, base: str) -> str:
-    """A name not bound or loaded anywhere in the module."""
-    used: set[str] = set()
-    for s in model.scopes:
-        used.update(s.bindings)
-        used.update(s.loads)
-    name, i = base, 2
-    while name in used:
-        name = f"{base}_{i}"
-        i += 1
-    return name
+    """A name not bound or loaded anywhere in the module (nor a builtin or keyword)."""
+    return model.facts.names.unique(base)

@@ -138,7 +138,8 @@ def finding_to_diagnostic(
             "version": version,
             "name": finding.name,
             "fixes": [
-                {"title": f.title, "safety": f.safety.value, "kind": f.kind} for f in finding.fixes
+                {"id": f.id, "title": f.title, "safety": f.safety.value, "kind": f.kind}
+                for f in finding.fixes
             ],
         },
     )

@@ -751,7 +751,7 @@ def collect_actions(
                     edits=(lambda fx=fx: list(fx.edits())),
                     preferred=fx.preferred,
                     finding=f,
-                    data={"type": "fix", "code": f.code, "line": f.range.start.line,
+                    data={"type": "fix", "id": fx.id, "code": f.code, "line": f.range.start.line,
                           "column": f.range.start.column, "index": i},
                 )
             )
@@ -1163,7 +1163,11 @@ def create_server() -> MpguardServer:
                     new = compute()
                     return [] if new is None else minimal_edits(text, new)
                 return []
-            if kind == "fix":
+            if kind == "fix" and data.get("id"):
+                # The fix handed out with this id, in this text version; none if the text moved.
+                fix = analysis.fix_by_id(str(data["id"]))
+                return [] if fix is None else list(fix.edits())
+            if kind == "fix":  # `mpguard.applyFix` with {code, line, index}: the nearest finding
                 code, line = data.get("code"), int(data.get("line", 0))
                 candidates = [f for f in analysis.findings if f.code == code]
                 # Same start if the text did not move, else the nearest finding of that code.

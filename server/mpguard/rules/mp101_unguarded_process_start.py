@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from mpguard.findings import Safety
-from mpguard.fixes.guard import stays_at_top_level, wrap_in_guard
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.fixes.guard import guard_fix
+from mpguard.rules import Applies, Example, Fixable, Rule, RuleContext, Severity
 from mpguard.starts import import_time_starts
-
-GUARD_TITLE = 'Wrap in `if __name__ == "__main__":` guard'
-
-
-def guard_fix(ctx: RuleContext, first_index: int):
-    """The shared guard fix (MP101, MP102): None when a guard cannot help."""
-    model = ctx.model
-    if stays_at_top_level(model.module.body[first_index]):
-        return None
-
-    def compute():
-        new = wrap_in_guard(model.module, first_index)
-        return None if new is None else new.code
-
-    return ctx.fix(GUARD_TITLE, Safety.SAFE, compute, preferred=True)
 
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
-    if model.is_notebook:
-        return
-    starts = [s for s in import_time_starts(model) if s.start.start_method != "fork"]
+    starts = [s for s in import_time_starts(model) if ctx.applies_under(s.start.start_method)]
     if not starts:
         return
     first_index = min(s.top_site.top_index for s in starts)
@@ -78,7 +60,10 @@ to the end of the module move under the guard (merged into an existing one); imp
 classes and constants stay at top level so children can still import the workers.
 """,
     check=check,
-    spawn_only=True,
+    name="unguarded-process-start",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
+    applies=Applies.spawned_children(notebooks=False),
     crash_class=True,
     examples=(
         Example(

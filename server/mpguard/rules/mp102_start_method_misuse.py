@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from mpguard.fixes.guard import guard_fix
 from mpguard.model import CallSite, get_arg
-from mpguard.rules import Example, Rule, RuleContext
-from mpguard.rules.mp101_unguarded_process_start import guard_fix
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, StartMethod, ValueKind
 
 
 def _forced(site: CallSite) -> bool:
@@ -33,7 +34,7 @@ def check(ctx: RuleContext) -> None:
         at_import = at_import and not model.is_notebook
         if at_import:
             import_time_setters.append(site)
-        if at_import and not _forced(site) and method != "fork":
+        if at_import and not _forced(site) and method != StartMethod.FORK:
             fix = guard_fix(ctx, site.top_index) if site.import_time else None
             ctx.report(
                 site.node,
@@ -66,8 +67,8 @@ def check(ctx: RuleContext) -> None:
             if other.seq >= site.seq or _flow_key(model, other) != _flow_key(model, site):
                 continue
             inst = model.resolve(other.node, other.scope, other.seq)
-            if inst.kind == "instance" and inst.qualname in ("mp.Pool", "mp.Manager", "mp.queue", "mp.sync") \
-                    and not inst.start_method:
+            if inst.kind == ValueKind.INSTANCE and not inst.start_method and inst.qualname in (
+                    ObjectType.POOL, ObjectType.MANAGER, ObjectType.MP_QUEUE, ObjectType.MP_SYNC):
                 ctx.report(
                     site.node,
                     "`set_start_method()` is called after the default context was already used",
@@ -97,6 +98,9 @@ once, pass `force=True` deliberately, or use `ctx = multiprocessing.get_context(
 `ctx.Pool(...)` / `ctx.Process(...)`.
 """,
     check=check,
+    name="start-method-misuse",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example("""

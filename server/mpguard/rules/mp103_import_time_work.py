@@ -5,7 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from mpguard.model import CallSite, int_value
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import StartMethod, ValueKind
 from mpguard.starts import process_start_of
 
 # Qualified callables (or prefixes ending in ".") that do I/O or heavy loading.
@@ -40,7 +41,7 @@ BIG_RANGE = 100_000
 def _heavy_reason(ctx: RuleContext, site: CallSite) -> str | None:
     model = ctx.model
     v = model.resolve(site.node.func, site.scope, site.seq)
-    qual = v.qualname if v.kind == "ref" else None
+    qual = v.qualname if v.kind == ValueKind.REF else None
     if qual:
         for key, why in HEAVY.items():
             if qual == key or (key.endswith((".", "_")) and qual.startswith(key)):
@@ -69,22 +70,20 @@ def _module_spawns(ctx: RuleContext) -> bool:
     model = ctx.model
     for site in model.calls:
         start = process_start_of(model, site)
-        if start is not None and start.start_method != "fork":
+        if start is not None and ctx.applies_under(start.start_method):
             return True
     for d in model.iter_process_dispatches():
-        if d.is_process and model.start_method_of(d.receiver) != "fork":
+        if d.is_process and ctx.applies_under(model.start_method_of(d.receiver)):
             return True
     return False
 
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
-    if model.is_notebook:
-        return
     import_time = [s for s in model.calls if s.import_time]
     if not import_time or not _module_spawns(ctx):
         return
-    method = ctx.start_method if ctx.start_method != "fork" else "spawn"
+    method = ctx.start_method if ctx.start_method != StartMethod.FORK else StartMethod.SPAWN
     reported_statements: set[int] = set()
     for site in import_time:
         reason = _heavy_reason(ctx, site)
@@ -115,7 +114,9 @@ Move the work under `if __name__ == "__main__":`, into the worker, or into an `i
 fills a module global once per worker (or a cached getter).
 """,
     check=check,
-    spawn_only=True,
+    name="import-time-work-in-spawned-module",
+    severity=Severity.WARNING,
+    applies=Applies.spawned_children(notebooks=False),
     examples=(
         Example("""
 import json

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from mpguard.model import get_arg, string_value
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import StartMethod, ValueKind
 
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     for site in model.calls:
         v = model.resolve(site.node.func, site.scope, site.seq)
-        is_setter = (v.kind == "ref" and v.qualname == "multiprocessing.set_start_method") or (
-            v.kind == "method" and v.qualname == "set_start_method" and v.receiver is not None
+        is_setter = (v.kind == ValueKind.REF and v.qualname == "multiprocessing.set_start_method") or (
+            v.kind == ValueKind.METHOD and v.qualname == "set_start_method" and v.receiver is not None
             and v.receiver.kind == "module")
-        is_context = v.kind == "ref" and v.qualname == "multiprocessing.get_context"
+        is_context = v.kind == ValueKind.REF and v.qualname == "multiprocessing.get_context"
         if not (is_setter or is_context):
             continue
         arg = get_arg(site.node, "method", 0)
-        if arg is None or string_value(arg.value) != "fork":
+        if arg is None or string_value(arg.value) != StartMethod.FORK:
             continue
         ctx.report(
             arg.value,
@@ -47,6 +48,8 @@ arguments picklable.
 Keep `fork` only for Linux-only code that relies on the child inheriting the parent's memory.
 """,
     check=check,
+    name="fork-start-method",
+    severity=Severity.INFO,
     examples=(
         Example("""
 import multiprocessing as mp

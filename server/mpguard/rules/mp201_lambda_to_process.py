@@ -10,7 +10,7 @@ from mpguard.findings import Safety
 from mpguard.fixes import hoist
 from mpguard.model import Binding, ModuleModel, dotted_name
 from mpguard.pickling import EVERY, Worker, api_text, iter_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 
 TITLE = "Replace lambda with module-level function"
 _ROLE_SUFFIX = {"task": "task", "target": "target", "initializer": "init"}
@@ -299,6 +299,9 @@ created, not when it runs, and they must be picklable themselves). A module-leve
 is rewritten in place as `def f(...)`.
 """,
     check=check,
+    name="lambda-to-process",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(

@@ -11,7 +11,8 @@ from mpguard.findings import Safety
 from mpguard.fixes import hoist
 from mpguard.model import ClassInfo, FunctionInfo, ModuleModel, Scope
 from mpguard.pickling import EVERY, Worker, api_text, iter_workers, when_pickled
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, ValueKind
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"
@@ -64,8 +65,8 @@ def check(ctx: RuleContext) -> None:
                        f"cannot pickle it{when}")
             fix = _fix_def(ctx, f)
             related = [(f.node.name, "defined here")]
-        elif v.kind in ("class", "instance", "method") and v.class_info is not None \
-                and is_local(v.class_info.defining_scope) and not v.is_type("mp.Process"):
+        elif v.kind in (ValueKind.CLASS, ValueKind.INSTANCE, ValueKind.METHOD) and v.class_info is not None \
+                and is_local(v.class_info.defining_scope) and not v.is_type(ObjectType.PROCESS):
             cls = v.class_info
             what = {"class": "class", "instance": "instance", "method": "bound method"}[v.kind]
             message = (f"`{cls.name}` is defined inside `{_owner(cls.defining_scope)}`, so {api_text(d)} "
@@ -249,6 +250,9 @@ functions.
 A local class with no captured names moves the same way (**Move class to module level**).
 """,
     check=check,
+    name="local-callable-to-process",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(

@@ -2,195 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
-
-import libcst as cst
-
-from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg
-from mpguard.pickling import api_text, constructor_qualname, is_partial, is_task, when_pickled
-from mpguard.rules import Example, Rule, RuleContext
-
-# DB-API connections that are C objects (or hold one) and really cannot be pickled. Pure-Python
-# clients that only hold sockets may pickle through multiprocessing's socket reducer: not listed.
-_DB_CONNECT = {"sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pyodbc.connect",
-               "MySQLdb.connect", "cx_Oracle.connect"}
-_SHARED_CTYPES = ("Value", "Array", "RawValue", "RawArray")
-
-
-def classify(model: ModuleModel, v: Value, task: bool) -> Optional[tuple[str, str, str]]:
-    """(what it is, the error pickling raises, what to do) for values that cannot cross."""
-    if v.kind != "instance":
-        return None
-    t = v.qualname
-    ctor = constructor_qualname(model, v) or ""
-    if t == "file":
-        return ("an open file", "TypeError: cannot pickle '_io.TextIOWrapper' object",
-                "Pass the path and open the file in the worker.")
-    if t in ("thread.sync", "thread.queue") and not task:
-        return None  # Process(args=)/initargs: MP504 reports thread primitives there, with a fix
-    if t == "thread.sync" and ctor.startswith(("threading.", "multiprocessing.dummy.")):
-        name = ctor.rsplit(".", 1)[-1]
-        err = "'_thread.RLock'" if name == "RLock" else "'_thread.lock'"
-        fix = ("Use `multiprocessing.Manager().Lock()`, or give the workers a `multiprocessing` lock once "
-               "through `initializer`/`initargs`." if task else
-               f"Use `multiprocessing.{name}()`, which is made to be shared with child processes.")
-        return (f"a `threading.{name}`", f"TypeError: cannot pickle {err} object", fix)
-    if t == "thread.queue" and ctor.startswith(("queue.", "multiprocessing.dummy.")):
-        name = ctor.rsplit(".", 1)[-1]
-        err = "'_queue.SimpleQueue'" if name == "SimpleQueue" else "'_thread.lock'"
-        return (f"a `queue.{name}` (a thread queue)", f"TypeError: cannot pickle {err} object",
-                "Use `multiprocessing.Manager().Queue()`." if task else "Use `multiprocessing.Queue()`.")
-    if t == "connection":
-        base = ctor.split("()", 1)[0]
-        if base not in _DB_CONNECT:
-            return None
-        kind = "cursor" if ctor.endswith(".cursor") else "connection"
-        return (f"a `{base.split('.')[0]}` database {kind}",
-                f"TypeError: cannot pickle the {kind} object",
-                "Pass the connection parameters (e.g. the database path) and connect in the worker or in an "
-                "initializer.")
-    if t == "generator":
-        return ("a generator", "TypeError: cannot pickle 'generator' object",
-                "Pass `list(...)` of it, or the parameters the worker needs to produce the items itself.")
-    if t in ("mp.Pool", "ThreadPool"):
-        return ("a pool", "NotImplementedError: pool objects cannot be passed between processes or pickled",
-                "Workers cannot use the parent's pool: return data to the parent and submit follow-up work there.")
-    if t in ("ProcessPoolExecutor", "ThreadPoolExecutor"):
-        return ("an executor", "TypeError: cannot pickle '_thread.lock' object",
-                "Workers cannot use the parent's executor: return data to the parent and submit follow-up work there.")
-    if not task:
-        return None  # multiprocessing primitives are inherited by Process/initializer: supported
-    if t == "mp.queue":
-        return ("a `multiprocessing` queue",
-                "RuntimeError: Queue objects should only be shared between processes through inheritance",
-                "Use `multiprocessing.Manager().Queue()`, or hand the queue to the workers once through "
-                "`initializer`/`initargs`.")
-    if t == "mp.sync":
-        return ("a `multiprocessing` synchronization primitive",
-                "RuntimeError: ... objects should only be shared between processes through inheritance",
-                "Use the `multiprocessing.Manager()` equivalent, or hand it to the workers once through "
-                "`initializer`/`initargs`.")
-    if t == "mp.shared" and ctor.rsplit(".", 1)[-1] in _SHARED_CTYPES and "shared_memory" not in ctor:
-        return ("a shared `multiprocessing` Value/Array",
-                "RuntimeError: Synchronized objects should only be shared between processes through inheritance",
-                "Hand it to the workers once through `initializer`/`initargs`, or use a `Manager()` value.")
-    return None
-
-
-# --------------------------------------------------------------------------------------------
-# what a dispatch sends
-# --------------------------------------------------------------------------------------------
-
-def payload(model: ModuleModel, d: Dispatch) -> Iterator[tuple[cst.BaseExpression, bool, str]]:
-    """(expression at the call site, is it an iterable of items, how it is sent)."""
-    call = d.site.node
-    method = d.api.split(".", 1)[-1]
-    # Arguments bound with functools.partial travel with the pickled function.
-    w = d.worker.value if d.worker is not None else None
-    while w is not None and is_partial(model, w, d.site):
-        assert isinstance(w, cst.Call)
-        for i, a in enumerate(w.args):
-            if i == 0 and a.keyword is None:
-                continue
-            if not a.star:
-                yield a.value, False, "`functools.partial` arguments"
-        first = get_arg(w, None, 0)
-        w = first.value if first is not None else None
-    if d.api.startswith("pool.") and method in ("apply", "apply_async"):
-        for name, pos in (("args", 1), ("kwds", 2)):
-            a = get_arg(call, name, pos)
-            if a is not None:
-                yield a.value, False, "arguments"
-    elif d.api.startswith("pool.") and method != "init":
-        a = get_arg(call, "iterable", 1)
-        if a is not None:
-            yield a.value, True, "items"
-    elif d.api in ("executor.submit", "executor.map"):
-        after = False
-        for a in call.args:
-            if d.worker is not None and a is d.worker:
-                after = True
-                continue
-            if not after or a.star or (a.keyword is not None and (d.api == "executor.map" or a.keyword.value == "fn")):
-                continue
-            yield a.value, d.api == "executor.map", "arguments" if d.api == "executor.submit" else "items"
-    elif d.api == "process":
-        subclass = d.receiver.class_info is not None
-        for name, pos in (("args", 3), ("kwargs", 4)):
-            a = get_arg(call, name, None if subclass else pos)
-            if a is not None:
-                yield a.value, False, "Process arguments"
-    elif d.api in ("pool.init", "executor.init"):
-        a = get_arg(call, "initargs", 2 if d.api == "pool.init" else 3)
-        if a is not None:
-            yield a.value, False, "initargs"
-
-
-def _literal(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int
-             ) -> Optional[tuple[cst.BaseExpression, Scope, int]]:
-    if isinstance(expr, cst.Name):
-        b = model.binding_before(expr.value, scope, seq)
-        if b is None or b.kind != "assign" or b.value is None or b.scope is None or b.unpack_index is not None:
-            return None
-        if isinstance(b.value, (cst.List, cst.Tuple, cst.Set, cst.Dict, cst.ListComp, cst.SetComp, cst.GeneratorExp)):
-            return b.value, b.scope, b.seq
-        return None
-    if isinstance(expr, (cst.List, cst.Tuple, cst.Set, cst.Dict, cst.ListComp, cst.SetComp, cst.GeneratorExp)):
-        return expr, scope, seq
-    return None
-
-
-def leaves(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int, iterable: bool,
-           anchor: Optional[cst.BaseExpression] = None, depth: int = 0
-           ) -> Iterator[tuple[cst.BaseExpression, cst.BaseExpression, Scope, int]]:
-    """(report node, leaf expression, scope, seq) for every object that gets pickled."""
-    if depth > 5:
-        return
-    lit = _literal(model, expr, scope, seq)
-    if lit is not None and anchor is None and isinstance(expr, cst.Name):
-        anchor = expr
-    if iterable:
-        if lit is None:
-            return
-        node, sc, sq = lit
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-            for el in node.elements:
-                if not isinstance(el, cst.StarredElement):
-                    yield from leaves(model, el.value, sc, sq, False, anchor, depth + 1)
-        elif isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
-            inner = model.node_scope.get(id(node))
-            if inner is not None:
-                yield from leaves(model, node.elt, inner, sq, False, anchor, depth + 1)
-        return
-    if lit is not None:
-        node, sc, sq = lit
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-            for el in node.elements:
-                if not isinstance(el, cst.StarredElement):
-                    yield from leaves(model, el.value, sc, sq, False, anchor, depth + 1)
-            return
-        if isinstance(node, cst.Dict):
-            for el in node.elements:
-                if isinstance(el, cst.DictElement):
-                    yield from leaves(model, el.value, sc, sq, False, anchor, depth + 1)
-            return
-        if isinstance(node, (cst.ListComp, cst.SetComp)):
-            inner = model.node_scope.get(id(node))
-            if inner is not None:
-                yield from leaves(model, node.elt, inner, sq, False, anchor, depth + 1)
-            return
-    yield (anchor or expr), expr, scope, seq
+from mpguard.facts.pickling import api_text, is_task, leaves, payload, when_pickled
+from mpguard.rules import Example, Rule, RuleContext, Severity
 
 
 def check(ctx: RuleContext) -> None:
-    model = ctx.model
-
-    def syntactic(leaf, scope, seq, task):
-        v = model.resolve(leaf, scope, seq)
-        created = v.node if isinstance(v.node, cst.Call) and v.node is not leaf else None
-        return classify(model, v, task), created
-
-    report_unpicklable(ctx, syntactic)
+    report_unpicklable(ctx, ctx.facts.pickling.classify_leaf)
 
 
 def report_unpicklable(ctx: RuleContext, classify_leaf) -> None:
@@ -260,6 +77,8 @@ Send what the worker needs to recreate the resource — a path, a connection str
 through `Pool(initializer=..., initargs=(...))`. There is no automatic fix.
 """,
     check=check,
+    name="unpicklable-argument",
+    severity=Severity.ERROR,
     crash_class=True,
     examples=(
         Example(

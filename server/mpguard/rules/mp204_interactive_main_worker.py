@@ -6,7 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from mpguard.pickling import api_text, iter_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, ValueKind
 
 
 def _in_notebook(ctx: RuleContext) -> bool:
@@ -38,7 +39,7 @@ def check(ctx: RuleContext) -> None:
     for w in iter_workers(model):
         d = w.dispatch
         method = model.start_method_of(d.receiver)
-        if method == "fork":
+        if not ctx.applies_under(method):
             continue  # fork children inherit the notebook's __main__
         node = d.worker.value  # type: ignore[union-attr]
         if id(node) in reported:
@@ -50,9 +51,9 @@ def check(ctx: RuleContext) -> None:
             f = v.function
             if f.is_module_level and not f.guarded:  # nested: MP202; under the guard: MP206
                 name, defined = f.name, f.node.name
-        elif v.kind in ("class", "instance", "method") and v.class_info is not None:
+        elif v.kind in (ValueKind.CLASS, ValueKind.INSTANCE, ValueKind.METHOD) and v.class_info is not None:
             c = v.class_info
-            if c.is_module_level and not c.guarded and not v.is_type("mp.Process"):
+            if c.is_module_level and not c.guarded and not v.is_type(ObjectType.PROCESS):
                 name, defined = c.name, c.node.name
         if name is None:
             continue
@@ -92,7 +93,9 @@ Put the worker into a module next to the notebook (`workers.py`) and `from worke
 on Linux only, use `multiprocessing.get_context("fork")`.
 """,
     check=check,
-    spawn_only=True,
+    name="interactive-main-worker",
+    severity=Severity.WARNING,
+    applies=Applies.spawned_children(),
     crash_class=True,
     examples=(
         Example(

@@ -3,9 +3,9 @@ cannot be pickled (a pool, a lock, an open file, a connection)."""
 
 from __future__ import annotations
 
-from mpguard.pickling import api_text, iter_workers, when_text
-from mpguard.rules import Example, Rule, RuleContext
-from mpguard.rules.mp203_unpicklable_argument import classify
+from mpguard.facts.pickling import api_text, classify, iter_workers
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ValueKind
 
 
 def check(ctx: RuleContext) -> None:
@@ -14,7 +14,7 @@ def check(ctx: RuleContext) -> None:
     for worker in iter_workers(model):
         v = worker.value
         cls = v.class_info
-        if v.kind != "method" or cls is None or not cls.is_module_level or id(worker.use) in reported:
+        if v.kind != ValueKind.METHOD or cls is None or not cls.is_module_level or id(worker.use) in reported:
             continue  # methods of local classes are MP202's
         if v.function is not None and any(d in ("staticmethod", "classmethod") for d in v.function.decorators):
             continue  # no instance travels with them
@@ -59,6 +59,8 @@ Make the worker a module-level function (or a `staticmethod`) that receives the 
 or split the picklable state into a small object of its own.
 """,
     check=check,
+    name="unpicklable-self",
+    severity=Severity.WARNING,
     crash_class=True,
     examples=(
         Example("""

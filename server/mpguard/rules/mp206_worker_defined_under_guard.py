@@ -10,8 +10,9 @@ import libcst as cst
 from mpguard.findings import Safety
 from mpguard.fixes import hoist
 from mpguard.model import ClassInfo, FunctionInfo, Scope
-from mpguard.pickling import api_text, iter_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.pickling import iter_workers
+from mpguard.rules import Applies, Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ValueKind
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"
@@ -32,13 +33,13 @@ def check(ctx: RuleContext) -> None:
     for w in iter_workers(model):
         d = w.dispatch
         method = model.start_method_of(d.receiver)
-        if method == "fork":
+        if not ctx.applies_under(method):
             continue
         v = w.value
         node = d.worker.value  # type: ignore[union-attr]
         if v.kind in ("function", "method") and v.function is not None and v.class_info is None:
             workers.append(v.function)
-        elif v.kind == "method" and v.function is not None:
+        elif v.kind == ValueKind.METHOD and v.function is not None:
             workers.append(v.function)
         if id(node) in reported:
             continue
@@ -50,7 +51,7 @@ def check(ctx: RuleContext) -> None:
             ctx.report(node, f"Worker `{f.name}` is defined under the `__main__` guard, so `{method}` "
                              "children lack it",
                        fixes=[fix] if fix else [], related=[(f.node.name, "defined under the guard here")])
-        elif v.kind in ("class", "instance", "method") and _guarded_class(v.class_info):
+        elif v.kind in (ValueKind.CLASS, ValueKind.INSTANCE, ValueKind.METHOD) and _guarded_class(v.class_info):
             cls = v.class_info
             assert cls is not None
             reported.add(id(node))
@@ -64,7 +65,7 @@ def check(ctx: RuleContext) -> None:
         if d.api != "process" or not _guarded_class(cls) or id(d.site.node) in reported:
             continue
         method = model.start_method_of(d.receiver)
-        if method == "fork":
+        if not ctx.applies_under(method):
             continue
         assert cls is not None
         reported.add(id(d.site.node))
@@ -135,7 +136,10 @@ moves out of the guard to just above it. Not offered when it reads names that ar
 inside the guard (pass those as arguments instead).
 """,
     check=check,
-    spawn_only=True,
+    name="worker-defined-under-guard",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
+    applies=Applies.spawned_children(),
     crash_class=True,
     examples=(
         Example(

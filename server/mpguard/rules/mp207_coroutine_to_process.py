@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mpguard.pickling import Worker, api_text, is_task, iter_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.pickling import Worker, api_text, iter_workers
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import StartMethod, ValueKind
 
 
 def check(ctx: RuleContext) -> None:
@@ -12,7 +13,7 @@ def check(ctx: RuleContext) -> None:
     for w in iter_workers_any(model):
         d = w.dispatch
         v = w.value
-        f = v.function if v.kind in ("function", "method") else None
+        f = v.function if v.kind in (ValueKind.FUNCTION, ValueKind.METHOD) else None
         if f is None or not f.is_async:
             continue
         node = d.worker.value  # type: ignore[union-attr]
@@ -36,9 +37,9 @@ def iter_workers_any(model):
             continue
         v = model.worker_value(d)
         through = False
-        while v.kind == "partial" and v.inner is not None:
+        while v.kind == ValueKind.PARTIAL and v.inner is not None:
             v, through = v.inner, True
-        yield Worker(d, v, d.worker.value, through, "fork")
+        yield Worker(d, v, d.worker.value, through, StartMethod.FORK)
 
 
 RULE = Rule(
@@ -62,6 +63,8 @@ Send a module-level sync wrapper that runs the coroutine in the child:
 `def fetch_sync(url): return asyncio.run(fetch(url))`.
 """,
     check=check,
+    name="coroutine-to-process",
+    severity=Severity.ERROR,
     crash_class=True,
     examples=(
         Example(

@@ -6,10 +6,10 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.pickling import api_text, classify, is_task, iter_workers
 from mpguard.model import FunctionInfo, ModuleModel, Value
-from mpguard.pickling import api_text, is_task, iter_workers
-from mpguard.rules import Example, Rule, RuleContext
-from mpguard.rules.mp203_unpicklable_argument import classify
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ValueKind
 
 
 def _local(scope) -> bool:
@@ -43,7 +43,7 @@ def check(ctx: RuleContext) -> None:
         if not is_task(d):
             continue  # Process targets and initializers: the return value is discarded
         v = w.value
-        f = v.function if v.kind in ("function", "method") else None
+        f = v.function if v.kind in (ValueKind.FUNCTION, ValueKind.METHOD) else None
         if f is None or f.is_async:
             continue
         node = d.worker.value  # type: ignore[union-attr]
@@ -82,6 +82,8 @@ parse at 0x...>]'. Reason: 'TypeError("cannot pickle 'generator' object")'`.
 Return plain data: `list(...)` of a generator, the file's contents or path, the computed values.
 """,
     check=check,
+    name="unpicklable-result",
+    severity=Severity.ERROR,
     crash_class=True,
     examples=(
         Example(

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from mpguard.pickling import inherited_payload, when_pickled
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, ObjectType, StartMethod
 
-_PRIMITIVES = ("mp.sync", "mp.queue", "mp.shared")
+_PRIMITIVES = (ObjectType.MP_SYNC, ObjectType.MP_QUEUE, ObjectType.SHARED)
 
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     for d in model.iter_process_dispatches():
         child_method = when_pickled(model, d)
-        if child_method is None or d.api not in ("process", "pool.init", "executor.init"):
+        if child_method is None or d.api not in ("process", DispatchApi.POOL_INIT, DispatchApi.EXECUTOR_INIT):
             continue
         for expr in inherited_payload(model, d):
             v = model.resolve(expr, d.site.scope, d.site.seq)
             if not v.is_type(*_PRIMITIVES):
                 continue
             made_with = model.start_method_of(v)
-            if made_with != "fork":
+            if made_with != StartMethod.FORK:
                 continue
             ctx.report(
                 expr,
@@ -48,6 +49,8 @@ Create the primitives from the same context object as the processes: `ctx = get_
 then `ctx.Lock()`, `ctx.Queue()` and `ctx.Process(...)`.
 """,
     check=check,
+    name="context-mismatch",
+    severity=Severity.WARNING,
     crash_class=True,
     examples=(
         Example("""

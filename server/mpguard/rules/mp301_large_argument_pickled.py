@@ -7,12 +7,13 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg, node_contains
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, StartMethod, ValueKind
 from mpguard.valueflow import site_of_call
 
-MAP_APIS = {"pool.map", "pool.imap", "pool.imap_unordered", "pool.map_async", "pool.starmap",
-            "pool.starmap_async", "executor.map"}
-SUBMIT_APIS = {"pool.apply_async", "pool.apply", "executor.submit"}
+MAP_APIS = {DispatchApi.POOL_MAP, DispatchApi.POOL_IMAP, DispatchApi.POOL_IMAP_UNORDERED, DispatchApi.POOL_MAP_ASYNC,
+            DispatchApi.POOL_STARMAP, DispatchApi.POOL_STARMAP_ASYNC, DispatchApi.EXECUTOR_MAP}
+SUBMIT_APIS = {DispatchApi.POOL_APPLY_ASYNC, DispatchApi.POOL_APPLY, DispatchApi.EXECUTOR_SUBMIT}
 LABEL = {"ndarray": "an array", "dataframe": "a DataFrame"}
 
 
@@ -83,7 +84,7 @@ def _check_map(ctx: RuleContext, d: Dispatch) -> None:
         if isinstance(part, cst.Name):
             b = model.binding_before(part.value, site.scope, site.seq)
             part = b.value if b is not None and b.kind == "assign" and b.value is not None else part
-        if isinstance(part, cst.Call) and model.resolve(part, site.scope, site.seq).kind == "partial":
+        if isinstance(part, cst.Call) and model.resolve(part, site.scope, site.seq).kind == ValueKind.PARTIAL:
             for arg in part.args[1:]:
                 v = big_value(model, arg.value, site.scope, site.seq) if isinstance(arg.value, cst.Name) else None
                 if v is None:
@@ -98,7 +99,7 @@ def _check_map(ctx: RuleContext, d: Dispatch) -> None:
                 return
     # The iterable repeats the same big object in every item.
     call = site.node
-    its = [a for a in call.args[1:] if a.keyword is None] if d.api == "executor.map" else [
+    its = [a for a in call.args[1:] if a.keyword is None] if d.api == DispatchApi.EXECUTOR_MAP else [
         a for a in [get_arg(call, "iterable", 1)] if a is not None]
     for it in its:
         found = _repeated_in_iterable(model, d, it.value, site.scope, site.seq)
@@ -136,7 +137,7 @@ def _repeated_in_iterable(model: ModuleModel, d: Dispatch, expr: cst.BaseExpress
         return None
     if isinstance(expr, cst.Call):
         func = model.resolve(expr.func, scope, seq)
-        qual = func.qualname if func.kind == "ref" else None
+        qual = func.qualname if func.kind == ValueKind.REF else None
         if qual == "zip" or (isinstance(expr.func, cst.Name) and expr.func.value == "zip"
                              and model.binding_before("zip", scope, seq) is None):
             for a in expr.args:
@@ -171,7 +172,7 @@ def _repeated_in_iterable(model: ModuleModel, d: Dispatch, expr: cst.BaseExpress
 
 def _task_args(d: Dispatch) -> Optional[list[cst.BaseExpression]]:
     call = d.site.node
-    if d.api == "executor.submit":
+    if d.api == DispatchApi.EXECUTOR_SUBMIT:
         return [a.value for a in call.args[1:] if not a.star]
     out = []
     args = get_arg(call, "args", 1)
@@ -209,7 +210,7 @@ def _check_process(ctx: RuleContext, d: Dispatch) -> None:
     if d.receiver.class_info is not None:
         return
     method = model.start_method_of(d.receiver)
-    if method == "fork":
+    if method == StartMethod.FORK:
         return
     call = d.site.node
     values: list[cst.BaseExpression] = []
@@ -251,6 +252,8 @@ or `SharedMemoryManager`, `multiprocessing.Array`, or a file path that each work
 Per-task arguments should be small: an index, a key, a slice bound, a path.
 """,
     check=check,
+    name="large-argument-pickled",
+    severity=Severity.WARNING,
     examples=(
         Example("""
 import pandas as pd

@@ -6,10 +6,12 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.calls import iterables
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.model import Dispatch, ModuleModel, Scope, dotted_name, get_arg, int_value
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, ObjectType, ValueKind
 
 SMALL = 100
 FEW_CHUNKS = {"numpy.array_split", "numpy.split", "numpy.hsplit", "numpy.vsplit"}
@@ -18,17 +20,9 @@ SIZED_BUILDERS = {"list", "sorted", "tuple", "range", "dict", "set"}
 SIZED_REFS = {"os.listdir", "glob.glob"}
 
 
-def iterables(d: Dispatch) -> list[cst.Arg]:
-    call = d.site.node
-    if d.api == "executor.map":
-        return [a for a in call.args[1:] if a.keyword is None]
-    arg = get_arg(call, "iterable", 1)
-    return [arg] if arg is not None else []
-
-
 def has_chunksize(d: Dispatch) -> bool:
     call = d.site.node
-    if d.api == "executor.map":
+    if d.api == DispatchApi.EXECUTOR_MAP:
         return any(a.keyword is not None and a.keyword.value == "chunksize" for a in call.args)
     return get_arg(call, "chunksize", 2) is not None
 
@@ -56,7 +50,7 @@ def literal_size(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq
         return len(expr.elements)
     if isinstance(expr, cst.Call):
         func = model.resolve(expr.func, scope, seq)
-        name = func.qualname if func.kind == "ref" else None
+        name = func.qualname if func.kind == ValueKind.REF else None
         if name == "range" and model.binding_before("range", scope, seq) is None:
             nums = []
             for a in expr.args:
@@ -86,12 +80,12 @@ def few_tasks(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: i
         return False
     if isinstance(expr, cst.Call):
         func = model.resolve(expr.func, scope, seq)
-        name = func.qualname if func.kind == "ref" else None
+        name = func.qualname if func.kind == ValueKind.REF else None
         if name in FEW_CHUNKS:
             return True
         if name == "range" and len(expr.args) == 1 and isinstance(expr.args[0].value, cst.Call):
             inner = model.resolve(expr.args[0].value.func, scope, seq)
-            return inner.kind == "ref" and inner.qualname in CPU_COUNT
+            return inner.kind == ValueKind.REF and inner.qualname in CPU_COUNT
         return False
     bound = _binding_value(model, expr, scope, seq)
     if bound is not None:
@@ -102,11 +96,11 @@ def few_tasks(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: i
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     for d in model.iter_process_dispatches():
-        if d.api in ("pool.imap", "pool.imap_unordered"):
-            if not d.receiver.is_type("mp.Pool"):
+        if d.api in (DispatchApi.POOL_IMAP, DispatchApi.POOL_IMAP_UNORDERED):
+            if not d.receiver.is_type(ObjectType.POOL):
                 continue
-        elif d.api == "executor.map":
-            if not d.receiver.is_type("ProcessPoolExecutor"):
+        elif d.api == DispatchApi.EXECUTOR_MAP:
+            if not d.receiver.is_type(ObjectType.PROCESS_POOL_EXECUTOR):
                 continue
         else:
             continue
@@ -141,7 +135,7 @@ def _sized_name(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq:
         return expr.value
     if isinstance(value, cst.Call):
         func = model.resolve(value.func, vscope, vseq)
-        if func.kind == "ref" and (func.qualname in SIZED_REFS or (
+        if func.kind == ValueKind.REF and (func.qualname in SIZED_REFS or (
                 func.qualname in SIZED_BUILDERS and model.binding_before(func.qualname, vscope, vseq) is None)):
             return expr.value
         if model.resolve(value, vscope, vseq).is_type("ndarray", "dataframe"):
@@ -153,7 +147,7 @@ def _workers_expr(model: ModuleModel, d: Dispatch) -> Optional[str]:
     ctor = d.receiver.node
     if not isinstance(ctor, cst.Call):
         return None
-    name = "max_workers" if d.receiver.is_type("ProcessPoolExecutor") else "processes"
+    name = "max_workers" if d.receiver.is_type(ObjectType.PROCESS_POOL_EXECUTOR) else "processes"
     arg = get_arg(ctor, name, 0)
     site = d.site
     if arg is None:
@@ -180,7 +174,7 @@ def _workers_expr(model: ModuleModel, d: Dispatch) -> Optional[str]:
     if isinstance(value, cst.Call) and not value.args:
         f = model.resolve(value.func, site.scope, site.seq)
         text = dotted_name(value.func)
-        if f.kind == "ref" and f.qualname in CPU_COUNT and text:
+        if f.kind == ValueKind.REF and f.qualname in CPU_COUNT and text:
             return f"({text}() or 1)" if f.qualname == "os.cpu_count" else f"{text}()"
     return None
 
@@ -266,6 +260,9 @@ loop (`Pool.map`/`starmap` compute a chunksize themselves, so they are not repor
 arguments (for example `np.array_split(data, n)`) is fine with the default and not reported.
 """,
     check=check,
+    name="default-chunksize",
+    severity=Severity.INFO,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example("""
 from multiprocessing import Pool

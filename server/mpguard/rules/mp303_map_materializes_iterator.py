@@ -8,23 +8,21 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.calls import iterables
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.model import (
-    Dispatch,
-    FunctionInfo,
-    ModuleModel,
-    Scope,
-    dotted_name,
-    get_arg,
-    has_keyword,
-    node_contains,
+    Dispatch, FunctionInfo, ModuleModel, Scope, dotted_name, get_arg, has_keyword, node_contains,
 )
-from mpguard.rules import Example, Rule, RuleContext
-from mpguard.rules.mp302_default_chunksize import iterables
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, ValueKind
+from mpguard.semantic.walk import owning_loop, walk_frame
 from mpguard.valueflow import _call_of_arg
 
-MATERIALIZING = {"pool.map", "pool.starmap", "pool.map_async", "pool.starmap_async", "executor.map"}
+MATERIALIZING = {
+    DispatchApi.POOL_MAP, DispatchApi.POOL_STARMAP, DispatchApi.POOL_MAP_ASYNC,
+    DispatchApi.POOL_STARMAP_ASYNC, DispatchApi.EXECUTOR_MAP,
+}
 
 # Lazy sources: qualified callable -> how the message names them.
 LAZY_CALLS = {
@@ -60,9 +58,7 @@ def _qualname(model: ModuleModel, func: cst.BaseExpression, scope: Scope, seq: i
     b = _builtin(model, func, scope, seq)
     if b is not None:
         return b
-    v = model.resolve(func, scope, seq)
-    # `from itertools import count` resolves to a "module" value for modules the model doesn't know.
-    return v.qualname if v.kind in ("ref", "module") else None
+    return model.library_name(func, scope, seq)
 
 
 def _positional(call: cst.Call) -> Optional[list[cst.BaseExpression]]:
@@ -92,7 +88,7 @@ def lazy_iterable(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, se
         return lazy_iterable(model, b.value, b.scope, b.seq, depth + 1)
     if isinstance(expr, cst.Attribute):
         v = model.resolve(expr, scope, seq)
-        if v.kind == "ref" and v.qualname in LAZY_REFS:
+        if v.kind == ValueKind.REF and v.qualname in LAZY_REFS:
             return Lazy(LAZY_REFS[v.qualname], False, expr)
         return _by_value(model, expr, scope, seq)
     if isinstance(expr, cst.Call):
@@ -163,7 +159,7 @@ def _lazy_call(model: ModuleModel, call: cst.Call, scope: Scope, seq: int, depth
             return Lazy(real[0].what, any(g.unbounded for g in real), real[0].origin)
     # Local generator functions (and methods), factories returning generators, open files.
     func = model.resolve(call.func, scope, seq)
-    if func.kind in ("function", "method") and func.function is not None:
+    if func.kind in (ValueKind.FUNCTION, ValueKind.METHOD) and func.function is not None:
         f = func.function
         if f.is_generator and not f.is_async:
             return Lazy(f"a generator (`{f.name}` is a generator function)", infinite_generator(f), call)
@@ -180,30 +176,20 @@ def infinite_generator(f: FunctionInfo) -> bool:
     """A generator function built around `while True:` that yields and never breaks out or returns."""
     loops: list[cst.While] = []
     returns = False
-    stack: list[cst.CSTNode] = [f.node.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
+    for node in walk_frame(f.node.body):
         if isinstance(node, cst.Return):
             returns = True
         if isinstance(node, cst.While) and _always_true(node.test):
             loops.append(node)
-        stack.extend(node.children)
     if returns:
         return False
     for loop in loops:
         yields = breaks = False
-        stack = [loop.body]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-                continue
+        for node in walk_frame(loop.body):
             if isinstance(node, cst.Yield):
                 yields = True
-            if isinstance(node, (cst.Break, cst.Raise)) and _owning_loop(loop, node) is loop:
+            if isinstance(node, (cst.Break, cst.Raise)) and owning_loop(loop, node) is loop:
                 breaks = True
-            stack.extend(node.children)
         if yields and not breaks:
             return True
     return False
@@ -217,30 +203,6 @@ def _always_true(test: cst.BaseExpression) -> bool:
     return False
 
 
-def _owning_loop(loop: cst.While, target: cst.CSTNode) -> Optional[cst.CSTNode]:
-    """The innermost loop around `target` inside `loop` (a `raise` counts for `loop` itself)."""
-    if isinstance(target, cst.Raise):
-        return loop
-    found: list[Optional[cst.CSTNode]] = [None]
-
-    def walk(node: cst.CSTNode, owner: cst.CSTNode) -> bool:
-        if node is target:
-            found[0] = owner
-            return True
-        inner = node if isinstance(node, (cst.For, cst.While)) and node is not loop else owner
-        for child in node.children:
-            if isinstance(node, (cst.For, cst.While)) and node is not loop and child is getattr(node, "orelse", None):
-                if walk(child, owner):
-                    return True
-                continue
-            if walk(child, inner):
-                return True
-        return False
-
-    walk(loop, loop)
-    return found[0]
-
-
 # ---- check ---------------------------------------------------------------------------------
 
 def check(ctx: RuleContext) -> None:
@@ -249,14 +211,14 @@ def check(ctx: RuleContext) -> None:
         if d.api not in MATERIALIZING or not d.is_process:
             continue
         call = d.site.node
-        if d.api == "executor.map" and has_keyword(call, "buffersize"):
+        if d.api == DispatchApi.EXECUTOR_MAP and has_keyword(call, "buffersize"):
             continue  # Python 3.14: submits at most `buffersize` tasks ahead
         its = iterables(d)
         if not its or any(a.star for a in its):
             continue
         site = d.site
         found = [lazy_iterable(model, a.value, site.scope, site.seq) for a in its]
-        if d.api == "executor.map":
+        if d.api == DispatchApi.EXECUTOR_MAP:
             # Several iterables are zipped: lazy only when all are (zip stops at the shortest).
             if any(f is None for f in found):
                 continue
@@ -286,7 +248,7 @@ def _message(d: Dispatch, lazy: Lazy) -> str:
 def _fixes(ctx: RuleContext, d: Dispatch, lazy: Lazy) -> list:
     """`pool.map(f, gen)` -> `pool.imap(f, gen, chunksize=32)` when the result is only iterated or
     wrapped in `list(...)` (the same values in the same order)."""
-    if d.api != "pool.map":
+    if d.api != DispatchApi.POOL_MAP:
         return []
     model = ctx.model
     site = d.site
@@ -367,6 +329,9 @@ its result is only iterated or wrapped in `list(...)`.
 For `starmap`, the worker passed to `imap` must unpack the argument tuple itself.
 """,
     check=check,
+    name="map-materializes-iterator",
+    severity=Severity.INFO,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example("""
 import csv

@@ -9,11 +9,15 @@ import libcst as cst
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_of, unique_name
 from mpguard.model import Dispatch, dotted_name, get_arg
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, ObjectType
 from mpguard.valueflow import Event, trace
 
-FUTURE_APIS = {"pool.apply_async", "pool.map_async", "pool.starmap_async", "executor.submit"}
-ITERATOR_APIS = {"executor.map", "pool.imap", "pool.imap_unordered"}
+FUTURE_APIS = {
+    DispatchApi.POOL_APPLY_ASYNC, DispatchApi.POOL_MAP_ASYNC, DispatchApi.POOL_STARMAP_ASYNC,
+    DispatchApi.EXECUTOR_SUBMIT,
+}
+ITERATOR_APIS = {DispatchApi.EXECUTOR_MAP, DispatchApi.POOL_IMAP, DispatchApi.POOL_IMAP_UNORDERED}
 RETRIEVE = {"get", "result", "exception", "successful"}
 NEUTRAL = {"done", "running", "cancelled", "cancel", "ready", "wait"}
 
@@ -48,7 +52,7 @@ def _worker_name(d: Dispatch) -> str:
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     for d in model.iter_process_dispatches():
-        if not d.is_process or d.receiver.qualname == "mp.Process":
+        if not d.is_process or d.receiver.qualname == ObjectType.PROCESS:
             continue
         if d.api not in FUTURE_APIS and d.api not in ITERATOR_APIS:
             continue
@@ -73,8 +77,8 @@ def check(ctx: RuleContext) -> None:
             continue
         if future_handled(events):
             continue
-        what = "Future" if d.api == "executor.submit" else "AsyncResult"
-        getter = "result" if d.api == "executor.submit" else "get"
+        what = "Future" if d.api == DispatchApi.EXECUTOR_SUBMIT else "AsyncResult"
+        getter = "result" if d.api == DispatchApi.EXECUTOR_SUBMIT else "get"
         if discarded:
             lead = f"{what} of {_callee(call)} is discarded"
         else:
@@ -204,6 +208,9 @@ raises the worker's exception instead of ignoring it). Converting a `Pool` to a
 `ProcessPoolExecutor` (whose `result()` re-raises with the child's traceback) is offered on MP402.
 """,
     check=check,
+    name="lost-async-result",
+    severity=Severity.WARNING,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example("""
 from multiprocessing import Pool

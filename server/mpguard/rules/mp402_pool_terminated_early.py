@@ -10,10 +10,14 @@ from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.fixes.pool_to_executor import can_convert_pool, convert_pool_to_executor, find_with
 from mpguard.model import CallSite, ModuleModel, dotted_name
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, ObjectType, ValueKind
 from mpguard.valueflow import Event, position_within, trace
 
-ASYNC_APIS = {"pool.apply_async", "pool.map_async", "pool.starmap_async", "pool.imap", "pool.imap_unordered"}
+ASYNC_APIS = {
+    DispatchApi.POOL_APPLY_ASYNC, DispatchApi.POOL_MAP_ASYNC, DispatchApi.POOL_STARMAP_ASYNC,
+    DispatchApi.POOL_IMAP, DispatchApi.POOL_IMAP_UNORDERED,
+}
 CONVERT_TITLE = "Convert Pool to ProcessPoolExecutor"
 
 
@@ -21,7 +25,7 @@ def pool_with_item(model: ModuleModel, site: CallSite, receiver) -> Optional[cst
     """The enclosing `with` item that created (or manages) the receiving pool."""
     for item in reversed(site.with_items):
         v = model.resolve(item.item, site.scope, site.seq)
-        if v.is_type("mp.Pool") and receiver.node is not None and v.node is receiver.node:
+        if v.is_type(ObjectType.POOL) and receiver.node is not None and v.node is receiver.node:
             return item
     return None
 
@@ -33,7 +37,7 @@ def closed_and_joined(model: ModuleModel, with_node: cst.With, item: cst.WithIte
         if item not in s.with_items:
             continue
         v = model.resolve(s.node.func, s.scope, s.seq)
-        if v.kind == "method" and v.receiver is not None and v.receiver.node is receiver.node:
+        if v.kind == ValueKind.METHOD and v.receiver is not None and v.receiver.node is receiver.node:
             if v.qualname in ("close", "terminate", "join"):
                 seen.add("join" if v.qualname == "join" else "close")
     return seen == {"close", "join"}
@@ -51,7 +55,7 @@ def _settles(model: ModuleModel, e: Event) -> bool:
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     for d in model.iter_process_dispatches():
-        if d.api not in ASYNC_APIS or not d.receiver.is_type("mp.Pool"):
+        if d.api not in ASYNC_APIS or not d.receiver.is_type(ObjectType.POOL):
             continue
         site = d.site
         item = pool_with_item(model, site, d.receiver)
@@ -143,6 +147,9 @@ are then complete when the block exits). Alternatively convert the pool to a
 `ProcessPoolExecutor`, whose exit waits (refactoring).
 """,
     check=check,
+    name="pool-terminated-early",
+    severity=Severity.WARNING,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example("""
 from multiprocessing import Pool

@@ -9,10 +9,14 @@ import libcst as cst
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.model import Dispatch, FunctionInfo, ModuleModel, dotted_name, get_arg
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.valueflow import Event, trace
 
-CHANNEL_TYPES = ("mp.queue", "mp.pipe", "mp.connection", "manager.proxy", "mp.shared", "mp.Manager")
+CHANNEL_TYPES = (
+    ObjectType.MP_QUEUE, ObjectType.PIPE, ObjectType.CONNECTION_END, ObjectType.MANAGER_PROXY,
+    ObjectType.SHARED, ObjectType.MANAGER,
+)
 SEND_METHODS = {"put", "put_nowait", "send", "send_bytes", "append", "extend", "update", "set",
                 "setdefault", "insert"}
 LITERALS = (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
@@ -51,9 +55,9 @@ def _worker(model: ModuleModel, d: Dispatch) -> Optional[FunctionInfo]:
         run = d.receiver.class_info.methods.get("run")
         return run
     v = model.worker_value(d)
-    while v.kind == "partial" and v.inner is not None:
+    while v.kind == ValueKind.PARTIAL and v.inner is not None:
         v = v.inner
-    if v.kind in ("function", "method") and v.function is not None:
+    if v.kind in (ValueKind.FUNCTION, ValueKind.METHOD) and v.function is not None:
         return v.function
     return None
 
@@ -99,7 +103,7 @@ def _has_channel(model: ModuleModel, d: Dispatch, worker: Optional[FunctionInfo]
         v = model.resolve(expr, d.site.scope, d.site.seq)
         if v.is_type(*CHANNEL_TYPES):
             return True
-        if v.kind == "unknown" or v.kind == "instance" and v.qualname not in (
+        if v.kind == ValueKind.UNKNOWN or v.kind == ValueKind.INSTANCE and v.qualname not in (
                 "str", "number", "sequence", "dict", "ndarray", "dataframe", "file"):
             unknown = True
     if worker is not None:
@@ -112,7 +116,7 @@ def _has_channel(model: ModuleModel, d: Dispatch, worker: Optional[FunctionInfo]
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     for d in model.iter_process_dispatches():
-        if d.api != "process" or not d.receiver.is_type("mp.Process"):
+        if d.api != "process" or not d.receiver.is_type(ObjectType.PROCESS):
             continue
         events = trace(model, d.site.node, d.site.scope)
         if any(e.kind == "escape" for e in events):
@@ -192,6 +196,9 @@ stops on a failed worker), or run the work through `concurrent.futures.ProcessPo
 `future.result()` re-raises the worker's exception in the parent with the child's traceback.
 """,
     check=check,
+    name="exception-swallowed-in-process",
+    severity=Severity.INFO,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example("""
 from multiprocessing import Process

@@ -14,17 +14,11 @@ from typing import Iterator, Optional, Union
 
 import libcst as cst
 
-from mpguard.model import (
-    CallSite,
-    ClassInfo,
-    Dispatch,
-    FunctionInfo,
-    ModuleModel,
-    dotted_name,
-)
-from mpguard.pickling import api_text
+from mpguard.model import CallSite, ClassInfo, FunctionInfo, ModuleModel, dotted_name
 from mpguard.reach import WorkerRun, process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi, ValueKind
+from mpguard.semantic.walk import raises_and_calls_with_handlers, walk_frame
 from mpguard.valueflow import site_of_call
 
 ESCAPES = ("__reduce__", "__reduce_ex__", "__new__")
@@ -44,35 +38,6 @@ class Escaping:
     layers: tuple[Layer, ...]  # enclosing handlers (callee first), up the call chain
 
 
-def _walk_function(f: FunctionInfo) -> tuple[list[tuple[cst.Raise, tuple[Layer, ...]]], dict[int, tuple[Layer, ...]]]:
-    """The raises of `f` and its call nodes, each with the try-handlers around them (innermost
-    last). A local walk of this one body (nested defs and classes are their own functions)."""
-    raises: list[tuple[cst.Raise, tuple[Layer, ...]]] = []
-    calls: dict[int, tuple[Layer, ...]] = {}
-
-    def walk(node: cst.CSTNode, layers: tuple[Layer, ...]) -> None:
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            return
-        if isinstance(node, (cst.Try, cst.TryStar)):
-            inner = layers + (tuple(node.handlers),)
-            walk(node.body, inner)
-            for h in node.handlers:
-                walk(h, layers)
-            for part in (node.orelse, node.finalbody):
-                if part is not None:
-                    walk(part, layers)
-            return
-        if isinstance(node, cst.Raise):
-            raises.append((node, layers))
-        if isinstance(node, cst.Call):
-            calls[id(node)] = layers
-        for child in node.children:
-            walk(child, layers)
-
-    walk(f.node.body, ())
-    return raises, calls
-
-
 def escaping_raises(model: ModuleModel, worker: FunctionInfo) -> Iterator[Escaping]:
     """Every `raise` in the worker and the local functions it calls, with the handlers that might
     catch it on the way out (first path found per function)."""
@@ -83,7 +48,7 @@ def escaping_raises(model: ModuleModel, worker: FunctionInfo) -> Iterator[Escapi
         if id(f) in seen:
             continue
         seen.add(id(f))
-        raises, calls = _walk_function(f)
+        raises, calls = raises_and_calls_with_handlers(f)
         for node, layers in raises:
             yield Escaping(node, f, layers + outer)
         for site in f.calls:
@@ -97,15 +62,7 @@ def escaping_raises(model: ModuleModel, worker: FunctionInfo) -> Iterator[Escapi
 
 def _reraises(handler: cst.ExceptHandler) -> bool:
     """The handler ends with a bare `raise` (it logs and re-raises)."""
-    stack: list[cst.CSTNode] = [handler.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(node, cst.Raise) and node.exc is None:
-            return True
-        stack.extend(node.children)
-    return False
+    return any(isinstance(node, cst.Raise) and node.exc is None for node in walk_frame(handler.body))
 
 
 def _caught(model: ModuleModel, esc: Escaping, chain: list[ClassInfo]) -> bool:
@@ -125,7 +82,8 @@ def _caught(model: ModuleModel, esc: Escaping, chain: list[ClassInfo]) -> bool:
                 v = model.resolve(t, esc.function.scope)
                 if v.kind == "class" and v.class_info is not None and v.class_info in chain:
                     return True
-                if v.kind == "unknown" and last not in names and not last.endswith(("Error", "Exception", "Warning")):
+                if (v.kind == ValueKind.UNKNOWN and last not in names
+                        and not last.endswith(("Error", "Exception", "Warning"))):
                     return True  # an exception tuple held in a variable: cannot tell
     return False
 
@@ -252,7 +210,7 @@ def signature(init: FunctionInfo) -> Optional[Signature]:
 def _registered_with_copyreg(model: ModuleModel, cls: ClassInfo) -> bool:
     for site in model.calls:
         v = model.resolve(site.node.func, site.scope, site.seq)
-        if v.kind in ("ref", "module") and v.qualname == "copyreg.pickle" and site.node.args:
+        if v.kind in (ValueKind.REF, ValueKind.MODULE) and v.qualname == "copyreg.pickle" and site.node.args:
             t = model.resolve(site.node.args[0].value, site.scope, site.seq)
             if t.kind == "class" and t.class_info is cls:
                 return True
@@ -273,7 +231,7 @@ def _raised_class(model: ModuleModel, esc: Escaping) -> Optional[tuple[ClassInfo
         return None
     if isinstance(exc, cst.Name):
         v = model.resolve(exc, esc.function.scope)
-        if v.kind == "instance" and v.class_info is not None and isinstance(v.node, cst.Call):
+        if v.kind == ValueKind.INSTANCE and v.class_info is not None and isinstance(v.node, cst.Call):
             return v.class_info, v.node  # err = LedgerError(...); raise err
     return None
 
@@ -284,7 +242,7 @@ def check(ctx: RuleContext) -> None:
     cache: dict[int, object] = {}
     for run in process_workers(model, roles=("task",)):
         d = run.dispatch
-        if d.api in ("pool.init", "executor.init"):
+        if d.api in (DispatchApi.POOL_INIT, DispatchApi.EXECUTOR_INIT):
             continue
         for esc in escaping_raises(model, run.worker):
             if id(esc.raise_node) in reported:
@@ -406,6 +364,8 @@ When `__init__` has keyword-only parameters, make them positional first: unpickl
 positional arguments.
 """,
     check=check,
+    name="unpicklable-exception",
+    severity=Severity.WARNING,
     crash_class=True,
     examples=(
         Example("""

@@ -7,9 +7,12 @@ from typing import Optional
 
 import libcst as cst
 
-from mpguard.model import Binding, CallSite, FunctionInfo, ModuleModel, Scope, Use, dotted_name
+from mpguard.model import Binding, CallSite, FunctionInfo, ModuleModel, Scope, Use
 from mpguard.reach import callers_of, names_within, process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, ValueKind
+from mpguard.semantic.records import frame_of
+from mpguard.semantic.walk import walk_frame
 
 MUTATORS = {
     "append", "extend", "insert", "update", "add", "setdefault", "pop", "popitem", "remove",
@@ -20,8 +23,8 @@ CONTAINER_CALLS = {
     "list", "dict", "set", "bytearray", "collections.defaultdict", "collections.OrderedDict",
     "collections.Counter", "collections.deque", "array.array",
 }
-SHARED_TYPES = {"mp.shared", "manager.proxy", "mp.Manager", "mp.queue", "mp.sync", "mp.pipe",
-                "mp.connection"}
+SHARED_TYPES = {ObjectType.SHARED, ObjectType.MANAGER_PROXY, ObjectType.MANAGER, ObjectType.MP_QUEUE,
+                ObjectType.MP_SYNC, ObjectType.PIPE, ObjectType.CONNECTION_END}
 
 
 @dataclass(eq=False)
@@ -40,7 +43,7 @@ def _qual(model: ModuleModel, func: cst.BaseExpression, scope: Scope) -> Optiona
     if isinstance(func, cst.Name) and scope.lookup_scope(func.value) is None:
         return func.value  # a builtin
     v = model.resolve(func, scope)
-    if v.kind in ("ref", "module"):
+    if v.kind in (ValueKind.REF, ValueKind.MODULE):
         return v.qualname
     return None
 
@@ -62,7 +65,7 @@ def _any_shared(model: ModuleModel, bindings: list[Binding]) -> bool:
         if b.kind == "import":
             return True  # state owned by another module: stay quiet
         v = model.value_of_binding(b)
-        if v.kind == "instance" and v.qualname in SHARED_TYPES:
+        if v.kind == ValueKind.INSTANCE and v.qualname in SHARED_TYPES:
             return True
     return False
 
@@ -103,7 +106,7 @@ def _module_object(model: ModuleModel, name: str) -> Optional[str]:
             return "class"
         if b.toplevel and b.kind == "assign" and b.scope is model.module_scope and isinstance(b.value, cst.Call):
             v = model.value_of_binding(b)
-            if v.kind == "instance" and v.class_info is not None and v.class_info.is_module_level:
+            if v.kind == ValueKind.INSTANCE and v.class_info is not None and v.class_info.is_module_level:
                 return "object"
             if _qual(model, b.value.func, model.module_scope) == "types.SimpleNamespace":
                 return "object"
@@ -159,19 +162,12 @@ def _target_mutation(model: ModuleModel, f: FunctionInfo, target: cst.BaseExpres
 
 def _walk_body(node: cst.CSTNode):
     """Statements of one function body, not entering nested defs, classes or lambdas."""
-    stack = list(reversed(node.children))
-    while stack:
-        n = stack.pop()
-        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        yield n
-        stack.extend(reversed(n.children))
+    for n in walk_frame(node, source_order=True):
+        if n is not node and not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            yield n
 
 
 def mutations_in(model: ModuleModel, f: FunctionInfo) -> list[Mutation]:
-    cache = model.__dict__.setdefault("_mp501_mutations", {})
-    if id(f) in cache:
-        return cache[id(f)]
     out: list[Mutation] = []
     # `global X` then X = ... / X += ...
     for name in sorted(f.global_names):
@@ -220,21 +216,13 @@ def mutations_in(model: ModuleModel, f: FunctionInfo) -> list[Mutation]:
             m = _target_mutation(model, f, target, node, verb if verb != "deleted" else "del")
             if m is not None:
                 out.append(m)
-    cache[id(f)] = out
     return out
 
 
 # ---- does the parent read it afterwards? --------------------------------------------------
 
 def _scopes_by_function(model: ModuleModel) -> dict[int, list[Scope]]:
-    table = model.__dict__.get("_mp501_scopes")
-    if table is None:
-        table = {}
-        for s in model.scopes:
-            key = id(s.function) if s.function is not None else 0
-            table.setdefault(key, []).append(s)
-        model.__dict__["_mp501_scopes"] = table
-    return table
+    return model.facts.frames.scopes_by_function
 
 
 def _read_in(model: ModuleModel, scope: Scope, name: str, attr: Optional[str], after: int,
@@ -256,12 +244,8 @@ def _frame_scopes(model: ModuleModel, scope: Scope) -> list[Scope]:
     """The scope plus comprehensions/lambdas nested in it (same frame for reading purposes)."""
     out = [scope]
     for s in model.scopes:
-        if s.kind in ("comprehension", "lambda"):
-            p = s.parent
-            while p is not None and p.kind in ("comprehension", "lambda"):
-                p = p.parent
-            if p is scope:
-                out.append(s)
+        if s.kind in ("comprehension", "lambda") and s.parent is not None and frame_of(s.parent) is scope:
+            out.append(s)
     return out
 
 
@@ -316,14 +300,21 @@ def check(ctx: RuleContext) -> None:
         worker_side.update(id(f) for f in run.reach)
     reported: set[int] = set()
     done: set[tuple[int, str, Optional[str]]] = set()
+    memo: dict[int, list[Mutation]] = {}
+
+    def mutations_of(f: FunctionInfo) -> list[Mutation]:
+        if id(f) not in memo:
+            memo[id(f)] = mutations_in(model, f)
+        return memo[id(f)]
+
     for run in runs:
         for f in run.reach:
-            for m in mutations_in(model, f):
+            for m in mutations_of(f):
                 key = (id(f), m.name, m.attr)
                 if key in done or id(m.node) in reported:
                     continue
                 mutators = {id(g) for g in model.functions
-                            if any(x.name == m.name and x.attr == m.attr for x in mutations_in(model, g))}
+                            if any(x.name == m.name and x.attr == m.attr for x in mutations_of(g))}
                 use = parent_read(model, run.dispatch.site, m.name, m.attr, worker_side | mutators)
                 if use is None:
                     continue
@@ -357,6 +348,8 @@ use objects that really are shared: `multiprocessing.Manager().list()/dict()`,
 `multiprocessing.Value`/`Array`.
 """,
     check=check,
+    name="global-mutation-in-worker",
+    severity=Severity.WARNING,
     examples=(
         Example(
             """

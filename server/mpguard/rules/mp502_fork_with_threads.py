@@ -10,7 +10,8 @@ import libcst as cst
 from mpguard.model import CallSite, ClassInfo, ModuleModel, Value
 from mpguard.reach import (call_chains, chain_key, method_name, process_workers, receiver_text,
                            rooted, same_frame)
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, StartMethod, ValueKind
 from mpguard.starts import process_start_of
 
 
@@ -33,7 +34,7 @@ def _is_thread_class(model: ModuleModel, cls: Optional[ClassInfo], depth: int = 
         return False
     for base in cls.bases:
         v = model.resolve(base, cls.defining_scope)
-        if v.kind == "ref" and v.qualname in ("threading.Thread", "threading.Timer"):
+        if v.kind == ValueKind.REF and v.qualname in ("threading.Thread", "threading.Timer"):
             return True
         if v.kind == "class" and _is_thread_class(model, v.class_info, depth + 1):
             return True
@@ -41,7 +42,8 @@ def _is_thread_class(model: ModuleModel, cls: Optional[ClassInfo], depth: int = 
 
 
 def _is_thread(model: ModuleModel, v: Value) -> bool:
-    return v.is_type("Thread") or (v.kind == "instance" and _is_thread_class(model, v.class_info))
+    return v.is_type(ObjectType.THREAD) or (
+        v.kind == ValueKind.INSTANCE and _is_thread_class(model, v.class_info))
 
 
 def _end_in_frame(model: ModuleModel, site: CallSite, recv: Optional[str], enders: tuple[str, ...]) -> Optional[int]:
@@ -74,21 +76,21 @@ def thread_starts(model: ModuleModel) -> list[ThreadStart]:
     for site in model.calls:
         call = site.node
         func = model.resolve(call.func, site.scope, site.seq)
-        if func.kind == "method" and func.receiver is not None and isinstance(call.func, cst.Attribute):
+        if func.kind == ValueKind.METHOD and func.receiver is not None and isinstance(call.func, cst.Attribute):
             recv = func.receiver
             name = func.qualname
             text = receiver_text(call)
             if name == "start" and _is_thread(model, recv):
                 out.append(ThreadStart(site, "a thread started", _end_in_frame(model, site, text, ("join",))))
                 continue
-            if recv.is_type("ThreadPoolExecutor") and name in ("submit", "map"):
+            if recv.is_type(ObjectType.THREAD_POOL_EXECUTOR) and name in ("submit", "map"):
                 w = _with_of(model, site, call.func.value)
                 end = None if w is not None else _end_in_frame(model, site, text, ("shutdown",))
                 out.append(ThreadStart(site, "the threads of a ThreadPoolExecutor used", end, w))
                 continue
-        if func.kind == "ref":
+        if func.kind == ValueKind.REF:
             inst = model.resolve(call, site.scope, site.seq)
-            if inst.is_type("ThreadPool"):
+            if inst.is_type(ObjectType.THREAD_POOL):
                 parent = site.parent
                 w = None
                 end = None
@@ -109,11 +111,11 @@ def fork_sites(model: ModuleModel) -> list[ForkSite]:
     for site in model.calls:
         start = process_start_of(model, site)
         if start is not None:
-            if start.start_method == "fork":
+            if start.start_method == StartMethod.FORK:
                 out.append(ForkSite(site, start.what + " with the `fork` start method"))
             continue
         func = model.resolve(site.node.func, site.scope, site.seq)
-        if func.kind == "ref" and func.qualname in ("os.fork", "os.forkpty"):
+        if func.kind == ValueKind.REF and func.qualname in ("os.fork", "os.forkpty"):
             out.append(ForkSite(site, f"`{func.qualname}()` forks the process"))
     return out
 
@@ -190,6 +192,8 @@ Create those processes from a `spawn` or `forkserver` context
 create them before any thread starts.
 """,
     check=check,
+    name="fork-with-threads",
+    severity=Severity.WARNING,
     examples=(
         Example(
             """

@@ -2,63 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.queues import QueueArg, queue_args
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
-from mpguard.model import Binding, CallSite, Dispatch, FunctionInfo, ModuleModel, Scope, get_arg, scope_within
+from mpguard.model import CallSite, Dispatch, FunctionInfo, ModuleModel, scope_within
 from mpguard.pickling import call_site_of, constructor_qualname
 from mpguard.reach import dispatch_worker_function
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.records import frame_of
+from mpguard.semantic.walk import walk_tree
 from mpguard.valueflow import trace
 
 PUTS = {"put", "put_nowait"}
 GETS = {"get", "get_nowait"}
-
-
-@dataclass(eq=False)
-class QueueArg:
-    expr: cst.Name
-    binding: Binding
-    position: Optional[int]  # index in args=(...)
-    keyword: Optional[str]  # key in kwargs={...}
-
-
-def _queue_args(model: ModuleModel, d: Dispatch) -> list[QueueArg]:
-    call = d.site.node
-    out: list[QueueArg] = []
-    candidates: list[tuple[cst.BaseExpression, Optional[int], Optional[str]]] = []
-    if d.receiver.class_info is not None:  # Process subclass: constructor arguments
-        for a in call.args:
-            if not a.star:
-                candidates.append((a.value, None, None))
-    else:
-        args = get_arg(call, "args", 3)
-        if args is not None and isinstance(args.value, (cst.Tuple, cst.List)):
-            for i, el in enumerate(args.value.elements):
-                if isinstance(el, cst.StarredElement):
-                    break
-                candidates.append((el.value, i, None))
-        kwargs = get_arg(call, "kwargs", 4)
-        if kwargs is not None and isinstance(kwargs.value, cst.Dict):
-            for el in kwargs.value.elements:
-                if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString):
-                    key = el.key.evaluated_value
-                    candidates.append((el.value, None, key if isinstance(key, str) else None))
-    for expr, pos, key in candidates:
-        if not isinstance(expr, cst.Name):
-            continue
-        v = model.resolve(expr, d.site.scope, d.site.seq)
-        if not v.is_type("mp.queue"):
-            continue
-        b = model.binding_before(expr.value, d.site.scope, d.site.seq)
-        if b is None:
-            continue
-        out.append(QueueArg(expr, b, pos, key))
-    return out
 
 
 def _joinable_with_task_done(model: ModuleModel, q: QueueArg) -> bool:
@@ -104,18 +65,12 @@ def _child_puts(model: ModuleModel, d: Dispatch, q: QueueArg) -> bool:
     return False
 
 
-def _frame(scope: Scope) -> Scope:
-    while scope.parent is not None and scope.kind in ("comprehension", "lambda"):
-        scope = scope.parent
-    return scope
-
-
 def _gets(model: ModuleModel, d: Dispatch, q: QueueArg) -> list[tuple[CallSite, str]]:
     """`q.get()` calls of the parent on this queue binding, in the frame of the dispatch."""
     out = []
-    frame = _frame(d.site.scope)
+    frame = frame_of(d.site.scope)
     for s in model.scopes:
-        if _frame(s) is not frame:
+        if frame_of(s) is not frame:
             continue
         for use in s.loads.get(q.expr.value, []):
             if model.binding_before(q.expr.value, s, use.seq) is not q.binding:
@@ -154,9 +109,9 @@ def check(ctx: RuleContext) -> None:
     model = ctx.model
     reported: set[int] = set()
     for d in model.iter_process_dispatches():
-        if d.api != "process" or not d.receiver.is_type("mp.Process"):
+        if d.api != "process" or not d.receiver.is_type(ObjectType.PROCESS):
             continue
-        for q in _queue_args(model, d):
+        for q in queue_args(model, d):
             if _joinable_with_task_done(model, q) or not _child_puts(model, d, q):
                 continue
             gets = _gets(model, d, q)
@@ -267,14 +222,7 @@ def _reorder_fix(ctx: RuleContext, join: CallSite, q: QueueArg, d: Dispatch):
 
 
 def _names(node: cst.CSTNode) -> set[str]:
-    out = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            out.add(n.value)
-        stack.extend(n.children)
-    return out
+    return {n.value for n in walk_tree(node) if isinstance(n, cst.Name)}
 
 
 def _plain_drain(stmt: cst.CSTNode, qname: str, proc_names: set[str]) -> Optional[bool]:
@@ -282,9 +230,7 @@ def _plain_drain(stmt: cst.CSTNode, qname: str, proc_names: set[str]) -> Optiona
     process; False: it does not read the queue (stop); None: it reads it in a way that cannot be
     moved before the join (non-blocking reads, `empty()`/`qsize()` loops, uses of the process)."""
     reads = False
-    stack = [stmt]
-    while stack:
-        n = stack.pop()
+    for n in walk_tree(stmt, prune=lambda n: isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.While))):
         if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.While)):
             if _mentions(n, qname):
                 return None
@@ -296,7 +242,6 @@ def _plain_drain(stmt: cst.CSTNode, qname: str, proc_names: set[str]) -> Optiona
         if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and isinstance(n.func.value, cst.Name) \
                 and n.func.value.value == qname and n.args:
             return None  # get(timeout=...) / get(False)
-        stack.extend(n.children)
     if not reads:
         return False
     if _names(stmt) & proc_names:
@@ -334,6 +279,9 @@ do not touch the process): moves the join after those reads. Otherwise read ever
 (or until a sentinel) before calling `join()`.
 """,
     check=check,
+    name="join-before-drain",
+    severity=Severity.WARNING,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example(
             """

@@ -11,7 +11,8 @@ from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
 from mpguard.model import Dispatch, ModuleModel, Value, canonical
 from mpguard.pickling import constructor_qualname, inherited_payload
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, StartMethod
 
 # thread primitive -> (multiprocessing equivalent, attributes the equivalent supports)
 _LOCK = {"acquire", "release"}
@@ -32,7 +33,7 @@ _JOINABLE = {"task_done", "join"}
 
 
 def _primitive(model: ModuleModel, v: Value) -> Optional[str]:
-    if not v.is_type("thread.sync", "thread.queue"):
+    if not v.is_type(ObjectType.THREAD_SYNC, ObjectType.THREAD_QUEUE):
         return None
     ctor = canonical(constructor_qualname(model, v) or "")
     ctor = ctor.replace("multiprocessing.dummy.", "threading.") if ctor.startswith("multiprocessing.dummy.") else ctor
@@ -136,7 +137,7 @@ def check(ctx: RuleContext) -> None:
             reported.add(id(expr))
             method = model.start_method_of(d.receiver)
             short = ctor.split(".", 1)[1]
-            if method == "fork":
+            if method == StartMethod.FORK:
                 message = f"A `{ctor}` is not shared with `fork` children: each one gets its own copy"
             else:
                 message = f"A `{ctor}` cannot be pickled to reach a `{method}` child process"
@@ -167,6 +168,9 @@ and so on; `import multiprocessing` is added when needed. Not offered for `Prior
 There is no process-shared `PriorityQueue`/`LifoQueue`: share one through a `Manager()`.
 """,
     check=check,
+    name="thread-primitive-for-processes",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(

@@ -5,23 +5,17 @@ from __future__ import annotations
 
 from typing import Optional
 
-import libcst as cst
 
 from mpguard.model import Binding, FunctionInfo, ModuleModel, Scope, Use
 from mpguard.reach import WorkerRun, call_chains, process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
+from mpguard.semantic.records import frame_of
 
 ASSIGN_KINDS = ("assign", "augassign", "for", "with")
 
 
-def _frame(scope: Scope) -> Scope:
-    while scope.parent is not None and scope.kind in ("comprehension", "lambda"):
-        scope = scope.parent
-    return scope
-
-
 def _scopes_of(model: ModuleModel, f: FunctionInfo) -> list[Scope]:
-    return [s for s in model.scopes if _frame(s) is f.scope]
+    return [s for s in model.scopes if frame_of(s) is f.scope]
 
 
 def _module_read(model: ModuleModel, f: FunctionInfo, name: str) -> Optional[Use]:
@@ -87,7 +81,7 @@ def check(ctx: RuleContext) -> None:
             continue  # the child sets it itself (initializer, lazy init in the worker)
         for run in (*runs, *inits):
             method = model.start_method_of(run.dispatch.receiver)
-            if method == "fork":
+            if not ctx.applies_under(method):
                 continue
             read = next(((f, u) for f in run.reach if id(f) not in parent_funcs and not f.guarded
                          for u in [_module_read(model, f, name)] if u is not None), None)
@@ -126,7 +120,9 @@ Pass the value to the worker explicitly (`pool.map(partial(work, settings=settin
 `Pool(initializer=init, initargs=(settings,))` where `init` does `global SETTINGS; SETTINGS = ...`.
 """,
     check=check,
-    spawn_only=True,
+    name="parent-only-global",
+    severity=Severity.WARNING,
+    applies=Applies.spawned_children(),
     examples=(
         Example(
             """

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mpguard.model import Binding, ModuleModel, Scope, Use, Value
+from mpguard.model import Binding, ModuleModel, Use, Value
 from mpguard.pickling import constructor_qualname, inherited_payload
 from mpguard.reach import process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi
+from mpguard.semantic.records import frame_of
 
 KINDS = {
     "sqlite3": "SQLite connection",
@@ -31,12 +33,6 @@ KINDS = {
 RESETS = {"dispose", "close"}
 
 
-def _frame(scope: Scope) -> Scope:
-    while scope.parent is not None and scope.kind in ("comprehension", "lambda"):
-        scope = scope.parent
-    return scope
-
-
 def _root(model: ModuleModel, v: Value) -> str:
     return (constructor_qualname(model, v) or "").split(".", 1)[0]
 
@@ -44,7 +40,7 @@ def _root(model: ModuleModel, v: Value) -> str:
 def _reads(model: ModuleModel, f, name: str) -> list[Use]:
     out = []
     for s in model.scopes:
-        if _frame(s) is not f.scope:
+        if frame_of(s) is not f.scope:
             continue
         for use in s.loads.get(name, []):
             target = s.lookup_scope(name)
@@ -66,7 +62,7 @@ def check(ctx: RuleContext) -> None:
     model = ctx.model
     runs = process_workers(model, roles=("task", "target"))
     inits = process_workers(model, roles=("initializer",))
-    fork_runs = [r for r in runs if model.start_method_of(r.dispatch.receiver) == "fork"]
+    fork_runs = [r for r in runs if ctx.applies_under(model.start_method_of(r.dispatch.receiver))]
     children: set[int] = set()
     for r in (*runs, *inits):
         children.update(id(f) for f in r.reach)
@@ -105,15 +101,15 @@ def check(ctx: RuleContext) -> None:
 
     # handed to a fork Process / initializer as an argument: inherited the same way
     for d in model.iter_process_dispatches():
-        if not d.is_process or d.api not in ("process", "pool.init", "executor.init"):
+        if not d.is_process or d.api not in ("process", DispatchApi.POOL_INIT, DispatchApi.EXECUTOR_INIT):
             continue
-        if model.start_method_of(d.receiver) != "fork":
+        if not ctx.applies_under(model.start_method_of(d.receiver)):
             continue
         for expr in inherited_payload(model, d):
             v = model.resolve(expr, d.site.scope, d.site.seq)
             if not v.is_type("connection") or not isinstance(v.node, cst.Call) or id(v.node) in reported:
                 continue
-            if _frame(d.site.scope).function is not None and id(_frame(d.site.scope).function) in children:
+            if frame_of(d.site.scope).function is not None and id(frame_of(d.site.scope).function) in children:
                 continue
             reported.add(id(v.node))
             label = f"`{expr.value}`" if isinstance(expr, cst.Name) else "This connection"
@@ -157,6 +153,9 @@ Create the connection in each child: inside the worker, or once per worker proce
 in the initializer so each child opens its own pooled connections.
 """,
     check=check,
+    name="connection-inherited-by-fork",
+    severity=Severity.WARNING,
+    applies=Applies.forked_children(),
     examples=(
         Example(
             """

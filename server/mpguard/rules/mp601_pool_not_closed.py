@@ -8,9 +8,9 @@ import libcst as cst
 
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
-from mpguard.model import CallSite, ClassInfo, ModuleModel, dotted_name, scope_within
-from mpguard.model import node_contains
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.model import CallSite, ClassInfo, ModuleModel, dotted_name, node_contains, scope_within
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
 from mpguard.valueflow import Event, trace
 
 # Any of these (called, or handed over as a callback such as `atexit.register(pool.close)`) ends
@@ -24,7 +24,7 @@ EXECUTOR_METHODS = {"submit", "map"}
 def _pool_creations(model: ModuleModel):
     for site in model.calls:
         v = model.resolve(site.node, site.scope, site.seq)
-        if v.is_type("mp.Pool", "ProcessPoolExecutor") and v.node is site.node:
+        if v.is_type(ObjectType.POOL, ObjectType.PROCESS_POOL_EXECUTOR) and v.node is site.node:
             yield site, v
 
 
@@ -70,7 +70,7 @@ def _class_closes(model: ModuleModel, cls: ClassInfo, attr: str) -> bool:
 
 
 def _kind(v) -> str:
-    return "Pool" if v.is_type("mp.Pool") else "ProcessPoolExecutor"
+    return "Pool" if v.is_type(ObjectType.POOL) else ObjectType.PROCESS_POOL_EXECUTOR
 
 
 def _message(kind: str, name: Optional[str], in_loop: bool, on_self: bool) -> str:
@@ -147,7 +147,7 @@ def _with_fix(ctx: RuleContext, site: CallSite, pool, name: Optional[str], event
     i = next((k for k, s in enumerate(body) if s is line), None)
     if i is None:
         return None
-    is_pool = pool.is_type("mp.Pool")
+    is_pool = pool.is_type(ObjectType.POOL)
     last = i
     for e in events:
         if e.kind != "attr" or not e.called or e.call is None:
@@ -236,6 +236,9 @@ the block; `ProcessPoolExecutor.__exit__` waits, so any use is fine there. Other
 `close()` and `join()` in a `finally`.
 """,
     check=check,
+    name="pool-not-closed",
+    severity=Severity.WARNING,
+    fix=Fixable.SOMETIMES,
     examples=(
         Example(
             """

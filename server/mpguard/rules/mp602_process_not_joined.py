@@ -7,7 +7,8 @@ from typing import Optional
 import libcst as cst
 
 from mpguard.model import ModuleModel, get_arg
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.valueflow import trace
 
 # Uses that mean the process is waited for, reaped or deliberately detached.
@@ -23,7 +24,7 @@ def _reaps_anywhere(model: ModuleModel) -> bool:
     """`multiprocessing.active_children()` / `connection.wait(sentinels)` reap or wait for children."""
     for site in model.calls:
         v = model.resolve(site.node.func, site.scope, site.seq)
-        if v.kind == "ref" and v.qualname in ("multiprocessing.active_children",
+        if v.kind == ValueKind.REF and v.qualname in ("multiprocessing.active_children",
                                               "multiprocessing.connection.wait"):
             return True
     return False
@@ -47,7 +48,7 @@ def check(ctx: RuleContext) -> None:
     model = ctx.model
     reaps: Optional[bool] = None
     for d in model.iter_process_dispatches():
-        if d.api != "process" or not d.receiver.is_type("mp.Process"):
+        if d.api != "process" or not d.receiver.is_type(ObjectType.PROCESS):
             continue
         call = d.site.node
         if _daemon_keyword(call) or _class_daemon(model, d.receiver.class_info):
@@ -94,6 +95,8 @@ Call `p.join()` once the parent needs the child to be done (keep the processes i
 join each one), or mark a background helper `daemon=True`.
 """,
     check=check,
+    name="process-not-joined",
+    severity=Severity.INFO,
     examples=(
         Example(
             """

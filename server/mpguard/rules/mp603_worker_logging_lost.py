@@ -7,79 +7,22 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.logging import (
+    FILE_HANDLERS, QUEUE_LOGGING, QUIET, REDIRECTS, ROTATING, configures_logging, log_level,
+    prints_to_stdout, qualname_of_callee,
+)
 from mpguard.model import CallSite, FunctionInfo, ModuleModel, dotted_name, get_arg, has_keyword
 from mpguard.reach import WorkerRun, call_chains, process_workers
-from mpguard.rules import Example, Rule, RuleContext
-
-LEVELS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
-QUIET = {"debug", "info", "log"}  # below WARNING: not even the last-resort handler shows them
-CONFIG_REFS = {"logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig"}
-FILE_HANDLERS = {
-    "logging.FileHandler", "logging.handlers.RotatingFileHandler",
-    "logging.handlers.TimedRotatingFileHandler", "logging.handlers.WatchedFileHandler",
-}
-ROTATING = {"logging.handlers.RotatingFileHandler", "logging.handlers.TimedRotatingFileHandler"}
-QUEUE_LOGGING = {"logging.handlers.QueueHandler", "logging.handlers.QueueListener"}
-REDIRECTS = {"contextlib.redirect_stdout", "contextlib.redirect_stderr"}
-
-
-def _qual(model: ModuleModel, site: CallSite) -> Optional[str]:
-    v = model.resolve(site.node.func, site.scope, site.seq)
-    if v.kind in ("ref", "module"):
-        return v.qualname
-    return None
-
-
-def _log_level(model: ModuleModel, site: CallSite) -> Optional[str]:
-    func = site.node.func
-    if not isinstance(func, cst.Attribute) or func.attr.value not in LEVELS:
-        return None
-    v = model.resolve(func, site.scope, site.seq)
-    if v.kind == "ref" and v.qualname == f"logging.{func.attr.value}":
-        return func.attr.value
-    if v.kind == "method" and v.receiver is not None and v.receiver.is_type("logger"):
-        return func.attr.value
-    return None
-
-
-def _is_config(model: ModuleModel, site: CallSite) -> bool:
-    q = _qual(model, site)
-    if q in CONFIG_REFS:
-        return True
-    func = site.node.func
-    if isinstance(func, cst.Attribute) and func.attr.value == "addHandler":
-        arg = get_arg(site.node, None, 0)
-        if arg is not None and isinstance(arg.value, cst.Call):
-            h = model.resolve(arg.value.func, site.scope, site.seq)
-            if h.kind in ("ref", "module") and h.qualname == "logging.NullHandler":
-                return False  # a library's "no output by default" handler
-        v = model.resolve(func, site.scope, site.seq)
-        if v.kind == "method" and v.receiver is not None and v.receiver.is_type("logger"):
-            return True
-        if v.kind == "ref" and (v.qualname or "").startswith("logging."):
-            return True
-    return False
-
-
-def _is_print(model: ModuleModel, site: CallSite) -> bool:
-    func = site.node.func
-    if not (isinstance(func, cst.Name) and func.value == "print"):
-        return False
-    if site.scope.lookup_scope("print") is not None:
-        return False
-    arg = get_arg(site.node, "file", None)
-    if arg is None:
-        return True
-    return dotted_name(arg.value) == "sys.stdout"
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import StartMethod
+from mpguard.semantic.walk import walk_frame, walk_tree
 
 
 def _per_process_name(expr: Optional[cst.CSTNode]) -> bool:
     """A log file name that differs per process (pid, process name, time, ...)."""
     if expr is None:
         return False
-    stack = [expr]
-    while stack:
-        n = stack.pop()
+    for n in walk_tree(expr):
         if isinstance(n, cst.FormattedString):
             return True
         if isinstance(n, cst.BinaryOperation) and isinstance(n.operator, (cst.Modulo, cst.Add)):
@@ -88,7 +31,6 @@ def _per_process_name(expr: Optional[cst.CSTNode]) -> bool:
             name = (dotted_name(n.func) or "").lower()
             if any(k in name for k in ("pid", "current_process", "uuid", "time", "mkstemp", "format", "name")):
                 return True
-        stack.extend(n.children)
     return False
 
 
@@ -96,7 +38,7 @@ def _per_process_name(expr: Optional[cst.CSTNode]) -> bool:
 class Regions:
     import_time: set[int]
     from_guard: set[int]
-    children: set[int]
+    child_functions: set[int]  # ids of the functions run in child processes
 
     def region(self, site: CallSite) -> str:
         f = site.function
@@ -104,7 +46,7 @@ class Regions:
             return "parent" if site.guarded else "import"
         if id(f) in self.import_time:
             return "import"
-        if id(f) in self.children:
+        if id(f) in self.child_functions:
             return "child"
         if id(f) in self.from_guard:
             return "parent"
@@ -114,16 +56,11 @@ class Regions:
 def _stdout_assignments(model: ModuleModel, bodies: list[cst.CSTNode]) -> list[cst.CSTNode]:
     out = []
     for body in bodies:
-        stack = [body]
-        while stack:
-            n = stack.pop()
+        for n in walk_frame(body):
             if isinstance(n, cst.Assign):
                 for t in n.targets:
                     if dotted_name(t.target) in ("sys.stdout", "sys.stderr"):
                         out.append(n)
-            if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and n is not body:
-                continue
-            stack.extend(n.children)
     return out
 
 
@@ -142,10 +79,10 @@ def check(ctx: RuleContext) -> None:
     handler_sites: list[tuple[CallSite, str, str]] = []
     redirect_sites: list[CallSite] = []
     for site in model.calls:
-        q = _qual(model, site)
+        q = qualname_of_callee(model, site)
         if q in QUEUE_LOGGING:
             return  # records are shipped to the parent: nothing is lost
-        if _is_config(model, site):
+        if configures_logging(model, site):
             config_sites.append((site, regions.region(site)))
             if q == "logging.basicConfig" and has_keyword(site.node, "filename"):
                 handler_sites.append((site, regions.region(site), q))
@@ -155,24 +92,24 @@ def check(ctx: RuleContext) -> None:
             redirect_sites.append(site)
     configured_at_import = any(r == "import" for _, r in config_sites)
     configured_in_initializer = any(
-        any(_is_config(model, s) for f in r.reach for s in f.calls) for r in inits)
+        any(configures_logging(model, s) for f in r.reach for s in f.calls) for r in inits)
     parent_configs = [s for s, r in config_sites if r == "parent"]
     parent_file = any(r == "parent" for _, r, _ in handler_sites)
     reported: set[int] = set()
 
     def child_configures(run: WorkerRun) -> bool:
-        return any(_is_config(model, s) for f in run.reach for s in f.calls)
+        return any(configures_logging(model, s) for f in run.reach for s in f.calls)
 
     # (a) logging configured only in the parent at run time, spawn children log nowhere
     if parent_configs and not configured_at_import and not configured_in_initializer:
         config = parent_configs[0]
         for run in runs:
             method = model.start_method_of(run.dispatch.receiver)
-            if method == "fork" or child_configures(run):
+            if method == StartMethod.FORK or child_configures(run):
                 continue
             for f in run.reach:
                 for site in f.calls:
-                    level = _log_level(model, site)
+                    level = log_level(model, site)
                     if level is None or (level not in QUIET and not parent_file):
                         continue
                     if id(site.node) in reported:
@@ -190,13 +127,13 @@ def check(ctx: RuleContext) -> None:
             continue
         for run in runs:
             method = model.start_method_of(run.dispatch.receiver)
-            if region == "import" and method == "fork" and qual not in ROTATING:
+            if region == "import" and method == StartMethod.FORK and qual not in ROTATING:
                 continue
-            if region == "parent" and (method != "fork" or qual not in ROTATING):
+            if region == "parent" and (method != StartMethod.FORK or qual not in ROTATING):
                 continue  # spawn: case (a); fork + plain FileHandler: one inherited handle
             if child_configures(run):
                 continue
-            logs = next((s for f in run.reach for s in f.calls if _log_level(model, s)), None)
+            logs = next((s for f in run.reach for s in f.calls if log_level(model, s)), None)
             if logs is None:
                 continue
             reported.add(id(hsite.node))
@@ -210,7 +147,7 @@ def check(ctx: RuleContext) -> None:
     assigned = _stdout_assignments(model, bodies)
     for run in runs:
         method = model.start_method_of(run.dispatch.receiver)
-        if method == "fork":
+        if method == StartMethod.FORK:
             continue
         enclosing = [r for r in redirect_sites
                      if any(isinstance(r.parent, cst.WithItem) and r.parent in x.with_items
@@ -223,7 +160,7 @@ def check(ctx: RuleContext) -> None:
             continue
         for f in run.reach:
             for site in f.calls:
-                if not _is_print(model, site) or id(site.node) in reported:
+                if not prints_to_stdout(model, site) or id(site.node) in reported:
                     continue
                 reported.add(id(site.node))
                 ctx.report(site.node, (
@@ -273,7 +210,8 @@ Configure logging at module level or in the pool's `initializer`; or create a
 run one `QueueListener` with the real handlers in the parent.
 """,
     check=check,
-    spawn_only=False,
+    name="worker-logging-lost",
+    severity=Severity.WARNING,
     examples=(
         Example(
             """

@@ -2,95 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from mpguard.findings import Safety
-from mpguard.fixes.insert import insert_before
-from mpguard.model import CallSite, ModuleModel
-from mpguard.reach import method_name, receiver_text
-from mpguard.rules import Example, Rule, RuleContext
-
-_CLOSERS = ("close", "terminate")
-
-
-def _pool_join_sites(model: ModuleModel):
-    for site in model.calls:
-        if method_name(site.node) != "join" or site.node.args:
-            continue
-        func = model.resolve(site.node.func, site.scope, site.seq)
-        if func.kind != "method" or func.receiver is None:
-            continue
-        if not func.receiver.is_type("mp.Pool", "ThreadPool"):
-            continue
-        recv = receiver_text(site.node)
-        if recv is None:
-            continue
-        yield site, recv, func.receiver
-
-
-def _closed_before(model: ModuleModel, join: CallSite, recv: str) -> Optional[bool]:
-    """True: a close()/terminate() precedes the join in the same function; None: one exists
-    somewhere else (flow unknown: stay quiet); False: none anywhere."""
-    elsewhere = False
-    for site in model.calls:
-        if method_name(site.node) not in _CLOSERS or receiver_text(site.node) != recv:
-            continue
-        if site.scope is join.scope:
-            if site.seq < join.seq or join.loop_depth > 0:
-                return True
-        elif recv.startswith("self.") or site.function is None or join.function is None:
-            elsewhere = True
-        elif site.function is not None and join.function is not None and (
-                site.function.class_info is not None and site.function.class_info is join.function.class_info):
-            elsewhere = True
-    return None if elsewhere else False
-
-
-def _escapes_before(model: ModuleModel, join: CallSite, recv: str) -> bool:
-    """The pool is handed to another callable (which may close it) before the join."""
-    if "." in recv:
-        return False
-    for use in join.scope.loads.get(recv, []):
-        if use.seq >= join.seq:
-            continue
-        parent = model.parents.get(id(use.node))
-        if isinstance(parent, (cst.Arg, cst.Element, cst.Return)):
-            return True
-    return False
-
-
-def _after_with_exit(model: ModuleModel, join: CallSite, recv: str) -> bool:
-    """`with Pool() as pool: ...` then `pool.join()` after the block: `__exit__` terminated it."""
-    if "." in recv:
-        return False
-    b = model.binding_before(recv, join.scope, join.seq)
-    if b is None or b.kind != "with" or not isinstance(b.node, cst.With):
-        return False
-    return not any(item in b.node.items for item in join.with_items)
+from mpguard.fixes.multi_edit import MultiEdit
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
 
 
 def check(ctx: RuleContext) -> None:
-    model = ctx.model
-    for site, recv, pool in _pool_join_sites(model):
-        if _after_with_exit(model, site, recv):
+    for join in ctx.facts.pools.joins:
+        if join.after_with_exit or join.closed_before is not False or join.escapes_before:
             continue
-        closed = _closed_before(model, site, recv)
-        if closed is None or closed:
-            continue
-        if _escapes_before(model, site, recv):
-            continue
-        kind = "ThreadPool" if pool.is_type("ThreadPool") else "Pool"
+        site, recv, pool = join.site, join.receiver, join.pool
+        kind = "ThreadPool" if pool.is_type(ObjectType.THREAD_POOL) else "Pool"
         message = f"`{recv}.join()` while the {kind} still accepts work raises `ValueError`"
         fixes = []
         statement = site.statement
         if isinstance(statement, cst.BaseSmallStatement) and statement is not None:
-            def compute(statement=statement, recv=recv):
-                new = insert_before(model.module, statement, f"{recv}.close()\n")
-                return None if new is None else new.code
-
-            fixes.append(ctx.fix(f"Insert `{recv}.close()`", Safety.SAFE, compute, preferred=True))
+            fixes.append(ctx.fix(f"Insert `{recv}.close()`", Safety.SAFE, preferred=True, key="insert-close",
+                                 edit=MultiEdit().insert_small_before(statement, f"{recv}.close()\n")))
         related = []
         if pool.node is not None:
             related.append((pool.node, "the pool is created here"))
@@ -115,6 +46,9 @@ computed so far are lost with it, under every start method.
 `join()`, with the same indentation. Better still, use the pool as a context manager.
 """,
     check=check,
+    name="join-without-close",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(

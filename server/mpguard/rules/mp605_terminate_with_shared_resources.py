@@ -8,21 +8,22 @@ import libcst as cst
 
 from mpguard.model import Dispatch, ModuleModel, dotted_name
 from mpguard.pickling import call_site_of, constructor_qualname, inherited_payload
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.valueflow import trace
 
-SHARED = ("mp.queue", "mp.sync", "mp.pipe", "mp.connection")
+SHARED = (ObjectType.MP_QUEUE, ObjectType.MP_SYNC, ObjectType.PIPE, ObjectType.CONNECTION_END)
 KILLERS = ("terminate", "kill")
 
 
 def _describe(model: ModuleModel, v) -> str:
-    if v.is_type("mp.pipe", "mp.connection"):
+    if v.is_type(ObjectType.PIPE, ObjectType.CONNECTION_END):
         return "Pipe connection"
     ctor = constructor_qualname(model, v) or ""
     last = ctor.rsplit(".", 1)[-1].rstrip(")").rstrip("(") if ctor else ""
     if last:
         return last
-    return "Queue" if v.is_type("mp.queue") else "lock"
+    return "Queue" if v.is_type(ObjectType.MP_QUEUE) else "lock"
 
 
 def _shared_args(model: ModuleModel, d: Dispatch) -> list[tuple[cst.BaseExpression, str]]:
@@ -46,7 +47,7 @@ def _kill_calls(model: ModuleModel, d: Dispatch) -> list[cst.Call]:
         if not isinstance(func, cst.Attribute) or func.attr.value not in KILLERS or id(site.node) in found:
             continue
         v = model.resolve(func, site.scope, site.seq)
-        if v.kind == "method" and v.receiver is not None and v.receiver.node is d.site.node:
+        if v.kind == ValueKind.METHOD and v.receiver is not None and v.receiver.node is d.site.node:
             found[id(site.node)] = site.node
     return sorted(found.values(), key=lambda c: call_site_of(model, c).seq if call_site_of(model, c) else 0)
 
@@ -55,7 +56,7 @@ def check(ctx: RuleContext) -> None:
     model = ctx.model
     reported: set[int] = set()
     for d in model.iter_process_dispatches():
-        if d.api != "process" or not d.receiver.is_type("mp.Process"):
+        if d.api != "process" or not d.receiver.is_type(ObjectType.PROCESS):
             continue
         shared = _shared_args(model, d)
         if not shared:
@@ -97,6 +98,8 @@ Stop the worker cooperatively: put a sentinel (e.g. `None`) on its queue or set 
 `join(timeout)` and do not reuse the shared objects afterwards.
 """,
     check=check,
+    name="terminate-with-shared-resources",
+    severity=Severity.WARNING,
     examples=(
         Example(
             """

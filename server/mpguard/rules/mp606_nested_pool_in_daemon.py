@@ -10,7 +10,9 @@ from mpguard.findings import Safety
 from mpguard.fixes.insert import add_import_from, replace_node
 from mpguard.model import CallSite, Dispatch, ModuleModel, canonical, dotted_name
 from mpguard.reach import bool_keyword, process_workers
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.walk import walk_tree
 from mpguard.starts import ProcessStart, process_start_of
 
 THREADPOOL_TITLE = "Use a ThreadPool inside"
@@ -26,21 +28,16 @@ def _assigned_name(site: CallSite) -> Optional[str]:
 
 def _sets_daemon_attr(body: cst.CSTNode, var: str) -> bool:
     """`var.daemon = True` somewhere in `body` (a local walk of one function or module body)."""
-    stack = [body]
-    while stack:
-        node = stack.pop()
+    for node in walk_tree(body, prune=lambda n: isinstance(n, cst.ClassDef)):
         if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == "True":
             for t in node.targets:
                 if dotted_name(t.target) == f"{var}.daemon":
                     return True
-        if isinstance(node, (cst.ClassDef,)):
-            continue
-        stack.extend(node.children)
     return False
 
 
 def _is_daemon_process(model: ModuleModel, d: Dispatch) -> bool:
-    if d.api != "process" or not d.receiver.is_type("mp.Process"):
+    if d.api != "process" or not d.receiver.is_type(ObjectType.PROCESS):
         return False
     if bool_keyword(d.site.node, "daemon"):
         return True
@@ -67,7 +64,7 @@ def _threadpool_fix(ctx: RuleContext, start: ProcessStart):
     """Replace the inner `Pool(...)` by `ThreadPool(...)` (from multiprocessing.pool)."""
     model = ctx.model
     call = start.site.node
-    if not (start.value.is_type("mp.Pool") and start.value.node is call):
+    if not (start.value.is_type(ObjectType.POOL) and start.value.node is call):
         return None
     positional = [a for a in call.args if a.keyword is None]
     if any(a.star for a in call.args) or len(positional) > 3:
@@ -75,7 +72,7 @@ def _threadpool_fix(ctx: RuleContext, start: ProcessStart):
     if any(a.keyword is not None and a.keyword.value not in ("processes", "initializer", "initargs")
            for a in call.args):
         return None
-    existing = model.module_scope.bindings.get("ThreadPool", [])
+    existing = model.module_scope.bindings.get(ObjectType.THREAD_POOL, [])
     need_import = True
     for b in existing:
         if b.kind == "import" and canonical(b.qualname or "") in (
@@ -85,12 +82,12 @@ def _threadpool_fix(ctx: RuleContext, start: ProcessStart):
             return None  # the name means something else here
 
     def compute():
-        new_call = call.with_changes(func=cst.Name("ThreadPool"))
+        new_call = call.with_changes(func=cst.Name(ObjectType.THREAD_POOL))
         module = replace_node(model.module, call, new_call)
         if module is None:
             return None
         if need_import:
-            module = add_import_from(module, "multiprocessing.pool", "ThreadPool")
+            module = add_import_from(module, "multiprocessing.pool", ObjectType.THREAD_POOL)
         return module.code
 
     return ctx.fix(THREADPOOL_TITLE, Safety.UNSAFE, compute)
@@ -98,7 +95,7 @@ def _threadpool_fix(ctx: RuleContext, start: ProcessStart):
 
 def _executor_fix(ctx: RuleContext, outer: Dispatch):
     """The outer Pool -> ProcessPoolExecutor conversion, when that fix module is available."""
-    if not outer.receiver.is_type("mp.Pool"):
+    if not outer.receiver.is_type(ObjectType.POOL):
         return None
     try:
         from mpguard.fixes.pool_to_executor import can_convert_pool, convert_pool_to_executor
@@ -129,7 +126,7 @@ def check(ctx: RuleContext) -> None:
     reported: set[int] = set()
     for run in process_workers(model, roles=("task", "target", "initializer")):
         d = run.dispatch
-        if d.receiver.is_type("mp.Pool"):
+        if d.receiver.is_type(ObjectType.POOL):
             outer_what = "a `Pool` task" if d.worker_role == "task" else "a `Pool` initializer"
         elif _is_daemon_process(model, d):
             outer_what = "a `daemon=True` process"
@@ -177,6 +174,9 @@ or **Use a ThreadPool inside** (unsafe): the inner `Pool(...)` becomes
 `multiprocessing.pool.ThreadPool(...)`, which runs the inner tasks in threads of the worker.
 """,
     check=check,
+    name="nested-pool-in-daemon",
+    severity=Severity.ERROR,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(

@@ -9,7 +9,8 @@ import libcst as cst
 from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
 from mpguard.model import ModuleModel, Scope, get_arg, int_value
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ObjectType, ValueKind
 
 LIMIT = 61
 CPU_COUNTS = {"os.cpu_count", "multiprocessing.cpu_count", "os.process_cpu_count", "psutil.cpu_count"}
@@ -34,7 +35,7 @@ def _verdict(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: in
         return _verdict(model, b.value, b.scope, b.seq, depth + 1)
     if isinstance(expr, cst.Call):
         v = model.resolve(expr.func, scope, seq)
-        qual = v.qualname if v.kind in ("ref", "module") else None
+        qual = v.qualname if v.kind in (ValueKind.REF, ValueKind.MODULE) else None
         if qual in CPU_COUNTS:
             return "cpu"
         if isinstance(expr.func, cst.Name) and expr.func.value in ("min",) and scope.lookup_scope("min") is None:
@@ -79,10 +80,10 @@ def _is_small_constant(model: ModuleModel, name: cst.Name, scope: Scope, seq: in
 def _executor_sites(model: ModuleModel):
     for site in model.calls:
         func = model.resolve(site.node.func, site.scope, site.seq)
-        if func.kind != "ref":
+        if func.kind != ValueKind.REF:
             continue
         inst = model.resolve(site.node, site.scope, site.seq)
-        if inst.is_type("ProcessPoolExecutor"):
+        if inst.is_type(ObjectType.PROCESS_POOL_EXECUTOR):
             yield site
 
 
@@ -141,6 +142,9 @@ Windows only, every Python version: CPython's `Lib/concurrent/futures/process.py
 `min(61, os.cpu_count() or 1)`.
 """,
     check=check,
+    name="windows-max-workers",
+    severity=Severity.WARNING,
+    fix=Fixable.SOMETIMES,
     crash_class=True,
     examples=(
         Example(

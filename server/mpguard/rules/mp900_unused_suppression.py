@@ -6,7 +6,7 @@ to know which findings the comments suppressed; this module holds its documentat
 
 from __future__ import annotations
 
-from mpguard.rules import Example, Rule, RuleContext
+from mpguard.rules import Example, Rule, RuleContext, Severity
 
 
 def check(ctx: RuleContext) -> None:
@@ -23,6 +23,8 @@ longer checked the way the comment claims.
 """,
     fix_doc="Remove the comment, or correct the code it names.",
     check=check,
+    name="unused-suppression",
+    severity=Severity.WARNING,
     examples=(
         Example("""
 import multiprocessing

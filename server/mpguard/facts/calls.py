@@ -1,0 +1,182 @@
+"""Calls and dispatches: which call ships a callable to a worker (process, pool, executor or
+thread), with what, and the call-site indexes every rule shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Optional
+
+import libcst as cst
+
+from mpguard.semantic.kinds import DispatchApi
+from mpguard.semantic.library import CONSTRUCTORS, EXECUTOR_METHODS, POOL_METHODS
+from mpguard.semantic.names import get_arg
+from mpguard.semantic.records import UNKNOWN, CallSite, FunctionInfo, Scope, Value
+
+if TYPE_CHECKING:
+    from mpguard.semantic.model import ModuleModel
+
+
+@dataclass(frozen=True, eq=False)
+class Dispatch:
+    site: CallSite
+    api: str  # a DispatchApi value: pool.map, executor.submit, process, pool.init, executor.init, ...
+    receiver: Value  # the pool/executor/process instance
+    worker: Optional[cst.Arg]
+    worker_role: str  # task | target | initializer
+
+    @property
+    def is_process(self) -> bool:
+        return self.receiver.qualname in ("mp.Pool", "ProcessPoolExecutor", "mp.Process")
+
+    @property
+    def method(self) -> str:
+        return self.api.split(".", 1)[-1]
+
+
+def iterables(d: Dispatch) -> list[cst.Arg]:
+    """The iterable arguments of a map-like dispatch (`executor.map` takes several)."""
+    call = d.site.node
+    if d.api == DispatchApi.EXECUTOR_MAP:
+        return [a for a in call.args[1:] if a.keyword is None]
+    arg = get_arg(call, "iterable", 1)
+    return [arg] if arg is not None else []
+
+
+class Calls:
+    def __init__(self, model: "ModuleModel") -> None:
+        self.model = model
+
+    @cached_property
+    def site_by_call(self) -> dict[int, CallSite]:
+        """id(Call node) -> its call site."""
+        return {id(s.node): s for s in self.model.calls}
+
+    def site_of(self, call: cst.CSTNode) -> Optional[CallSite]:
+        return self.site_by_call.get(id(call))
+
+    @cached_property
+    def site_by_arg(self) -> dict[int, CallSite]:
+        """id(Arg node) -> the call site it is an argument of."""
+        out: dict[int, CallSite] = {}
+        for site in self.model.calls:
+            for arg in site.node.args:
+                out[id(arg)] = site
+        return out
+
+    @cached_property
+    def comprehension_of_for(self) -> dict[int, Scope]:
+        """id(CompFor node) -> the comprehension scope it belongs to."""
+        out: dict[int, Scope] = {}
+        for scope in self.model.scopes:
+            if scope.kind == "comprehension":
+                cf = getattr(scope.node, "for_in", None)
+                while cf is not None:
+                    out[id(cf)] = scope
+                    cf = cf.inner_for_in
+        return out
+
+    @cached_property
+    def callers(self) -> dict[int, list[CallSite]]:
+        """id(FunctionInfo) -> the call sites that may run it."""
+        table: dict[int, list[CallSite]] = {}
+        for site in self.model.calls:
+            for g in self.model.called_functions(site):
+                table.setdefault(id(g), []).append(site)
+        return table
+
+    def callers_of(self, f: FunctionInfo) -> list[CallSite]:
+        return self.callers.get(id(f), [])
+
+    # ---- dispatches ----------------------------------------------------------------------
+
+    @cached_property
+    def _dispatch_by_site(self) -> dict[int, Optional[Dispatch]]:
+        return {}
+
+    @cached_property
+    def dispatches(self) -> list[Dispatch]:
+        """Every call that ships a callable to another process (or a thread pool, flagged)."""
+        return [d for d in map(self.dispatch_of, self.model.calls) if d is not None]
+
+    def dispatch_of(self, site: CallSite) -> Optional[Dispatch]:
+        cache = self._dispatch_by_site
+        if id(site) in cache:
+            return cache[id(site)]
+        d = self._dispatch_of(site)
+        cache[id(site)] = d
+        return d
+
+    def _dispatch_of(self, site: CallSite) -> Optional["Dispatch"]:
+        call = site.node
+        func = self.model.resolve(call.func, site.scope, site.seq)
+        if func.kind == "method" and func.receiver is not None and func.receiver.kind == "instance":
+            recv = func.receiver
+            name = func.qualname or ""
+            if recv.qualname in ("mp.Pool", "ThreadPool") and name in POOL_METHODS:
+                worker = get_arg(call, "func", 0)
+                return Dispatch(site, "pool." + name, recv, worker, worker_role="task")
+            if recv.qualname in ("ProcessPoolExecutor", "ThreadPoolExecutor") and name in EXECUTOR_METHODS:
+                worker = get_arg(call, "fn", 0)
+                return Dispatch(site, "executor." + name, recv, worker, worker_role="task")
+            if recv.qualname == "mp.context" and name in ("Process", "Pool"):
+                # ctx.Process(target=...) / ctx.Pool(initializer=...)
+                inst = self.model.resolve(call, site.scope, site.seq)
+                return self._constructor_dispatch(site, inst)
+            if name == "run_in_executor":
+                ex_arg = get_arg(call, None, 0)
+                ex = self.model.resolve(ex_arg.value, site.scope, site.seq) if ex_arg else UNKNOWN
+                if ex.is_type("ProcessPoolExecutor"):
+                    worker = get_arg(call, None, 1)
+                    return Dispatch(site, "executor.submit", ex, worker, worker_role="task")
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "run_in_executor":
+            # `loop.run_in_executor(pool, f, *args)`: the loop itself is rarely resolvable; the
+            # executor argument decides (only a ProcessPoolExecutor pickles).
+            ex_arg = get_arg(call, None, 0)
+            ex = self.model.resolve(ex_arg.value, site.scope, site.seq) if ex_arg else UNKNOWN
+            if ex.is_type("ProcessPoolExecutor"):
+                return Dispatch(site, "executor.submit", ex, get_arg(call, None, 1), worker_role="task")
+        inst = None
+        if func.kind == "ref" and CONSTRUCTORS.get(func.qualname or "") in (
+                "mp.Process", "mp.Pool", "ProcessPoolExecutor", "Thread", "ThreadPool", "ThreadPoolExecutor"):
+            inst = self.model.resolve(call, site.scope, site.seq)
+        elif func.kind == "class" and func.class_info is not None and self.model.class_is_process(func.class_info):
+            inst = self.model.resolve(call, site.scope, site.seq)
+        if inst is not None and inst.kind == "instance":
+            return self._constructor_dispatch(site, inst)
+        return None
+
+    def _constructor_dispatch(self, site: CallSite, inst: Value) -> Optional["Dispatch"]:
+        call = site.node
+        if inst.qualname in ("mp.Process", "Thread"):
+            target = get_arg(call, "target", 1 if inst.qualname == "Thread" or inst.class_info is None else None)
+            if target is None:
+                target = get_arg(call, "target", None)
+            return Dispatch(site, "process", inst, target, worker_role="target")
+        if inst.qualname in ("mp.Pool", "ThreadPool"):
+            init = get_arg(call, "initializer", 1)
+            return Dispatch(site, "pool.init", inst, init, worker_role="initializer")
+        if inst.qualname in ("ProcessPoolExecutor", "ThreadPoolExecutor"):
+            init = get_arg(call, "initializer", 3 if inst.qualname == "ProcessPoolExecutor" else 2)
+            return Dispatch(site, "executor.init", inst, init, worker_role="initializer")
+        return None
+
+    def worker_value(self, d: "Dispatch") -> Value:
+        if d.worker is None:
+            return UNKNOWN
+        return self.model.resolve(d.worker.value, d.site.scope, d.site.seq)
+
+    @cached_property
+    def worker_functions(self) -> list[tuple[FunctionInfo, "Dispatch"]]:
+        """Local functions used as process workers, with one dispatch each (incl. partial)."""
+        out = []
+        for d in self.dispatches:
+            if not d.is_process:
+                continue
+            v = self.worker_value(d)
+            while v.kind == "partial" and v.inner is not None:
+                v = v.inner
+            if v.kind in ("function", "method") and v.function is not None:
+                out.append((v.function, d))
+        return out

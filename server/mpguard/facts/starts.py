@@ -1,0 +1,138 @@
+"""Start methods: the explicit `set_start_method()` calls, the method each process object
+uses, which calls start processes, and which of those run when the module is imported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Optional
+
+import libcst as cst
+
+from mpguard.semantic.names import dotted_name, get_arg, string_value
+from mpguard.semantic.records import CallSite, FunctionInfo, Value
+
+if TYPE_CHECKING:
+    from mpguard.facts.calls import Calls
+    from mpguard.semantic.model import ModuleModel
+
+
+@dataclass(frozen=True, eq=False)
+class ProcessStart:
+    site: CallSite
+    what: str  # human text: "`Pool(...)` starts worker processes"
+    value: Value  # the pool / process / manager / executor instance involved
+    start_method: str
+
+
+@dataclass(frozen=True, eq=False)
+class ImportTimeStart:
+    top_site: CallSite  # the top-level call (or the start itself) that runs at import time
+    start: ProcessStart  # the actual process start (maybe inside a function)
+    via: Optional[FunctionInfo]  # the function the top-level call runs, when indirect
+
+
+class Starts:
+    def __init__(self, model: "ModuleModel", calls: "Calls") -> None:
+        self.model = model
+        self.calls = calls
+
+    @cached_property
+    def setters(self) -> tuple[tuple[str, CallSite], ...]:
+        """`set_start_method(m)` calls with a literal method, in source order."""
+        # Built once: rules ask per finding (via method_of), and each answer resolves every call
+        # of the module (was O(calls x findings): 6 s on a 6k-line file).
+        model = self.model
+        out = []
+        for site in model.calls:
+            v = model.resolve(site.node.func, site.scope, site.seq)
+            is_setter = (v.kind == "ref" and v.qualname == "multiprocessing.set_start_method") or (
+                v.kind == "method" and v.qualname == "set_start_method"
+                and v.receiver is not None and v.receiver.kind == "module"
+            )
+            if is_setter:
+                arg = get_arg(site.node, "method", 0)
+                method = string_value(arg.value) if arg else None
+                if method:
+                    out.append((method, site))
+        return tuple(out)
+
+    @property
+    def module_method(self) -> str:
+        """The start method processes use when no context is given explicitly."""
+        if self.setters:
+            return self.setters[-1][0]
+        return self.model.default_start_method
+
+    def method_of(self, value: Value) -> str:
+        if value.start_method and value.start_method != "default":
+            return value.start_method
+        return self.module_method
+
+    @cached_property
+    def methods_in_use(self) -> frozenset[str]:
+        """Every start method a process object of this module can have: `method_of` answers the
+        module's method or a context's, and a context's comes from a `get_context("...")` literal
+        (contexts made from it inherit it). A rule whose declared start methods miss them all
+        cannot fire here: the engine does not run it."""
+        model = self.model
+        out = {self.module_method, *(method for method, _ in self.setters)}
+        for site in model.calls:
+            v = model.resolve(site.node.func, site.scope, site.seq)
+            if (v.kind == "ref" and v.qualname == "multiprocessing.get_context") or (
+                    v.kind == "method" and v.qualname == "get_context"):
+                arg = get_arg(site.node, "method", 0)
+                method = string_value(arg.value) if arg else None
+                if method:
+                    out.add(method)
+        return frozenset(out)
+
+    def process_start_of(self, site: CallSite) -> Optional[ProcessStart]:
+        """If this call starts (or immediately needs) child processes, describe it."""
+        model = self.model
+        call = site.node
+        func = model.resolve(call.func, site.scope, site.seq)
+        # Constructors that start processes at once: Pool(...), Manager(), ctx.Pool(...).
+        inst = None
+        if func.kind == "ref" or (func.kind == "method" and func.receiver is not None
+                                   and func.receiver.is_type("mp.context")):
+            inst = model.resolve(call, site.scope, site.seq)
+            if inst.is_type("mp.Pool"):
+                return ProcessStart(site, f"`{_callee_text(call)}(...)` starts its worker processes", inst,
+                                    self.method_of(inst))
+            if inst.is_type("mp.Manager"):
+                return ProcessStart(site, f"`{_callee_text(call)}()` starts a manager server process", inst,
+                                    self.method_of(inst))
+        if func.kind == "method" and func.receiver is not None and func.receiver.kind == "instance":
+            recv = func.receiver
+            name = func.qualname
+            if recv.qualname == "mp.Process" and name == "start":
+                return ProcessStart(site, "`.start()` launches a child process", recv, self.method_of(recv))
+            if recv.qualname == "mp.Manager" and name == "start":
+                return ProcessStart(site, "`.start()` launches the manager's server process", recv,
+                                    self.method_of(recv))
+            if recv.qualname == "ProcessPoolExecutor" and name in ("submit", "map"):
+                return ProcessStart(site, f"`.{name}(...)` on a ProcessPoolExecutor starts its worker processes",
+                                    recv, self.method_of(recv))
+        return None
+
+    @cached_property
+    def import_time_starts(self) -> list[ImportTimeStart]:
+        model = self.model
+        out: list[ImportTimeStart] = []
+        reached = model.functions_run_at_import()
+        for site in model.calls:
+            start = self.process_start_of(site)
+            if start is None:
+                continue
+            if site.import_time:
+                out.append(ImportTimeStart(site, start, None))
+            elif site.function is not None and id(site.function) in reached:
+                chain = model.callers_chain(site.function, import_time=True)
+                if chain:
+                    out.append(ImportTimeStart(chain[0], start, site.function))
+        return out
+
+
+def _callee_text(call: cst.Call) -> str:
+    return dotted_name(call.func) or "Pool"
