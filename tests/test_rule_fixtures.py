@@ -40,20 +40,8 @@ SETTING_KEYS = {"start-method", "path"}
 # Fixed outputs that are pinned as the fixer produces them today but are not what a careful human
 # would write. The snapshot still guards against unnoticed changes; the reason says what is wrong.
 # Keys: "MPxxx/bad_name.py" (safe output) or "MPxxx/bad_name.py unsafe" (unsafe output).
-_MP402_CLOSE_JOIN_IS_NOT_SAFE = (
-    "MP402's safe fix inserts `close(); join()` as the block's last statements; RULES.md (Fix safety) "
-    "says that is never safe: a task can wait for something the parent does after the block")
-_MP607_CLAMP_IS_NOT_SAFE = (
-    "MP607's `Clamp to 61` is applied as a safe fix; RULES.md marks it unsafe (fewer workers can "
-    "deadlock tasks that meet at a `Barrier(N)`)")
 KNOWN_ISSUES: dict[str, str] = {
-    "MP402/bad_a_list_of_asyncresults_read_after_the_block.py": _MP402_CLOSE_JOIN_IS_NOT_SAFE,
-    "MP402/bad_fire_and_forget_the_block_exits_at_once.py": _MP402_CLOSE_JOIN_IS_NOT_SAFE,
-    "MP402/bad_imap_iterator_consumed_after_the_block.py": _MP402_CLOSE_JOIN_IS_NOT_SAFE,
-    "MP402/bad_map_async_retrieved_after_the_block.py": _MP402_CLOSE_JOIN_IS_NOT_SAFE,
-    "MP607/bad_a_literal_above_61.py": _MP607_CLAMP_IS_NOT_SAFE + "; a literal should become `61`, not `min(61, 64)`",
-    "MP607/bad_a_module_constant_computed_from_the_cpu_count.py": _MP607_CLAMP_IS_NOT_SAFE,
-    "MP607/bad_os_cpu_count_unclamped.py": _MP607_CLAMP_IS_NOT_SAFE,
+    "MP607/bad_a_literal_above_61.py unsafe": "a literal above 61 should become `61`, not `min(61, 64)`",
 }
 
 

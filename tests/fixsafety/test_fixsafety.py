@@ -44,16 +44,13 @@ EXPECTED = {
     "terminated_sleeper": "helper stopped\n",
 }
 
-# Today's breakages, the three of issue 11 first.
-SAFE_BREAKS = {
-    "signal_after_with_block": "MP402's safe fix inserts `pool.close(); pool.join()` at the end of the `with` "
-                               "block; the task waits for an event set after the block: the program hangs",
-    "parent_works_while_task_runs": "MP601's safe `with` fix ends the block right after `submit`, so the parent "
-                                    "waits for the task before its own work: the worker's line comes first",
-}
+# Fixes that break a working program today (issue 11 named three; two are fixed:)
+# MP402's `close(); join()` fix (it hung `signal_after_with_block`) is no longer offered, and
+# MP601's `with` fix (it moved the waiting in `parent_works_while_task_runs`) is now unsafe.
+SAFE_BREAKS: dict[str, str] = {}
 UNSAFE_BREAKS = {
-    "signal_after_with_block": "MP402's unsafe fix adds `.get()` inside the block and the safe one "
-                               "`close(); join()`: both wait for an event set after the block",
+    "signal_after_with_block": "MP402's unsafe conversion to `ProcessPoolExecutor` waits for the task at "
+                               "the block's exit; the task waits for an event set after the block",
     "throttled_feeder": "MP302's unsafe fix adds `chunksize=32`; `imap` waits for 32 items while the feeder "
                         "releases a slot only per result (4 in flight): deadlock",
     "terminated_sleeper": "MP403's unsafe fix raises when `exitcode != 0` after `join()`, also after the "

@@ -7,7 +7,6 @@ from typing import Optional
 import libcst as cst
 
 from mpguard.findings import Safety
-from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.fixes.pool_to_executor import can_convert_pool, convert_pool_to_executor, find_with
 from mpguard.model import CallSite, ModuleModel, dotted_name
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
@@ -79,10 +78,9 @@ def check(ctx: RuleContext) -> None:
             message = f"The {kind} of `{callee}(...)` is read after `with` terminated the pool"
         else:
             message = f"The {kind} of `{callee}(...)` is not awaited before `with` terminates the pool"
+        # No `close(); join()` fix: a task may wait for something the parent does after the block
+        # (RULES.md, "Fix safety"), and then the inserted `join()` hangs the program.
         fixes = []
-        fix = _close_join_fix(ctx, with_node, item)
-        if fix is not None:
-            fixes.append(fix)
         if can_convert_pool(model, with_node):
             fixes.append(ctx.fix(CONVERT_TITLE, Safety.UNSAFE, _convert(model, with_node),
                                  kind="refactor.rewrite"))
@@ -95,33 +93,6 @@ def _convert(model: ModuleModel, with_node: cst.With):
         return None if new is None else new.code
 
     return compute
-
-
-def _close_join_fix(ctx: RuleContext, with_node: cst.With, item: cst.WithItem):
-    if item.asname is not None and isinstance(item.asname.name, cst.Name):
-        name = item.asname.name.value
-    elif isinstance(item.item, cst.Name):
-        name = item.item.value
-    else:
-        return None
-    body = with_node.body
-    if not isinstance(body, cst.IndentedBlock) or not body.body:
-        return None
-    last = body.body[-1]
-    if isinstance(last, cst.SimpleStatementLine) and any(
-            isinstance(s, (cst.Return, cst.Raise, cst.Break, cst.Continue)) for s in last.body):
-        return None
-    model = ctx.model
-
-    def compute() -> Optional[str]:
-        edit = MultiEdit()
-        edit.insert_after(last, [cst.parse_statement(f"{name}.close()\n"),
-                                 cst.parse_statement(f"{name}.join()\n")])
-        new = edit.apply(model.module)
-        return None if new is None else new.code
-
-    return ctx.fix("Close and join the pool before the `with` block ends", Safety.SAFE, compute,
-                   preferred=True)
 
 
 RULE = Rule(
@@ -140,11 +111,10 @@ Nothing raises inside the block: a later `.get(timeout=...)` raises
 every start method.
 """,
     fix_doc="""
-**Close and join the pool before the `with` block ends** (safe), or **Convert Pool to ProcessPoolExecutor** (unsafe).
-Retrieve the results (`.get()` / `.wait()`, or iterate the `imap` iterator) inside the block, or
-call `pool.close()` then `pool.join()` as the last statements of the block (safe fix: the results
-are then complete when the block exits). Alternatively convert the pool to a
-`ProcessPoolExecutor`, whose exit waits (refactoring).
+**Convert Pool to ProcessPoolExecutor** (unsafe: its exit waits for pending work, which moves the
+waiting). Otherwise retrieve the results (`.get()` / `.wait()`, or iterate the `imap` iterator)
+inside the block. `pool.close(); pool.join()` at the end of the block is not offered as a fix: a
+task that waits for something the parent does after the block would then hang the program.
 """,
     check=check,
     name="pool-terminated-early",

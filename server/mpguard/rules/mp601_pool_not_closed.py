@@ -204,7 +204,9 @@ def _with_fix(ctx: RuleContext, site: CallSite, pool, name: Optional[str], event
         new = edit.apply(model.module)
         return None if new is None else new.code
 
-    return ctx.fix(title, Safety.SAFE, compute, preferred=True)
+    # Unsafe: the block ends at the pool's last use, so the parent now waits there for the pool's
+    # work before its own later statements (a different order of output, a slower program).
+    return ctx.fix(title, Safety.UNSAFE, compute, preferred=True)
 
 
 RULE = Rule(
@@ -228,7 +230,7 @@ Python 3.10-3.13 warn when such a pool is garbage-collected (checked by running 
 pool_size=1>`.
 """,
     fix_doc="""
-**Use `with`** (safe, offered when the pool's lifetime is one block): `name = Pool(...)` followed
+**Use `with`** (unsafe: the exit waits for or stops the pool's work where the block ends, before any later statement of the parent; offered when the pool's lifetime is one block): `name = Pool(...)` followed
 by statements that use `name` becomes `with Pool(...) as name:` wrapping those statements up to
 the last use. Because `Pool.__exit__` calls `terminate()`, the fix is offered for a Pool only when
 its uses are synchronous (`map`, `starmap`, `apply`) or their async results are retrieved inside

@@ -15,7 +15,7 @@ def check(ctx: RuleContext) -> None:
         if join.after_with_exit or join.closed_before is not False or join.escapes_before:
             continue
         site, recv, pool = join.site, join.receiver, join.pool
-        kind = "ThreadPool" if pool.is_type(ObjectType.THREAD_POOL) else "Pool"
+        kind = ObjectType.THREAD_POOL if pool.is_type(ObjectType.THREAD_POOL) else "Pool"
         message = f"`{recv}.join()` while the {kind} still accepts work raises `ValueError`"
         fixes = []
         statement = site.statement

@@ -104,7 +104,8 @@ def clamp_fix(ctx: RuleContext, arg: cst.Arg, verdict: str):
         new = replace_node(model.module, value, new_value)
         return None if new is None else new.code
 
-    return ctx.fix("Clamp to 61", Safety.SAFE, compute, preferred=True)
+    # Unsafe: fewer workers can deadlock tasks that meet at a `Barrier(N)` (RULES.md).
+    return ctx.fix("Clamp to 61", Safety.UNSAFE, compute, preferred=True)
 
 
 def check(ctx: RuleContext) -> None:
@@ -138,7 +139,7 @@ Windows only, every Python version: CPython's `Lib/concurrent/futures/process.py
 `ValueError(f"max_workers must be <= {_MAX_WINDOWS_WORKERS}")` (read in the 3.10-3.12 sources on this machine; it cannot be run off Windows).
 """,
     fix_doc="""
-**Clamp to 61** (safe): `max_workers=min(61, N)`; an `os.cpu_count()` that may be `None` becomes
+**Clamp to 61** (unsafe: fewer workers can deadlock tasks that wait for each other, e.g. at a `Barrier(N)`): `max_workers=min(61, N)`; an `os.cpu_count()` that may be `None` becomes
 `min(61, os.cpu_count() or 1)`.
 """,
     check=check,
