@@ -672,6 +672,7 @@ def cmd_fix(ns: argparse.Namespace) -> int:
     _print_warnings(reports)
     remaining = 0
     changed = 0
+    not_written: list[dict] = []  # the problems of files whose fixed text was not written
     from mpguard.safe_write import FixWriter
 
     writer = FixWriter(ns.paths or ["."])  # writes only inside these, only unchanged files
@@ -693,12 +694,13 @@ def cmd_fix(ns: argparse.Namespace) -> int:
                 print(f"mpguard: {escape_for_terminal(skipped)}", file=sys.stderr)
                 changed -= 1
                 remaining += len(r.applied)  # what the fix would have fixed is still there
+                not_written += [{"path": r.path, "code": a, "fixes": []} for a in r.applied]
                 continue
             for a in r.applied:
                 print(f"{r.path}: fixed {a}")
     from mpguard.output import fix_summary
 
-    left = [f for r in reports if not r.error for f in r.findings]
+    left = [f for r in reports if not r.error for f in r.findings] + not_written
     print(fix_summary(changed, left, ns.unsafe_fixes, dry_run=ns.diff), file=sys.stderr)
     if found.missing or any(r.error for r in reports):
         return EXIT_ERROR
