@@ -45,14 +45,13 @@ EXPECTED = {
 }
 
 # Fixes that break a working program today (issue 11 named three; two are fixed:)
-# MP402's `close(); join()` fix (it hung `signal_after_with_block`) is no longer offered, and
-# MP601's `with` fix (it moved the waiting in `parent_works_while_task_runs`) is now unsafe.
+# MP402's `close(); join()` fix (it hung `signal_after_with_block`) is no longer offered,
+# MP601's `with` fix (it moved the waiting in `parent_works_while_task_runs`) is now unsafe, and
+# MP302 no longer offers a constant `chunksize=32` (it deadlocked `throttled_feeder`).
 SAFE_BREAKS: dict[str, str] = {}
 UNSAFE_BREAKS = {
     "signal_after_with_block": "MP402's unsafe conversion to `ProcessPoolExecutor` waits for the task at "
                                "the block's exit; the task waits for an event set after the block",
-    "throttled_feeder": "MP302's unsafe fix adds `chunksize=32`; `imap` waits for 32 items while the feeder "
-                        "releases a slot only per result (4 in flight): deadlock",
     "terminated_sleeper": "MP403's unsafe fix raises when `exitcode != 0` after `join()`, also after the "
                           "program's own `terminate()` (exit code -15): the program now always fails",
 }

@@ -119,7 +119,8 @@ def check(ctx: RuleContext) -> None:
         size_text = f"all {min(known):,} items" if known else "every item"
         callee = dotted_name(site.node.func) or d.method
         message = f"`{callee}(...)` sends {size_text} to the workers one at a time (no `chunksize`)"
-        ctx.report(site.node, message, fixes=[_fix(ctx, d, its)])
+        fix = _fix(ctx, d, its)
+        ctx.report(site.node, message, fixes=[fix] if fix is not None else [])
 
 
 # ---- fix -----------------------------------------------------------------------------------
@@ -185,12 +186,11 @@ def _fix(ctx: RuleContext, d: Dispatch, its: list[cst.Arg]):
     call = site.node
     items = _sized_name(model, its[0].value, site.scope, site.seq) if len(its) == 1 else None
     workers = _workers_expr(model, d) if items else None
-    if items and workers:
-        value = f"max(1, len({items}) // (4 * {workers}))"
-        comment = None
-    else:
-        value = "32"
-        comment = "# chunksize=32: items per IPC round-trip; tune it for your task sizes"
+    if not (items and workers):
+        # No constant: a feeder that throttles itself (a semaphore released per result) waits
+        # forever for a chunk bigger than what it lets through (RULES.md, "Fix safety").
+        return None
+    value = f"max(1, len({items}) // (4 * {workers}))"
 
     def compute() -> Optional[str]:
         args = list(call.args)
@@ -208,16 +208,10 @@ def _fix(ctx: RuleContext, d: Dispatch, its: list[cst.Arg]):
         args.append(new_arg)
         edit = MultiEdit()
         edit.replace_node(call, lambda updated: updated.with_changes(args=_rebuild(updated.args, args, call.args)))
-        line = _statement_line(model, site)
-        if comment is not None and line is not None and line.trailing_whitespace.comment is None:
-            edit.replace_node(line, lambda updated: updated.with_changes(
-                trailing_whitespace=updated.trailing_whitespace.with_changes(
-                    whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment))))
         new = edit.apply(model.module)
         return None if new is None else new.code
 
-    title = "Add chunksize" if comment is None else "Add chunksize (a constant to tune)"
-    return ctx.fix(title, Safety.UNSAFE, compute, preferred=True)
+    return ctx.fix("Add chunksize", Safety.UNSAFE, compute, preferred=True)
 
 
 def _rebuild(updated_args, planned, original_args):
@@ -227,21 +221,6 @@ def _rebuild(updated_args, planned, original_args):
         if upd is not orig:
             out[i] = out[i].with_changes(value=upd.value)
     return out
-
-
-def _statement_line(model: ModuleModel, site) -> Optional[cst.SimpleStatementLine]:
-    from mpguard.fixes.multi_edit import statement_line_of
-
-    if site.top_index < 0 or not isinstance(site.statement, cst.BaseSmallStatement):
-        return None
-    found = statement_line_of(model.module.body[site.top_index], site.statement)
-    if found is None or not isinstance(found[0], cst.SimpleStatementLine):
-        return None
-    line = found[0]
-    # Only when the call sits on the statement's last line (the comment goes there).
-    stmt_range = model.range_of(site.statement)
-    call_range = model.range_of(site.node)
-    return line if call_range.end.line == stmt_range.end.line else None
 
 
 RULE = Rule(
@@ -254,9 +233,11 @@ short tasks the inter-process round-trips dominate and the "parallel" version ca
 loop (`Pool.map`/`starmap` compute a chunksize themselves, so they are not reported).
 """,
     fix_doc="""
-**Add chunksize** (unsafe). Pass a `chunksize`: `max(1, len(items) // (4 * workers))` is a good start when the size is known
-(about four chunks per worker), otherwise a constant such as 32 to tune. The quick fix adds one
-(unsafe: results of `imap_unordered` arrive in larger batches). A handful of long tasks over small
+**Add chunksize** (unsafe: results of `imap_unordered` arrive in larger batches), offered only
+when the length of the iterable and the number of workers are known at the call: it adds
+`chunksize=max(1, len(items) // (4 * workers))` (about four chunks per worker). Otherwise pick a
+constant by hand: no constant is offered, because a feeder that throttles itself (releasing one
+item per finished result) would wait forever for a chunk bigger than what it lets through. A handful of long tasks over small
 arguments (for example `np.array_split(data, n)`) is fine with the default and not reported.
 """,
     check=check,
