@@ -44,16 +44,15 @@ EXPECTED = {
     "terminated_sleeper": "helper stopped\n",
 }
 
-# Fixes that break a working program today (issue 11 named three; two are fixed:)
+# Fixes that still break a working program are listed below (xfail, strict). Fixed since issue 11:
 # MP402's `close(); join()` fix (it hung `signal_after_with_block`) is no longer offered,
 # MP601's `with` fix (it moved the waiting in `parent_works_while_task_runs`) is now unsafe, and
-# MP302 no longer offers a constant `chunksize=32` (it deadlocked `throttled_feeder`).
+# MP302 no longer offers a constant `chunksize=32` (it deadlocked `throttled_feeder`); MP403's
+# exit-code check is not offered after `terminate()` (it made `terminated_sleeper` fail).
 SAFE_BREAKS: dict[str, str] = {}
 UNSAFE_BREAKS = {
     "signal_after_with_block": "MP402's unsafe conversion to `ProcessPoolExecutor` waits for the task at "
                                "the block's exit; the task waits for an event set after the block",
-    "terminated_sleeper": "MP403's unsafe fix raises when `exitcode != 0` after `join()`, also after the "
-                          "program's own `terminate()` (exit code -15): the program now always fails",
 }
 
 

@@ -134,7 +134,10 @@ def check(ctx: RuleContext) -> None:
             f"`{dotted_name(d.worker.value)}`" if d.worker is not None and dotted_name(d.worker.value) else "the worker")
         message = f"A failure of the process running {wname} goes unnoticed: its `exitcode` is never checked"
         fixes = []
-        fix = _exitcode_fix(ctx, joins)
+        # No exit-code check after the program's own `terminate()`/`kill()` (the code is then
+        # negative by design) or after `join(timeout)` (the process may still run): it would raise.
+        stopped = any(e.kind == "attr" and e.called and e.attr in ("terminate", "kill") for e in events)
+        fix = None if stopped else _exitcode_fix(ctx, joins)
         if fix is not None:
             fixes.append(fix)
         ctx.report(d.site.node, message, fixes=fixes,
@@ -150,6 +153,8 @@ def _exitcode_fix(ctx: RuleContext, joins: list[Event]):
         return None
     model = ctx.model
     join_call = joins[0].call
+    if join_call.args:  # join(timeout): the exit code is None while the process still runs
+        return None
     attr = joins[0].node
     if not isinstance(attr, cst.Attribute) or not isinstance(attr.value, cst.Name):
         return None
@@ -194,6 +199,8 @@ Nothing raises in the parent under any start method; the child's traceback appea
 **Check the exit code after `join()`**: check `p.exitcode` after `join()` and raise when it is non-zero (quick fix, unsafe: the script now
 stops on a failed worker), or run the work through `concurrent.futures.ProcessPoolExecutor`, whose
 `future.result()` re-raises the worker's exception in the parent with the child's traceback.
+The quick fix is not offered after the program's own `terminate()`/`kill()` (the exit code is then
+negative by design) nor after `join(timeout)` (the process may still be running).
 """,
     check=check,
     name="exception-swallowed-in-process",
