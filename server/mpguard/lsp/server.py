@@ -958,7 +958,12 @@ def create_server() -> MpguardServer:
             st.good = map_diagnostics(st.good, params.content_changes, units)
             st.slow = map_diagnostics(st.slow, params.content_changes, units)
             st.syntax = map_diagnostics(st.syntax, params.content_changes, units)
+            # A whole-text change cannot move diagnostics: until the next analysis they stay, but
+            # inside the new text (hover and pull read `current`, so it must fit the text now).
+            doc = ls.workspace.text_documents.get(uri)
             st.current = ls.compose(st)
+            if doc is not None:
+                st.current = inside_document(st.current, ls.index_for(uri, doc.source))
             st.result_id += 1
         except Exception:  # noqa: BLE001
             log.exception("mapping diagnostics through an edit failed")
@@ -1280,7 +1285,7 @@ def create_server() -> MpguardServer:
             if st is None:
                 return None
             current = st.current
-        hits = [d for d in current if contains(d.range, pos)]
+        hits = [d for d in inside_document(current, index) if contains(d.range, pos)]
         if not hits:
             return None
         parts = []
