@@ -107,6 +107,9 @@ def test_wheel_and_sdist_contents(dists: dict[str, Path]) -> None:
         names = set(zf.namelist())
     assert {"mpguard/__init__.py", "mpguard/__main__.py", "mpguard/py.typed", "mpguard/cli.py", "mpguard/lsp/server.py"} <= names
     assert any(n.startswith("mpguard/rules/mp101") for n in names)
+    # The rule fixtures are the rules' examples: `mpguard rule` renders them from an installed wheel.
+    assert {"mpguard/rule_fixtures/MP604/bad_join_right_after_map.py",
+            "mpguard/rule_fixtures/MP604/bad_join_right_after_map.fixed.py"} <= names
     assert not [n for n in names if n.startswith(("tests/", "client/", "bundled/")) or "__pycache__" in n]
     with zipfile.ZipFile(dists["wheel"]) as zf:
         entry_points = zf.read(f"mpguard-{VERSION}.dist-info/entry_points.txt").decode()

@@ -256,19 +256,6 @@ def message_problems(message: str) -> list[str]:
     return problems
 
 
-def _example_cases():
-    import textwrap
-
-    from mpguard.rules import all_rules
-
-    for code, rule in all_rules().items():
-        for index, example in enumerate(getattr(rule, "examples", ())):  # examples are being retired
-            if example.fires:
-                text = textwrap.dedent(example.code).lstrip("\n")
-                yield pytest.param(code, text, FixtureSettings(example.start_method, example.path),
-                                   id=f"{code}-example{index}")
-
-
 def _fixture_cases():
     for path in all_fixture_files():
         if path.name.startswith("bad_") and path.parent.name not in MESSAGE_EXEMPT:
@@ -276,7 +263,7 @@ def _fixture_cases():
             yield pytest.param(path.parent.name, text, fixture_settings(text), id=_fixture_id(path))
 
 
-@pytest.mark.parametrize("code,text,settings", [*_fixture_cases(), *_example_cases()])
+@pytest.mark.parametrize("code,text,settings", list(_fixture_cases()))
 def test_messages_are_one_short_sentence(code: str, text: str, settings: FixtureSettings) -> None:
     result = analyze(text, settings.path, config_for_fixture(code, settings))
     messages = sorted({f.message for f in result.findings if f.code == code})
@@ -318,12 +305,10 @@ def test_rule_pages_state_the_fixture_start_method() -> None:
     assert show is not None and show.settings == "start-method=fork"
 
 
-def test_rule_pages_fall_back_to_examples_without_fixtures(tmp_path: Path) -> None:
+def test_rule_pages_without_fixtures_show_the_documentation_only(tmp_path: Path) -> None:
     from mpguard.docsgen import render_rule
     from mpguard.rules import all_rules
 
-    rule = all_rules()["MP604"]
-    page = render_rule(rule, fixtures=tmp_path)  # an installed wheel has no tests/rules
-    assert "## Fixed" not in page
-    if getattr(rule, "examples", ()):
-        assert "## Example" in page and "## Not reported" in page
+    page = render_rule(all_rules()["MP604"], fixtures=tmp_path)
+    assert "## Why" in page and "## Fix" in page
+    assert "## Example" not in page and "## Fixed" not in page and "## Not reported" not in page

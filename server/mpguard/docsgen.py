@@ -5,15 +5,14 @@
 A rule's page (also printed by `mpguard rule CODE`, shown on hover and in SARIF `help`) shows its
 why, then bad -> fixed -> good code taken from the rule's fixture folder, tests/rules/MPxxx/: the
 first bad file that has a fixed snapshot (else the first bad file), that snapshot, and the first
-good file. The fixtures live in the source tree, not in the wheel: an installed copy falls back to
-the rule's own examples.
+good file. The fixtures are the only examples a rule has: the wheel ships a copy of them as
+``mpguard/rule_fixtures`` (setup.py), so an installed mpguard shows the same page.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -21,7 +20,10 @@ from typing import Optional
 from mpguard.catalogue import CATALOGUE, docs_url
 from mpguard.rules import Rule, all_rules
 
-FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "rules"
+_SOURCE_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "rules"
+_PACKAGED_FIXTURES = Path(__file__).resolve().parent / "rule_fixtures"  # written into the wheel by setup.py
+# A source checkout (or an editable install) reads the fixtures the tests run; a wheel its copy.
+FIXTURES = _SOURCE_FIXTURES if _SOURCE_FIXTURES.is_dir() else _PACKAGED_FIXTURES
 _HEADER = re.compile(r"^#\s*mpguard-fixture:\s*(?P<settings>.*)\n")
 # `  # error: MP604 9:5` (several separated by `;`) at the end of a line: test markers, not code.
 _MARKERS = re.compile(
@@ -78,24 +80,13 @@ def fixture_showcase(code: str, folder: Path = FIXTURES) -> Optional[Showcase]:
     return Showcase(bad, fixed, unsafe, good, settings)
 
 
-def _example_showcase(rule: Rule) -> Showcase:
-    examples = getattr(rule, "examples", ())  # examples are being retired in favour of fixtures
-    bad = next((e for e in examples if e.fires), None)
-    good = next((e for e in examples if not e.fires), None)
-
-    def code_of(example) -> Optional[str]:
-        return None if example is None else textwrap.dedent(example.code).strip()
-
-    return Showcase(code_of(bad), None, False, code_of(good), "")
-
-
 def _code_block(text: str) -> list[str]:
     return ["```python", text, "```"]
 
 
 def render_rule(rule: Rule, fixtures: Path = FIXTURES) -> str:
     """The rule's documentation page (markdown)."""
-    show = fixture_showcase(rule.code, fixtures) or _example_showcase(rule)
+    show = fixture_showcase(rule.code, fixtures) or Showcase(None, None, False, None, "")
     parts = [f"# {rule.code} {rule.name}", "", rule.summary, "", "## Why", "", rule.why.strip()]
     if show.bad is not None:
         parts += ["", "## Example", ""]

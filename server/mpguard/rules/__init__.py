@@ -5,7 +5,9 @@ fix=..., applies=..., check=check, ...)``. The catalogue (:mod:`mpguard.catalogu
 ``mpguard rules`` and SARIF all read these declarations; the engine skips a rule whose
 ``applies`` excludes the module (a notebook, or no process under the rule's start methods).
 Detection reads ``ctx.facts`` (:mod:`mpguard.facts`) and reports through ``ctx.report``.
-``tests/test_rule_examples.py`` turns every example into a test.
+A rule's examples are its fixture folder, ``tests/rules/MPxxx/`` (tested by
+``tests/test_rule_fixtures.py``, shown by the docs, shipped in the wheel as
+``mpguard/rule_fixtures``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from mpguard.facts import Facts
     from mpguard.fixes.multi_edit import ModuleEdit
 
-__all__ = ["Applies", "Example", "Fixable", "Rule", "RuleContext", "Severity", "StartMethod", "all_rules"]
+__all__ = ["Applies", "Fixable", "Rule", "RuleContext", "Severity", "StartMethod", "all_rules"]
 
 
 class Fixable(str, Enum):
@@ -75,15 +77,6 @@ class Applies:
         return not any(self.under(m) for m in methods_in_use)
 
 
-@dataclass(frozen=True)
-class Example:
-    code: str
-    fires: bool  # True: positive (the rule reports every line marked `# expect`), False: negative
-    note: str = ""
-    start_method: str = "spawn"  # configured start method for this example
-    path: str = "example.py"  # e.g. "cells.ipynb": the code cells of a notebook, as one module
-
-
 @dataclass(frozen=True, kw_only=True)
 class Rule:
     code: str
@@ -95,7 +88,6 @@ class Rule:
     severity: Optional[Severity] = None  # default severity, configurable per code (required)
     fix: Fixable = Fixable.NONE
     applies: Applies = field(default_factory=Applies.everywhere)
-    examples: tuple[Example, ...] = ()
     crash_class: bool = False
 
     def __post_init__(self) -> None:

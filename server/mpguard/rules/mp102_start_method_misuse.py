@@ -6,7 +6,7 @@ import libcst as cst
 
 from mpguard.fixes.guard import guard_fix
 from mpguard.model import CallSite, get_arg
-from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, StartMethod, ValueKind
 
 
@@ -102,51 +102,4 @@ once, pass `force=True` deliberately, or use `ctx = multiprocessing.get_context(
     severity=Severity.ERROR,
     fix=Fixable.SOMETIMES,
     crash_class=True,
-    examples=(
-        Example("""
-import multiprocessing as mp
-
-def work(x):
-    return x
-
-mp.set_start_method("spawn")  # expect
-
-if __name__ == "__main__":
-    with mp.Pool(2) as p:
-        print(p.map(work, [1, 2]))
-""", True, "import-time call"),
-        Example("""
-import multiprocessing as mp
-
-def main():
-    mp.set_start_method("spawn")
-    mp.set_start_method("forkserver")  # expect
-
-if __name__ == "__main__":
-    main()
-""", True, "called twice"),
-        Example("""
-import multiprocessing as mp
-
-if __name__ == "__main__":
-    q = mp.Queue()
-    mp.set_start_method("spawn")  # expect
-""", True, "after a queue of the default context exists"),
-        Example("""
-import multiprocessing as mp
-
-def work(x):
-    return x
-
-if __name__ == "__main__":
-    mp.set_start_method("spawn")
-    with mp.Pool(2) as p:
-        p.map(work, [1])
-""", False, "guarded single call"),
-        Example("""
-import multiprocessing as mp
-mp.set_start_method("spawn", force=True)
-ctx = mp.get_context("forkserver")
-""", False, "force=True and get_context"),
-    ),
 )

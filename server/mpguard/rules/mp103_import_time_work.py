@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from mpguard.model import CallSite, int_value
-from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
+from mpguard.rules import Applies, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import StartMethod, ValueKind
 from mpguard.starts import process_start_of
 
@@ -117,71 +117,4 @@ fills a module global once per worker (or a cached getter).
     name="import-time-work-in-spawned-module",
     severity=Severity.WARNING,
     applies=Applies.spawned_children(notebooks=False),
-    examples=(
-        Example("""
-import json
-from concurrent.futures import ProcessPoolExecutor
-
-with open("config.json") as fh:  # expect
-    CONFIG = json.load(fh)
-
-def score(x):
-    return x * CONFIG["weight"]
-
-if __name__ == "__main__":
-    with ProcessPoolExecutor() as ex:
-        print(list(ex.map(score, range(10))))
-""", True, "reading a file at top level"),
-        Example("""
-import time
-import pandas as pd
-from multiprocessing import Pool
-
-FRAME = pd.read_parquet("big.parquet")  # expect
-time.sleep(2)  # expect
-
-def work(i):
-    return FRAME.iloc[i].sum()
-
-if __name__ == "__main__":
-    with Pool() as p:
-        p.map(work, range(100))
-""", True, "pandas reader and sleep"),
-        Example("""
-import logging, re
-from pathlib import Path
-from multiprocessing import Pool
-
-log = logging.getLogger(__name__)
-PATTERN = re.compile(r"\\d+")
-HERE = Path(__file__).parent
-
-def work(x):
-    return x
-
-if __name__ == "__main__":
-    data = open("input.txt").read()
-    with Pool() as p:
-        p.map(work, data.split())
-""", False, "cheap constants; I/O under the guard"),
-        Example("""
-import json
-
-with open("config.json") as fh:
-    CONFIG = json.load(fh)
-""", False, "a module that starts no processes"),
-        Example("""
-import multiprocessing as mp
-import numpy as np
-
-DATA = np.load("x.npy")
-
-def work(i):
-    return DATA[i]
-
-if __name__ == "__main__":
-    with mp.get_context("fork").Pool() as p:
-        p.map(work, range(3))
-""", False, "explicit fork context"),
-    ),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mpguard.model import get_arg, string_value
-from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import StartMethod, ValueKind
 
 
@@ -50,21 +50,4 @@ Keep `fork` only for Linux-only code that relies on the child inheriting the par
     check=check,
     name="fork-start-method",
     severity=Severity.INFO,
-    examples=(
-        Example("""
-import multiprocessing as mp
-
-if __name__ == "__main__":
-    mp.set_start_method("fork")  # expect
-""", True, "set_start_method"),
-        Example("""
-from multiprocessing import get_context
-ctx = get_context("fork")  # expect
-""", True, "get_context"),
-        Example("""
-import multiprocessing as mp
-ctx = mp.get_context("spawn")
-mp.set_start_method("forkserver", force=True)
-""", False, "other methods"),
-    ),
 )

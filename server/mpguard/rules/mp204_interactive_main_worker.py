@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from mpguard.pickling import api_text, iter_workers
-from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
+from mpguard.rules import Applies, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
 
 
@@ -97,51 +97,4 @@ on Linux only, use `multiprocessing.get_context("fork")`.
     severity=Severity.WARNING,
     applies=Applies.spawned_children(),
     crash_class=True,
-    examples=(
-        Example(
-            """
-from multiprocessing import Pool
-
-get_ipython().run_line_magic("load_ext", "autoreload")
-
-def square(x):
-    return x * x
-
-with Pool() as pool:
-    print(pool.map(square, range(10)))  # expect
-""",
-            True,
-            "a notebook exported with `jupyter nbconvert --to script` (notebooks themselves: "
-            "tests/test_notebook.py)",
-        ),
-        Example(
-            """
-from multiprocessing import Pool
-
-def square(x):
-    return x * x
-
-if __name__ == "__main__":
-    with Pool() as pool:
-        print(pool.map(square, range(10)))
-""",
-            False,
-            "a .py script: children import it as __mp_main__ (the positive case is a notebook, see "
-            "tests/test_notebook.py)",
-        ),
-        Example(
-            """
-from multiprocessing import Pool
-
-def square(x):
-    return x * x
-
-with Pool() as pool:
-    print(pool.map(square, range(10)))
-""",
-            False,
-            "fork: children inherit __main__",
-            start_method="fork",
-        ),
-    ),
 )

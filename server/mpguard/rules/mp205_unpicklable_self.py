@@ -4,7 +4,7 @@ cannot be pickled (a pool, a lock, an open file, a connection)."""
 from __future__ import annotations
 
 from mpguard.facts.pickling import api_text, classify, iter_workers
-from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ValueKind
 
 
@@ -62,71 +62,4 @@ or split the picklable state into a small object of its own.
     name="unpicklable-self",
     severity=Severity.WARNING,
     crash_class=True,
-    examples=(
-        Example("""
-from multiprocessing import Pool
-
-class Trainer:
-    def __init__(self, n):
-        self.n = n
-        self.pool = Pool(n)
-
-    def step(self, batch):
-        return sum(batch) * self.n
-
-    def run(self, batches):
-        return self.pool.map(self.step, batches)  # expect
-""", True, "the instance owns the pool"),
-        Example("""
-import threading
-from concurrent.futures import ProcessPoolExecutor
-
-class Fetcher:
-    def __init__(self):
-        self._lock = threading.Lock()
-
-    def fetch(self, url):
-        return url
-
-def main(urls):
-    f = Fetcher()
-    with ProcessPoolExecutor() as ex:
-        return list(ex.map(f.fetch, urls))  # expect
-""", True, "an instance holding a threading.Lock"),
-        Example("""
-from multiprocessing import Pool
-
-class Scaler:
-    def __init__(self, factor):
-        self.factor = factor
-
-    def apply(self, x):
-        return x * self.factor
-
-    @staticmethod
-    def double(x):
-        return 2 * x
-
-def main(xs):
-    s = Scaler(3)
-    with Pool() as pool:
-        return pool.map(s.apply, xs), pool.map(Scaler.double, xs)
-""", False, "plain attributes; a staticmethod"),
-        Example("""
-from multiprocessing.pool import ThreadPool
-import threading
-
-class Cache:
-    def __init__(self):
-        self.lock = threading.Lock()
-
-    def get(self, k):
-        return k
-
-def main(keys):
-    c = Cache()
-    with ThreadPool() as tp:
-        return tp.map(c.get, keys)
-""", False, "thread pool: nothing is pickled"),
-    ),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mpguard.pickling import Worker, api_text, iter_workers
-from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import StartMethod, ValueKind
 
 
@@ -66,76 +66,4 @@ Send a module-level sync wrapper that runs the coroutine in the child:
     name="coroutine-to-process",
     severity=Severity.ERROR,
     crash_class=True,
-    examples=(
-        Example(
-            """
-import asyncio
-from concurrent.futures import ProcessPoolExecutor
-
-async def fetch(url):
-    await asyncio.sleep(0.1)
-    return len(url)
-
-def main(urls):
-    with ProcessPoolExecutor() as ex:
-        futures = [ex.submit(fetch, u) for u in urls]  # expect
-        return [f.result() for f in futures]
-""",
-            True,
-            "async def submitted to a process pool",
-        ),
-        Example(
-            """
-import multiprocessing as mp
-
-async def serve(port):
-    print("serving", port)
-
-if __name__ == "__main__":
-    mp.set_start_method("fork")
-    with mp.Pool(2) as pool:
-        pool.map(serve, [8000, 8001])  # expect
-    p = mp.Process(target=serve, args=(9000,))  # expect
-    p.start()
-""",
-            True,
-            "Pool.map and a Process target, even under fork",
-        ),
-        Example(
-            """
-import asyncio
-from concurrent.futures import ProcessPoolExecutor
-
-async def fetch(url):
-    await asyncio.sleep(0.1)
-    return len(url)
-
-def fetch_sync(url):
-    return asyncio.run(fetch(url))
-
-def main(urls):
-    with ProcessPoolExecutor() as ex:
-        return list(ex.map(fetch_sync, urls))
-""",
-            False,
-            "a sync wrapper running asyncio.run",
-        ),
-        Example(
-            """
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
-async def fetch(url):
-    return len(url)
-
-async def main(urls):
-    loop = asyncio.get_running_loop()
-    with ThreadPoolExecutor() as ex:
-        ex.submit(print, "x")
-    return await asyncio.gather(*(fetch(u) for u in urls))
-""",
-            False,
-            "coroutines awaited in the parent; thread pools",
-        ),
-    ),
 )

@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.facts.pickling import api_text, classify, is_task, iter_workers
 from mpguard.model import FunctionInfo, ModuleModel, Value
-from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ValueKind
 
 
@@ -85,63 +85,4 @@ Return plain data: `list(...)` of a generator, the file's contents or path, the 
     name="unpicklable-result",
     severity=Severity.ERROR,
     crash_class=True,
-    examples=(
-        Example(
-            """
-from multiprocessing import Pool
-
-def parse(path):
-    with open(path) as fh:
-        for line in fh:
-            yield line.split(",")
-
-def main(paths):
-    with Pool() as pool:
-        return pool.map(parse, paths)  # expect
-""",
-            True,
-            "a generator function as a Pool task",
-        ),
-        Example(
-            """
-from concurrent.futures import ProcessPoolExecutor
-
-def make_scaler(factor):
-    return lambda x: x * factor
-
-def open_log(path):
-    fh = open(path, "a")
-    return fh
-
-def main():
-    with ProcessPoolExecutor() as ex:
-        s = ex.submit(make_scaler, 3)  # expect
-        log = ex.submit(open_log, "x.log")  # expect
-        return s.result(), log.result()
-""",
-            True,
-            "returns a lambda; returns an open file",
-        ),
-        Example(
-            """
-import multiprocessing as mp
-
-def parse(path):
-    with open(path) as fh:
-        return [line.split(",") for line in fh]
-
-def stream(q):
-    for i in range(3):
-        yield i
-
-def main(paths):
-    with mp.Pool() as pool:
-        rows = pool.map(parse, paths)
-    p = mp.Process(target=print, args=(1,))
-    return rows
-""",
-            False,
-            "returns a list; a generator function not sent anywhere",
-        ),
-    ),
 )

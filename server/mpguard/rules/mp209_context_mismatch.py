@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mpguard.pickling import inherited_payload, when_pickled
-from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, ObjectType, StartMethod
 
 _PRIMITIVES = (ObjectType.MP_SYNC, ObjectType.MP_QUEUE, ObjectType.SHARED)
@@ -52,62 +52,4 @@ then `ctx.Lock()`, `ctx.Queue()` and `ctx.Process(...)`.
     name="context-mismatch",
     severity=Severity.WARNING,
     crash_class=True,
-    examples=(
-        Example("""
-import multiprocessing as mp
-
-def work(lock):
-    with lock:
-        print("hi")
-
-if __name__ == "__main__":
-    fork_ctx = mp.get_context("fork")
-    lock = fork_ctx.Lock()
-    spawn_ctx = mp.get_context("spawn")
-    p = spawn_ctx.Process(target=work, args=(lock,))  # expect
-    p.start()
-    p.join()
-""", True, "fork lock, spawn process"),
-        Example("""
-import multiprocessing as mp
-
-def init(q):
-    global Q
-    Q = q
-
-def work(x):
-    return x
-
-if __name__ == "__main__":
-    mp.set_start_method("fork")
-    q = mp.Queue()
-    with mp.get_context("spawn").Pool(2, initializer=init, initargs=(q,)) as pool:  # expect
-        pool.map(work, [1])
-""", True, "default (fork) queue, spawn pool"),
-        Example("""
-import multiprocessing as mp
-
-def work(lock):
-    pass
-
-if __name__ == "__main__":
-    ctx = mp.get_context("spawn")
-    lock = ctx.Lock()
-    p = ctx.Process(target=work, args=(lock,))
-    p.start()
-    p.join()
-""", False, "same context"),
-        Example("""
-import multiprocessing as mp
-
-def work(lock):
-    pass
-
-if __name__ == "__main__":
-    lock = mp.get_context("spawn").Lock()
-    p = mp.get_context("fork").Process(target=work, args=(lock,))
-    p.start()
-    p.join()
-""", False, "spawn lock inherited by a fork child works"),
-    ),
 )

@@ -10,7 +10,7 @@ from mpguard.facts.calls import iterables
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.model import Dispatch, ModuleModel, Scope, dotted_name, get_arg, int_value
-from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, ObjectType, ValueKind
 
 SMALL = 100
@@ -244,83 +244,4 @@ arguments (for example `np.array_split(data, n)`) is fine with the default and n
     name="default-chunksize",
     severity=Severity.INFO,
     fix=Fixable.SOMETIMES,
-    examples=(
-        Example("""
-from multiprocessing import Pool
-
-def parse(line):
-    return line.split(",")
-
-def main(path):
-    with open(path) as fh, Pool(8) as pool:
-        for row in pool.imap_unordered(parse, fh):  # expect
-            print(row)
-
-if __name__ == "__main__":
-    main("data.csv")
-""", True, "imap_unordered over a file of unknown size"),
-        Example("""
-from concurrent.futures import ProcessPoolExecutor
-
-def normalize(s):
-    return s.lower()
-
-if __name__ == "__main__":
-    words = [f"Word{i}" for i in range(1_000_000)]
-    with ProcessPoolExecutor(max_workers=4) as ex:
-        out = list(ex.map(normalize, words))  # expect
-""", True, "Executor.map over a million strings; the sized fix"),
-        Example("""
-import multiprocessing as mp
-
-def score(i):
-    return i * i
-
-if __name__ == "__main__":
-    with mp.Pool() as pool:
-        total = sum(pool.imap(score, range(10**6)))  # expect
-""", True, "imap over a large range"),
-        Example("""
-from multiprocessing import Pool
-
-def parse(line):
-    return line
-
-if __name__ == "__main__":
-    with Pool(4) as pool:
-        rows = pool.map(parse, open("data.csv"))
-        pairs = pool.starmap(divmod, [(i, 3) for i in range(10000)])
-        for r in pool.imap(parse, open("x.csv"), chunksize=256):
-            print(r)
-""", False, "Pool.map/starmap compute a chunksize; explicit chunksize"),
-        Example("""
-from concurrent.futures import ProcessPoolExecutor
-import numpy as np
-
-def train(cfg):
-    return cfg
-
-if __name__ == "__main__":
-    configs = [{"lr": 0.1}, {"lr": 0.01}, {"lr": 0.001}]
-    with ProcessPoolExecutor() as ex:
-        models = list(ex.map(train, configs))
-        chunks = np.array_split(np.arange(100), 4)
-        parts = list(ex.map(np.sum, chunks))
-        squares = list(ex.map(abs, range(20)))
-""", False, "a handful of long tasks; small literal list and range"),
-        Example("""
-from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.pool import ThreadPool
-
-def fetch(url):
-    return url
-
-def main(urls):
-    with ThreadPoolExecutor() as ex:
-        pages = list(ex.map(fetch, urls))
-    with ThreadPool(8) as tp:
-        for page in tp.imap(fetch, urls):
-            print(page)
-""", False, "thread pools: no IPC"),
-    ),
 )

@@ -9,7 +9,7 @@ import libcst as cst
 from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
 from mpguard.model import ModuleModel, Scope, get_arg, int_value
-from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
 
 LIMIT = 61
@@ -147,104 +147,4 @@ Windows only, every Python version: CPython's `Lib/concurrent/futures/process.py
     severity=Severity.WARNING,
     fix=Fixable.SOMETIMES,
     crash_class=True,
-    examples=(
-        Example(
-            """
-import os
-from concurrent.futures import ProcessPoolExecutor
-
-def work(x):
-    return x
-
-if __name__ == "__main__":
-    with ProcessPoolExecutor(max_workers=os.cpu_count()) as ex:  # expect
-        print(list(ex.map(work, range(8))))
-""",
-            True,
-            "os.cpu_count() unclamped",
-        ),
-        Example(
-            """
-import concurrent.futures as cf
-
-def work(x):
-    return x
-
-def main():
-    with cf.ProcessPoolExecutor(64) as ex:  # expect
-        return list(ex.map(work, range(8)))
-""",
-            True,
-            "a literal above 61",
-        ),
-        Example(
-            """
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-
-WORKERS = multiprocessing.cpu_count() * 2
-
-def work(x):
-    return x
-
-def run(items):
-    with ProcessPoolExecutor(max_workers=WORKERS) as ex:  # expect
-        return list(ex.map(work, items))
-""",
-            True,
-            "a module constant computed from the CPU count",
-        ),
-        Example(
-            """
-import os
-from concurrent.futures import ProcessPoolExecutor
-
-def work(x):
-    return x
-
-if __name__ == "__main__":
-    n = min(61, os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=n) as ex:
-        print(list(ex.map(work, range(8))))
-    with ProcessPoolExecutor(max_workers=8) as ex:
-        print(list(ex.map(work, range(8))))
-    with ProcessPoolExecutor() as ex:
-        print(list(ex.map(work, range(8))))
-""",
-            False,
-            "clamped, small literal, default",
-        ),
-        Example(
-            """
-import os
-from concurrent.futures import ThreadPoolExecutor
-from multiprocessing import Pool
-
-def work(x):
-    return x
-
-if __name__ == "__main__":
-    with ThreadPoolExecutor(max_workers=os.cpu_count() * 4) as ex:
-        print(list(ex.map(work, range(8))))
-    with Pool(os.cpu_count()) as pool:
-        print(pool.map(work, range(8)))
-""",
-            False,
-            "thread pools and multiprocessing.Pool are not concerned",
-        ),
-        Example(
-            """
-from concurrent.futures import ProcessPoolExecutor
-
-def work(x):
-    return x
-
-def run(items, jobs):
-    with ProcessPoolExecutor(max_workers=jobs) as ex:
-        return list(ex.map(work, items))
-""",
-            False,
-            "a parameter: value unknown",
-        ),
-    ),
 )

@@ -6,7 +6,7 @@ to know which findings the comments suppressed; this module holds its documentat
 
 from __future__ import annotations
 
-from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.rules import Rule, RuleContext, Severity
 
 
 def check(ctx: RuleContext) -> None:
@@ -25,20 +25,4 @@ longer checked the way the comment claims.
     check=check,
     name="unused-suppression",
     severity=Severity.WARNING,
-    examples=(
-        Example("""
-import multiprocessing
-
-def work(x):  # mpguard: ignore  # expect
-    return x
-""", True, "a blanket ignore with nothing to ignore"),
-        Example("""
-import multiprocessing
-x = 1  # mpguard: ignore[MP999]  # expect
-""", True, "an unknown code"),
-        Example("""
-import multiprocessing
-x = 1  # no suppression here
-""", False, "no comment"),
-    ),
 )
