@@ -16,7 +16,6 @@ from typing import Optional
 
 import libcst as cst
 import pytest
-
 from mpguard import incremental
 from mpguard.engine import analyze
 from mpguard.incremental import Layout, layout_of, reparse
@@ -251,7 +250,7 @@ def test_positions_from_the_layout_match_the_whole_file_ast(name: str) -> None:
     # With a layout (incremental re-parse) positions come from statement offsets and a per-statement
     # `ast`; without, from an `ast` of the whole text. Every call, its function and its first
     # argument (marked and unmarked nodes) must land on the same range both ways.
-    from mpguard.model import ModuleModel
+    from mpguard.semantic.model import ModuleModel
 
     text = (STDLIB / name).read_text(encoding="utf-8")
     module = cst.parse_module(text)

@@ -18,8 +18,8 @@ from mpguard.config import Config
 from mpguard.engine import Analysis, mentions_process_api, syntax_error_finding
 from mpguard.findings import Finding, Range, Severity
 from mpguard.incremental import Layout, layout_of, reparse
-from mpguard.model import ModuleModel
 from mpguard.rules import Applies, RuleContext, all_rules
+from mpguard.semantic.model import ModuleModel
 from mpguard.suppression import apply_suppressions, parse_suppressions, unused_suppression_problems
 
 log = logging.getLogger("mpguard")

@@ -45,7 +45,7 @@ class Analysis:
     syntax_error: Optional[Finding] = None  # also included in findings
     rule_errors: list[str] = field(default_factory=list)  # "MP201: <exception>" for rules that raised
     skipped: bool = False  # prefilter said: no process API here
-    model: object = None  # mpguard.model.ModuleModel when the text parsed
+    model: object = None  # mpguard.semantic.model.ModuleModel when the text parsed
     reparsed_statements: Optional[int] = None  # top-level statements re-parsed when incremental
 
     @property

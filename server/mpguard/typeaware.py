@@ -40,7 +40,8 @@ import libcst as cst
 
 from mpguard.catalogue import CATALOGUE
 from mpguard.findings import Finding, Range
-from mpguard.model import node_contains, scope_within
+from mpguard.semantic.records import scope_within
+from mpguard.semantic.walk import node_contains
 
 if False:  # typing only
     from mpguard.config import Config
@@ -486,7 +487,7 @@ def _kind_of(defs: list) -> Optional[str]:
 
 def _infer_arguments(model, dispatches, jd: _Jedi) -> dict[int, tuple[str, str]]:
     """id(expr) -> (model kind, detail kind) for candidates that are unknown to the model."""
-    from mpguard.model import UNKNOWN
+    from mpguard.semantic.records import UNKNOWN
 
     answers: dict[int, tuple[str, str]] = {}
     site_of = {}
@@ -555,7 +556,7 @@ def _scope_for(model, node, dispatches):
 
 def _resolver_with_answers(model, answers: dict[int, tuple[str, str]]):
     """The model's resolver, also answering with jedi's types where it alone knows nothing."""
-    from mpguard.model import Value
+    from mpguard.semantic.records import Value
     from mpguard.semantic.resolver import Resolver
 
     base = model.resolver
@@ -602,7 +603,7 @@ _THREAD_LOCK = {
 
 
 def _classify(model, kind: str, detail: str, task: bool) -> Optional[tuple[str, str, str]]:
-    from mpguard.model import Value
+    from mpguard.semantic.records import Value
 
     if detail in _THREAD_LOCK:
         if not task:
@@ -646,7 +647,7 @@ def _mp203_findings(model, config, answers) -> list[Finding]:
 
 def _worker_findings(model, dispatches, jd: _Jedi, job: _Job) -> list[Finding]:
     try:
-        from mpguard.pickling import EVERY, api_text, iter_workers
+        from mpguard.facts.pickling import EVERY, api_text, iter_workers
     except Exception:  # noqa: BLE001
         return []
     config = job.config

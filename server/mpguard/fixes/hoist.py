@@ -18,7 +18,9 @@ from typing import Iterable, Optional, Sequence, Union
 
 import libcst as cst
 
-from mpguard.model import ModuleModel, Scope, is_main_guard_test
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import is_main_guard_test
+from mpguard.semantic.records import Scope
 
 _BUILTINS = set(dir(builtins))
 _BINDABLE_KINDS = {"assign", "param", "for", "with", "augassign", "walrus", "except"}

@@ -38,9 +38,11 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from mpguard.facts.futures import position_within, site_of_call, trace
 from mpguard.fixes.multi_edit import MultiEdit
-from mpguard.model import Binding, ModuleModel, Scope, get_arg, scope_within
-from mpguard.valueflow import position_within, site_of_call, trace
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import get_arg
+from mpguard.semantic.records import Binding, Scope, scope_within
 
 _POOL_ARGS = ("processes", "initializer", "initargs", "maxtasksperchild", "context")
 _EXECUTOR_ARGS = {"processes": "max_workers", "initializer": "initializer", "initargs": "initargs",

@@ -23,8 +23,8 @@ import libcst as cst
 from mpguard.catalogue import docs_url
 from mpguard.config import Config
 from mpguard.findings import Finding, Fix, RelatedLocation, Safety, Severity, fix_id, fix_key
-from mpguard.model import ModuleModel
 from mpguard.semantic.kinds import StartMethod
+from mpguard.semantic.model import ModuleModel
 
 if TYPE_CHECKING:
     from mpguard.facts import Facts

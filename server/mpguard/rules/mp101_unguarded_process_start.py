@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from mpguard.fixes.guard import guard_fix
 from mpguard.rules import Applies, Fixable, Rule, RuleContext, Severity
-from mpguard.starts import import_time_starts
 
 
 def check(ctx: RuleContext) -> None:
     model = ctx.model
-    starts = [s for s in import_time_starts(model) if ctx.applies_under(s.start.start_method)]
+    starts = [s for s in model.facts.starts.import_time_starts if ctx.applies_under(s.start.start_method)]
     if not starts:
         return
     first_index = min(s.top_site.top_index for s in starts)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from mpguard.fixes.guard import guard_fix
-from mpguard.model import CallSite, get_arg
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, StartMethod, ValueKind
+from mpguard.semantic.names import get_arg
+from mpguard.semantic.records import CallSite
 
 
 def _forced(site: CallSite) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mpguard.model import CallSite, int_value
 from mpguard.rules import Applies, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import StartMethod, ValueKind
-from mpguard.starts import process_start_of
+from mpguard.semantic.names import int_value
+from mpguard.semantic.records import CallSite
 
 # Qualified callables (or prefixes ending in ".") that do I/O or heavy loading.
 HEAVY = {
@@ -69,7 +69,7 @@ def _is_iterated_eagerly(model, site: CallSite) -> bool:
 def _module_spawns(ctx: RuleContext) -> bool:
     model = ctx.model
     for site in model.calls:
-        start = process_start_of(model, site)
+        start = model.facts.starts.process_start_of(site)
         if start is not None and ctx.applies_under(start.start_method):
             return True
     for d in model.iter_process_dispatches():

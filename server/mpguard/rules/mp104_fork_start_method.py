@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mpguard.model import get_arg, string_value
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import StartMethod, ValueKind
+from mpguard.semantic.names import get_arg, string_value
 
 
 def check(ctx: RuleContext) -> None:

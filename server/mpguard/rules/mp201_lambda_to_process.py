@@ -6,11 +6,13 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from mpguard.facts.pickling import EVERY, Worker, api_text, iter_workers
 from mpguard.findings import Safety
 from mpguard.fixes import hoist
-from mpguard.model import Binding, ModuleModel, dotted_name
-from mpguard.pickling import EVERY, Worker, api_text, iter_workers
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import dotted_name
+from mpguard.semantic.records import Binding
 
 TITLE = "Replace lambda with module-level function"
 _ROLE_SUFFIX = {"task": "task", "target": "target", "initializer": "init"}

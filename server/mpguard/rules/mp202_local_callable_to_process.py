@@ -7,12 +7,13 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from mpguard.facts.pickling import EVERY, Worker, api_text, iter_workers, when_pickled
 from mpguard.findings import Safety
 from mpguard.fixes import hoist
-from mpguard.model import ClassInfo, FunctionInfo, ModuleModel, Scope
-from mpguard.pickling import EVERY, Worker, api_text, iter_workers, when_pickled
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.records import ClassInfo, FunctionInfo, Scope
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mpguard.pickling import api_text, iter_workers
+from mpguard.facts.pickling import api_text, iter_workers
 from mpguard.rules import Applies, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
 

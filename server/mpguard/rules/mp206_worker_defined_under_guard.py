@@ -7,12 +7,12 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from mpguard.facts.pickling import iter_workers
 from mpguard.findings import Safety
 from mpguard.fixes import hoist
-from mpguard.model import ClassInfo, FunctionInfo, Scope
-from mpguard.pickling import iter_workers
 from mpguard.rules import Applies, Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ValueKind
+from mpguard.semantic.records import ClassInfo, FunctionInfo, Scope
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mpguard.pickling import Worker, api_text, iter_workers
+from mpguard.facts.pickling import Worker, api_text, iter_workers
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import StartMethod, ValueKind
 

@@ -7,9 +7,10 @@ from typing import Optional
 import libcst as cst
 
 from mpguard.facts.pickling import api_text, classify, is_task, iter_workers
-from mpguard.model import FunctionInfo, ModuleModel, Value
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ValueKind
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.records import FunctionInfo, Value
 
 
 def _local(scope) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mpguard.pickling import inherited_payload, when_pickled
+from mpguard.facts.pickling import inherited_payload, when_pickled
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, ObjectType, StartMethod
 

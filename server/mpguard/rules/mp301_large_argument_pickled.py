@@ -6,10 +6,14 @@ from typing import Iterator, Optional
 
 import libcst as cst
 
-from mpguard.model import Dispatch, ModuleModel, Scope, Value, get_arg, node_contains
+from mpguard.facts.calls import Dispatch
+from mpguard.facts.futures import site_of_call
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, StartMethod, ValueKind
-from mpguard.valueflow import site_of_call
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import get_arg
+from mpguard.semantic.records import Scope, Value
+from mpguard.semantic.walk import node_contains
 
 MAP_APIS = {DispatchApi.POOL_MAP, DispatchApi.POOL_IMAP, DispatchApi.POOL_IMAP_UNORDERED, DispatchApi.POOL_MAP_ASYNC,
             DispatchApi.POOL_STARMAP, DispatchApi.POOL_STARMAP_ASYNC, DispatchApi.EXECUTOR_MAP}

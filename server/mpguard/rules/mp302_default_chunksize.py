@@ -6,12 +6,14 @@ from typing import Optional
 
 import libcst as cst
 
-from mpguard.facts.calls import iterables
+from mpguard.facts.calls import Dispatch, iterables
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
-from mpguard.model import Dispatch, ModuleModel, Scope, dotted_name, get_arg, int_value
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, ObjectType, ValueKind
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import dotted_name, get_arg, int_value
+from mpguard.semantic.records import Scope
 
 SMALL = 100
 FEW_CHUNKS = {"numpy.array_split", "numpy.split", "numpy.hsplit", "numpy.vsplit"}
@@ -162,7 +164,7 @@ def _workers_expr(model: ModuleModel, d: Dispatch) -> Optional[str]:
     if int_value(value) is not None:
         return model.module.code_for_node(value)
     if isinstance(value, cst.Name):
-        from mpguard.valueflow import site_of_call
+        from mpguard.facts.futures import site_of_call
 
         ctor_site = site_of_call(model, ctor)
         if ctor_site is None:

@@ -8,16 +8,16 @@ from typing import Optional
 
 import libcst as cst
 
-from mpguard.facts.calls import iterables
+from mpguard.facts.calls import Dispatch, iterables
+from mpguard.facts.futures import _call_of_arg
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
-from mpguard.model import (
-    Dispatch, FunctionInfo, ModuleModel, Scope, dotted_name, get_arg, has_keyword, node_contains,
-)
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, ValueKind
-from mpguard.semantic.walk import owning_loop, walk_frame
-from mpguard.valueflow import _call_of_arg
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import dotted_name, get_arg, has_keyword
+from mpguard.semantic.records import FunctionInfo, Scope
+from mpguard.semantic.walk import node_contains, owning_loop, walk_frame
 
 MATERIALIZING = {
     DispatchApi.POOL_MAP, DispatchApi.POOL_STARMAP, DispatchApi.POOL_MAP_ASYNC,

@@ -6,12 +6,13 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.calls import Dispatch
+from mpguard.facts.futures import Event, trace
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_of, unique_name
-from mpguard.model import Dispatch, dotted_name, get_arg
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, ObjectType
-from mpguard.valueflow import Event, trace
+from mpguard.semantic.names import dotted_name, get_arg
 
 FUTURE_APIS = {
     DispatchApi.POOL_APPLY_ASYNC, DispatchApi.POOL_MAP_ASYNC, DispatchApi.POOL_STARMAP_ASYNC,

@@ -6,12 +6,14 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.futures import Event, position_within, trace
 from mpguard.findings import Safety
 from mpguard.fixes.pool_to_executor import can_convert_pool, convert_pool_to_executor, find_with
-from mpguard.model import CallSite, ModuleModel, dotted_name
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, ObjectType, ValueKind
-from mpguard.valueflow import Event, position_within, trace
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import dotted_name
+from mpguard.semantic.records import CallSite
 
 ASYNC_APIS = {
     DispatchApi.POOL_APPLY_ASYNC, DispatchApi.POOL_MAP_ASYNC, DispatchApi.POOL_STARMAP_ASYNC,

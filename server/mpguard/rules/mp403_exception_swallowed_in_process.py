@@ -6,12 +6,15 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.calls import Dispatch
+from mpguard.facts.futures import Event, trace
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
-from mpguard.model import Dispatch, FunctionInfo, ModuleModel, dotted_name, get_arg
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
-from mpguard.valueflow import Event, trace
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import dotted_name, get_arg
+from mpguard.semantic.records import FunctionInfo
 
 CHANNEL_TYPES = (
     ObjectType.MP_QUEUE, ObjectType.PIPE, ObjectType.CONNECTION_END, ObjectType.MANAGER_PROXY,

@@ -14,12 +14,14 @@ from typing import Iterator, Optional, Union
 
 import libcst as cst
 
-from mpguard.model import CallSite, ClassInfo, FunctionInfo, ModuleModel, dotted_name
-from mpguard.reach import WorkerRun, process_workers
+from mpguard.facts.frames import WorkerRun, process_workers
+from mpguard.facts.futures import site_of_call
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, ValueKind
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import dotted_name
+from mpguard.semantic.records import CallSite, ClassInfo, FunctionInfo
 from mpguard.semantic.walk import raises_and_calls_with_handlers, walk_frame
-from mpguard.valueflow import site_of_call
 
 ESCAPES = ("__reduce__", "__reduce_ex__", "__new__")
 CATCH_ALL = {"Exception", "BaseException"}

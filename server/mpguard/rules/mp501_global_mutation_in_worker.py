@@ -7,11 +7,11 @@ from typing import Optional
 
 import libcst as cst
 
-from mpguard.model import Binding, CallSite, FunctionInfo, ModuleModel, Scope, Use
-from mpguard.reach import callers_of, names_within, process_workers
+from mpguard.facts.frames import callers_of, names_within, process_workers
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
-from mpguard.semantic.records import frame_of
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.records import Binding, CallSite, FunctionInfo, Scope, Use, frame_of
 from mpguard.semantic.walk import walk_frame
 
 MUTATORS = {

@@ -7,12 +7,19 @@ from typing import Optional
 
 import libcst as cst
 
-from mpguard.model import CallSite, ClassInfo, ModuleModel, Value
-from mpguard.reach import (call_chains, chain_key, method_name, process_workers, receiver_text,
-                           rooted, same_frame)
+from mpguard.facts.frames import (
+    call_chains,
+    chain_key,
+    method_name,
+    process_workers,
+    receiver_text,
+    rooted,
+    same_frame,
+)
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, StartMethod, ValueKind
-from mpguard.starts import process_start_of
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.records import CallSite, ClassInfo, Value
 
 
 @dataclass(eq=False)
@@ -98,7 +105,7 @@ def thread_starts(model: ModuleModel) -> list[ThreadStart]:
                     stmt = site.statement
                     w = stmt if isinstance(stmt, cst.With) else None
                 elif isinstance(parent, cst.Assign) and len(parent.targets) == 1:
-                    from mpguard.model import dotted_name
+                    from mpguard.semantic.names import dotted_name
 
                     end = _end_in_frame(model, site, dotted_name(parent.targets[0].target),
                                         ("terminate", "join"))
@@ -109,7 +116,7 @@ def thread_starts(model: ModuleModel) -> list[ThreadStart]:
 def fork_sites(model: ModuleModel) -> list[ForkSite]:
     out: list[ForkSite] = []
     for site in model.calls:
-        start = process_start_of(model, site)
+        start = model.facts.starts.process_start_of(site)
         if start is not None:
             if start.start_method == StartMethod.FORK:
                 out.append(ForkSite(site, start.what + " with the `fork` start method"))

@@ -6,17 +6,18 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.calls import Dispatch
+from mpguard.facts.frames import dispatch_worker_function
+from mpguard.facts.futures import trace
+from mpguard.facts.pickling import call_site_of, constructor_qualname
 from mpguard.facts.queues import QueueArg, queue_args
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
-from mpguard.model import CallSite, Dispatch, FunctionInfo, ModuleModel, scope_within
-from mpguard.pickling import call_site_of, constructor_qualname
-from mpguard.reach import dispatch_worker_function
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType
-from mpguard.semantic.records import frame_of
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.records import CallSite, FunctionInfo, frame_of, scope_within
 from mpguard.semantic.walk import walk_tree
-from mpguard.valueflow import trace
 
 PUTS = {"put", "put_nowait"}
 GETS = {"get", "get_nowait"}

@@ -7,12 +7,15 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.calls import Dispatch
+from mpguard.facts.pickling import constructor_qualname, inherited_payload
 from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
-from mpguard.model import Dispatch, ModuleModel, Value, canonical
-from mpguard.pickling import constructor_qualname, inherited_payload
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, StartMethod
+from mpguard.semantic.library import canonical
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.records import Value
 
 # thread primitive -> (multiprocessing equivalent, attributes the equivalent supports)
 _LOCK = {"acquire", "release"}

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-
-from mpguard.model import Binding, FunctionInfo, ModuleModel, Scope, Use
-from mpguard.reach import WorkerRun, call_chains, process_workers
+from mpguard.facts.frames import WorkerRun, call_chains, process_workers
 from mpguard.rules import Applies, Rule, RuleContext, Severity
-from mpguard.semantic.records import frame_of
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.records import Binding, FunctionInfo, Scope, Use, frame_of
 
 ASSIGN_KINDS = ("assign", "augassign", "for", "with")
 

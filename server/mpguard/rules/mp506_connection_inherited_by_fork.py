@@ -3,15 +3,14 @@ used by fork workers, which all share its socket."""
 
 from __future__ import annotations
 
-
 import libcst as cst
 
-from mpguard.model import Binding, ModuleModel, Use, Value
-from mpguard.pickling import constructor_qualname, inherited_payload
-from mpguard.reach import process_workers
+from mpguard.facts.frames import process_workers
+from mpguard.facts.pickling import constructor_qualname, inherited_payload
 from mpguard.rules import Applies, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi
-from mpguard.semantic.records import frame_of
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.records import Binding, Use, Value, frame_of
 
 KINDS = {
     "sqlite3": "SQLite connection",

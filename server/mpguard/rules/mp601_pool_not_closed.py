@@ -6,12 +6,15 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.futures import Event, trace
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
-from mpguard.model import CallSite, ClassInfo, ModuleModel, dotted_name, node_contains, scope_within
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType
-from mpguard.valueflow import Event, trace
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import dotted_name
+from mpguard.semantic.records import CallSite, ClassInfo, scope_within
+from mpguard.semantic.walk import node_contains
 
 # Any of these (called, or handed over as a callback such as `atexit.register(pool.close)`) ends
 # the pool's life somewhere: the rule stays quiet. `join` alone is MP604's business.

@@ -6,10 +6,11 @@ from typing import Optional
 
 import libcst as cst
 
-from mpguard.model import ModuleModel, get_arg
+from mpguard.facts.futures import trace
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
-from mpguard.valueflow import trace
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import get_arg
 
 # Uses that mean the process is waited for, reaped or deliberately detached.
 HANDLED = {"join", "daemon", "is_alive", "exitcode", "close", "sentinel"}

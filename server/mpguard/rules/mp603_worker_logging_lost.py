@@ -7,14 +7,23 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.frames import WorkerRun, call_chains, process_workers
 from mpguard.facts.logging import (
-    FILE_HANDLERS, QUEUE_LOGGING, QUIET, REDIRECTS, ROTATING, configures_logging, log_level,
-    prints_to_stdout, qualname_of_callee,
+    FILE_HANDLERS,
+    QUEUE_LOGGING,
+    QUIET,
+    REDIRECTS,
+    ROTATING,
+    configures_logging,
+    log_level,
+    prints_to_stdout,
+    qualname_of_callee,
 )
-from mpguard.model import CallSite, FunctionInfo, ModuleModel, dotted_name, get_arg, has_keyword
-from mpguard.reach import WorkerRun, call_chains, process_workers
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import StartMethod
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import dotted_name, get_arg, has_keyword
+from mpguard.semantic.records import CallSite, FunctionInfo
 from mpguard.semantic.walk import walk_frame, walk_tree
 
 

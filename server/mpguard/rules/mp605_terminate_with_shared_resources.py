@@ -3,14 +3,15 @@ multiprocessing Queue, Lock, Pipe or Event."""
 
 from __future__ import annotations
 
-
 import libcst as cst
 
-from mpguard.model import Dispatch, ModuleModel, dotted_name
-from mpguard.pickling import call_site_of, constructor_qualname, inherited_payload
+from mpguard.facts.calls import Dispatch
+from mpguard.facts.futures import trace
+from mpguard.facts.pickling import call_site_of, constructor_qualname, inherited_payload
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
-from mpguard.valueflow import trace
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import dotted_name
 
 SHARED = (ObjectType.MP_QUEUE, ObjectType.MP_SYNC, ObjectType.PIPE, ObjectType.CONNECTION_END)
 KILLERS = ("terminate", "kill")

@@ -6,14 +6,18 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.calls import Dispatch
+from mpguard.facts.frames import bool_keyword, process_workers
+from mpguard.facts.starts import ProcessStart
 from mpguard.findings import Safety
 from mpguard.fixes.insert import add_import_from, replace_node
-from mpguard.model import CallSite, Dispatch, ModuleModel, canonical, dotted_name
-from mpguard.reach import bool_keyword, process_workers
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType
+from mpguard.semantic.library import canonical
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import dotted_name
+from mpguard.semantic.records import CallSite
 from mpguard.semantic.walk import walk_tree
-from mpguard.starts import ProcessStart, process_start_of
 
 THREADPOOL_TITLE = "Use a ThreadPool inside"
 EXECUTOR_TITLE = "Convert to ProcessPoolExecutor"
@@ -136,7 +140,7 @@ def check(ctx: RuleContext) -> None:
             for site in f.calls:
                 if id(site.node) in reported:
                     continue
-                start = process_start_of(model, site)
+                start = model.facts.starts.process_start_of(site)
                 if start is None:
                     continue
                 reported.add(id(site.node))

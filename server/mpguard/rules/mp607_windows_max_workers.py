@@ -8,9 +8,11 @@ import libcst as cst
 
 from mpguard.findings import Safety
 from mpguard.fixes.insert import replace_node
-from mpguard.model import ModuleModel, Scope, get_arg, int_value
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
+from mpguard.semantic.model import ModuleModel
+from mpguard.semantic.names import get_arg, int_value
+from mpguard.semantic.records import Scope
 
 LIMIT = 61
 CPU_COUNTS = {"os.cpu_count", "multiprocessing.cpu_count", "os.process_cpu_count", "psutil.cpu_count"}
