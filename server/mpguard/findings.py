@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional, Union
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from mpguard.fixes.multi_edit import ModuleEdit
 
 
 class Severity(str, Enum):
@@ -68,20 +73,22 @@ class RelatedLocation:
 
 @dataclass
 class Fix:
-    """A fix: data with a stable identity, its edits computed on demand (never while publishing).
+    """A fix: data with a stable identity and declared edits, turned into text edits on demand
+    (never while publishing).
 
     ``id`` is ``"<code>@<line>:<column>/<kind>"`` (the finding's code and start, the fix's kind:
     a slug of its title unless the rule names one), assigned when the finding is reported; the
     editor sends it back to resolve or apply exactly this fix (:meth:`Analysis.fix_by_id`).
-    The edits come from ``edit`` (a :class:`~mpguard.fixes.multi_edit.MultiEdit` applied to the
-    analysed module) or, for fixes not yet written that way, ``compute`` (the new module text, or
-    ``None`` when the fix no longer applies); :func:`mpguard.textdiff.minimal_edits` turns the new
-    text into minimal text edits.
+    ``edit`` is a :class:`~mpguard.fixes.multi_edit.MultiEdit` (node-addressed edits on the
+    analysed ``module``) or a function that plans one when asked (None: the fix does not apply),
+    for fixes whose planning costs more than the finding; the engine applies it and
+    :func:`mpguard.textdiff.minimal_edits` turns the result into minimal text edits.
     """
 
     title: str
     safety: Safety
-    compute: Callable[[], Optional[str]] = field(repr=False, compare=False)
+    edit: Union["ModuleEdit", Callable[[], Optional["ModuleEdit"]]] = field(repr=False, compare=False)
+    module: Optional["cst.Module"] = field(default=None, repr=False, compare=False)
     preferred: bool = False
     kind: str = "quickfix"  # or "refactor.rewrite"
     _edits: Optional[tuple[TextEdit, ...]] = field(default=None, repr=False, compare=False)
@@ -89,15 +96,24 @@ class Fix:
     id: str = ""
     key: str = ""  # what the fix does, unique among the fixes of one finding (default: from the title)
 
+    def planned_edit(self) -> Optional["ModuleEdit"]:
+        """The declared edits (planned now when the rule gave a planner)."""
+        return self.edit() if callable(self.edit) else self.edit
+
     def new_text(self) -> Optional[str]:
-        return self.compute()
+        """The analysed text with the edits applied; None when they no longer apply."""
+        edit = self.planned_edit()
+        if edit is None or self.module is None:
+            return None
+        new = edit.apply(self.module)
+        return None if new is None else new.code
 
     def edits(self) -> tuple[TextEdit, ...]:
         """Minimal text edits against the analysed text; empty when the fix does not apply."""
         if self._edits is None:
             from mpguard.textdiff import minimal_edits
 
-            new = self.compute()
+            new = self.new_text()
             self._edits = () if new is None or new == self._source else tuple(minimal_edits(self._source, new))
         return self._edits
 

@@ -7,11 +7,13 @@ classes and constant assignments stay at top level so that children can still im
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
 from mpguard.findings import Fix, Safety
+from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.semantic.names import is_main_guard_test
 
 if TYPE_CHECKING:
@@ -107,14 +109,20 @@ def _dedent_blank_lines(stmt: cst.BaseStatement) -> cst.BaseStatement:
 GUARD_TITLE = 'Wrap in `if __name__ == "__main__":` guard'
 
 
+@dataclass(frozen=True)
+class WrapInGuard:
+    """Top-level edit (:class:`~mpguard.fixes.multi_edit.TopLevelEdit`): the module's tail from
+    `body[first_index]` under the `__main__` guard."""
+
+    first_index: int
+
+    def apply(self, module: cst.Module) -> Optional[cst.Module]:
+        return wrap_in_guard(module, self.first_index)
+
+
 def guard_fix(ctx: "RuleContext", first_index: int) -> Optional[Fix]:
     """The shared guard fix (MP101, MP102): None when a guard cannot help."""
-    model = ctx.model
-    if stays_at_top_level(model.module.body[first_index]):
+    if stays_at_top_level(ctx.model.module.body[first_index]):
         return None
-
-    def compute():
-        new = wrap_in_guard(model.module, first_index)
-        return None if new is None else new.code
-
-    return ctx.fix(GUARD_TITLE, Safety.SAFE, compute, preferred=True)
+    edit = MultiEdit().at_top_level(WrapInGuard(first_index))
+    return ctx.fix(GUARD_TITLE, Safety.SAFE, edit, preferred=True)

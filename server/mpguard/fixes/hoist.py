@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence, Union
 
 import libcst as cst
@@ -156,54 +157,37 @@ def bindable(model: ModuleModel, name: str, target: Optional[Scope]) -> bool:
 # module edits
 # --------------------------------------------------------------------------------------------
 
-class _Replace(cst.CSTTransformer):
-    def __init__(self, mapping: dict[int, object], remove_lines: frozenset[int] = frozenset()) -> None:
-        super().__init__()
-        self.mapping = mapping
-        self.remove_lines = remove_lines
-        self.removed_comments: list[cst.EmptyLine] = []
-
-    def on_leave(self, original_node, updated_node):  # type: ignore[override]
-        if isinstance(original_node, cst.SimpleStatementLine) and len(original_node.body) == 1 \
-                and id(original_node.body[0]) in self.remove_lines:
-            self.removed_comments.extend(_comments_only(original_node.leading_lines))
-            if original_node.trailing_whitespace.comment is not None:
-                self.removed_comments.append(cst.EmptyLine(comment=original_node.trailing_whitespace.comment))
-            return cst.RemovalSentinel.REMOVE
-        new = self.mapping.get(id(original_node))
-        if new is not None:
-            if callable(new) and not isinstance(new, (cst.CSTNode, cst.RemovalSentinel)):
-                return new(updated_node)
-            return new
-        if isinstance(updated_node, cst.IndentedBlock):
-            if not updated_node.body:
-                return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
-            first = original_node.body[0] if original_node.body else None
-            if first is not None and (self.mapping.get(id(first)) is cst.RemovalSentinel.REMOVE
-                                      or id(first) in self.remove_lines
-                                      or (isinstance(first, cst.SimpleStatementLine) and len(first.body) == 1
-                                          and id(first.body[0]) in self.remove_lines)):
-                head = updated_node.body[0]
-                lines = list(getattr(head, "leading_lines", ()))
-                while lines and lines[0].comment is None:
-                    lines.pop(0)
-                body = [head.with_changes(leading_lines=lines), *updated_node.body[1:]]
-                return updated_node.with_changes(body=body)
-        return updated_node
+def comments_of_line(line: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
+    """The comments above and after a statement line that a fix removes, to keep them with the
+    code it moves."""
+    comments = _comments_only(line.leading_lines)
+    if line.trailing_whitespace.comment is not None:
+        comments.append(cst.EmptyLine(comment=line.trailing_whitespace.comment))
+    return comments
 
 
-def replace_nodes(module: cst.Module, mapping: dict[int, object]) -> cst.Module:
-    """Replace nodes by identity (a value may be a node, `cst.RemovalSentinel.REMOVE`, or a
-    function of the updated node). Blocks left empty get a `pass`."""
-    return module.visit(_Replace(mapping))
+@dataclass(frozen=True)
+class InsertTopLevel:
+    """Top-level edit: insert `stmts` before the analysed module's `body[index]`, two blank lines
+    around each."""
+
+    index: int
+    stmts: tuple[cst.BaseStatement, ...]
+
+    def apply(self, module: cst.Module) -> cst.Module:
+        return insert_at_module_level(module, self.index, self.stmts)
 
 
-def replace_and_remove(module: cst.Module, mapping: dict[int, object],
-                       remove_lines: Iterable[cst.CSTNode]) -> tuple[cst.Module, list[cst.EmptyLine]]:
-    """`replace_nodes`, and also remove the statement lines made of exactly one of the small
-    statements in `remove_lines`; returns their comments (to keep them with moved code)."""
-    t = _Replace(mapping, frozenset(id(n) for n in remove_lines))
-    return module.visit(t), t.removed_comments
+@dataclass(frozen=True)
+class AddImport:
+    """Top-level edit: the import statement `line` after the last top-level import above
+    `body[before]`."""
+
+    line: str
+    before: int
+
+    def apply(self, module: cst.Module) -> cst.Module:
+        return add_import(module, self.line, self.before)
 
 
 def _blank(n: int) -> list[cst.EmptyLine]:

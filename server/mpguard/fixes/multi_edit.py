@@ -1,9 +1,12 @@
-"""Fix helper: several edits on one module in one transformer pass, addressed by node identity.
+"""The fix engine: a fix's declared edits, applied to the analysed module in one transformer pass.
 
-Nodes are those of the analysed module (``model.module``); ``replace`` maps ``id(original)`` to a
-new node or to a callable ``updated -> new node`` (so edits nested inside a replaced node are kept),
-``before``/``after`` insert whole statements around a statement, ``remove`` deletes statements.
-A block left empty gets a ``pass``.
+Nodes are those of the analysed module (``model.module``), addressed by identity: ``replace`` maps
+``id(original)`` to a new node or to a callable ``updated -> new node`` (so edits nested inside a
+replaced node are kept), ``before``/``after`` insert whole statements around a statement,
+``remove`` deletes statements (``move_out`` too, tidying the block it leaves). A block left empty
+gets a ``pass``. Edits of the module's top level (hoisting a definition, adding an import,
+wrapping the tail in a ``__main__`` guard) are :class:`TopLevelEdit` records, applied in order
+after the node edits, at indices of the analysed module's body.
 """
 
 from __future__ import annotations
@@ -22,6 +25,13 @@ class ModuleEdit(Protocol):
     def apply(self, module: cst.Module) -> Optional[cst.Module]: ...
 
 
+class TopLevelEdit(Protocol):
+    """An edit of the module's top-level statement list (indices of the analysed module's body):
+    the edited module, or None when it does not apply."""
+
+    def apply(self, module: cst.Module) -> Optional[cst.Module]: ...
+
+
 class MultiEdit(cst.CSTTransformer):
     """Composable edits: each method records one edit and returns the MultiEdit, so a fix reads
     ``MultiEdit().insert_small_before(join, "pool.close()")``."""
@@ -32,7 +42,10 @@ class MultiEdit(cst.CSTTransformer):
         self.after: dict[int, list[cst.BaseStatement]] = {}
         self.remove: set[int] = set()
         self.small_before: dict[int, cst.BaseSmallStatement] = {}
+        self.moved_out: set[int] = set()
+        self.top_level: list[TopLevelEdit] = []
         self.applied = 0
+        self.failed = False  # a top-level edit did not apply
 
     def replace_node(self, node: cst.CSTNode, new: Replacement) -> "MultiEdit":
         self.replace[id(node)] = new
@@ -48,6 +61,16 @@ class MultiEdit(cst.CSTTransformer):
 
     def remove_stmt(self, stmt: cst.CSTNode) -> "MultiEdit":
         self.remove.add(id(stmt))
+        return self
+
+    def move_out(self, stmt: cst.CSTNode) -> "MultiEdit":
+        """Remove `stmt` because its code moves elsewhere; when it headed its block, the block's
+        new first statement loses the blank lines above it."""
+        self.moved_out.add(id(stmt))
+        return self.remove_stmt(stmt)
+
+    def at_top_level(self, edit: TopLevelEdit) -> "MultiEdit":
+        self.top_level.append(edit)
         return self
 
     def insert_small_before(self, target: cst.BaseSmallStatement, code: str) -> "MultiEdit":
@@ -100,17 +123,45 @@ class MultiEdit(cst.CSTTransformer):
             out = cst.FlattenSentinel([*self.before.get(key, []), out, *self.after.get(key, [])])
         if touched:
             self.applied += 1
-        if isinstance(out, cst.IndentedBlock) and not out.body:
-            out = out.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        if isinstance(out, cst.IndentedBlock):
+            if not out.body:
+                out = out.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+            elif isinstance(original, cst.IndentedBlock) and original.body \
+                    and id(original.body[0]) in self.moved_out:
+                head = out.body[0]
+                lines = list(getattr(head, "leading_lines", ()))
+                while lines and lines[0].comment is None:
+                    lines.pop(0)
+                out = out.with_changes(body=[head.with_changes(leading_lines=lines), *out.body[1:]])
+        if isinstance(original, cst.Module) and self.top_level:
+            return self._edit_top_level(original, out)
         return out
+
+    def _edit_top_level(self, original: cst.Module, module: cst.Module) -> cst.Module:
+        # The indices are the analysed module's: node edits must keep its top-level statements.
+        if len(module.body) != len(original.body):
+            self.failed = True
+            return module
+        for edit in self.top_level:
+            new = edit.apply(module)
+            if new is None:
+                self.failed = True
+                return module
+            module = new
+            self.applied += 1
+        return module
 
     def apply(self, module: cst.Module) -> Optional[cst.Module]:
         """The edited module (None when no edit found its node). Can be applied again."""
-        if not (self.replace or self.before or self.after or self.remove or self.small_before):
+        node_edits = bool(self.replace or self.before or self.after or self.remove or self.small_before)
+        if not (node_edits or self.top_level):
             return None
         self.applied = 0
+        self.failed = False
         new = module.visit(self)
-        return new if self.applied else None
+        if self.failed or self.applied == 0 or (node_edits and self.applied == len(self.top_level)):
+            return None  # a node edit found no node, or a top-level edit did not apply
+        return new
 
 
 def statement_line_of(root: cst.CSTNode, small: cst.CSTNode) -> Optional[tuple[cst.CSTNode, list[cst.CSTNode]]]:

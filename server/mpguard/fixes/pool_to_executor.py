@@ -2,12 +2,14 @@
 
 Public API (used by MP402, MP403 and MP606)::
 
+    pool_conversion(model, target) -> Optional[MultiEdit]       # a fix's declared edits
     convert_pool_to_executor(model, target) -> Optional[libcst.Module]
 
 ``target`` is the ``libcst.With`` statement, the ``libcst.WithItem``, the ``Pool(...)``
 constructor ``libcst.Call`` used as a with item, or the model ``Binding`` of the ``as`` name
-(kind ``"with"``), all taken from ``model.module``. Returns the whole new module, or ``None`` when
-the block is not convertible. Call ``.code`` on the result for the fix text.
+(kind ``"with"``), all taken from ``model.module``. ``pool_conversion`` returns the edits (the
+import included), ``convert_pool_to_executor`` the edited module; ``None`` when the block is not
+convertible.
 
 Why: `ProcessPoolExecutor`'s `with` exit *waits* for pending work (a Pool's exit calls
 `terminate()`), its workers are not daemonic (they may start processes of their own), and
@@ -39,6 +41,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from mpguard.facts.futures import position_within, site_of_call, trace
+from mpguard.fixes.insert import AddImportFrom
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.semantic.model import ModuleModel
 from mpguard.semantic.names import get_arg
@@ -221,14 +224,22 @@ def _wrap_list(expr: cst.BaseExpression) -> cst.Call:
     return cst.Call(func=cst.Name("list"), args=[cst.Arg(expr)])
 
 
-def convert_pool_to_executor(model: ModuleModel, target: Target) -> Optional[cst.Module]:
+def pool_conversion(model: ModuleModel, target: Target) -> Optional[MultiEdit]:
+    """The conversion's edits, the `ProcessPoolExecutor` import included (None: not convertible)."""
+    if not _import_ok(model):
+        return None
     edit = plan_pool_conversion(model, target)
     if edit is None:
         return None
-    new = edit.apply(model.module)
-    if new is None:
-        return None
-    return _ensure_import(model, new)
+    if not model.module_scope.bindings.get("ProcessPoolExecutor"):
+        # Bound in a function scope only? Then a module-level import is still fine.
+        edit.at_top_level(AddImportFrom("concurrent.futures", "ProcessPoolExecutor"))
+    return edit
+
+
+def convert_pool_to_executor(model: ModuleModel, target: Target) -> Optional[cst.Module]:
+    edit = pool_conversion(model, target)
+    return None if edit is None else edit.apply(model.module)
 
 
 def can_convert_pool(model: ModuleModel, target: Target) -> bool:
@@ -356,13 +367,3 @@ def _import_ok(model: ModuleModel) -> bool:
                                                       "concurrent.futures.process.ProcessPoolExecutor")
                for b in bindings)
 
-
-def _ensure_import(model: ModuleModel, module: cst.Module) -> Optional[cst.Module]:
-    if not _import_ok(model):
-        return None
-    if model.module_scope.bindings.get("ProcessPoolExecutor"):
-        return module
-    # Bound in a function scope only? Then a module-level import is still fine.
-    from mpguard.fixes.insert import add_import_from
-
-    return add_import_from(module, "concurrent.futures", "ProcessPoolExecutor")

@@ -16,7 +16,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Union
 
 import libcst as cst
 
@@ -167,23 +167,14 @@ class RuleContext:
         self.findings.append(finding)
         return finding
 
-    def fix(self, title: str, safety: Safety, compute: Optional[Callable[[], Optional[str]]] = None,
-            preferred: bool = False, kind: str = "quickfix", edit: Optional["ModuleEdit"] = None,
-            key: str = "") -> Fix:
-        """A fix whose edits are `edit` (composable edits on the analysed module, see
-        :class:`~mpguard.fixes.multi_edit.MultiEdit`) or, for older fixes, `compute` (the new
-        module text). Nothing is computed until the editor or the fixer asks."""
-        if edit is not None:
-            module = self.model.module
-
-            def compute() -> Optional[str]:
-                new = edit.apply(module)
-                return None if new is None else new.code
-
-        if compute is None:
-            raise ValueError("a fix needs `edit` or `compute`")
-        return Fix(title=title, safety=safety, compute=compute, preferred=preferred, kind=kind,
-                   _source=self.model.text, key=key)
+    def fix(self, title: str, safety: Safety,
+            edit: Union["ModuleEdit", Callable[[], Optional["ModuleEdit"]]],
+            preferred: bool = False, kind: str = "quickfix", key: str = "") -> Fix:
+        """A fix whose edits are `edit`: composable edits on the analysed module (see
+        :class:`~mpguard.fixes.multi_edit.MultiEdit`), or a function that plans them when the
+        editor or the fixer asks (None: the fix does not apply). Nothing is applied before."""
+        return Fix(title=title, safety=safety, edit=edit, module=self.model.module, preferred=preferred,
+                   kind=kind, _source=self.model.text, key=key)
 
 
 _RULES: Optional[dict[str, Rule]] = None

@@ -8,6 +8,7 @@ import libcst as cst
 
 from mpguard.facts.pickling import EVERY, Worker, api_text, iter_workers
 from mpguard.findings import Safety
+from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.fixes import hoist
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.model import ModuleModel
@@ -186,8 +187,12 @@ def _fix(ctx: RuleContext, w: Worker, lam: cst.Lambda, inline: bool, workers: li
             return None
         dead = _dead_after(model, b, uses)
     safety = Safety.UNSAFE if captured else Safety.SAFE
+    # The `name = lambda ...` lines that go with the lambda (a `;` line stays: other code shares it).
+    dead_lines = [found[0] for found in (statement_line_at(model, d, d) for d in dead)
+                  if found is not None and isinstance(found[0], cst.SimpleStatementLine)
+                  and len(found[0].body) == 1]
 
-    def compute() -> Optional[str]:
+    def plan() -> MultiEdit:
         name = _derive_name(model, w, lam, var)
         callee, need_import = hoist.partial_callee(model) if captured else ("", False)
         new_def = hoist.lambda_as_def(model.module, new_lam, name,
@@ -197,16 +202,21 @@ def _fix(ctx: RuleContext, w: Worker, lam: cst.Lambda, inline: bool, workers: li
             replacement = hoist.partial_call(callee, name, captured)
         else:
             replacement = cst.Name(name)
-        module, comments = hoist.replace_and_remove(
-            model.module, {id(u): _keep_parens(replacement) for u in uses}, dead)
+        edit = MultiEdit()
+        for use in uses:
+            edit.replace_node(use, _keep_parens(replacement))
+        comments = []
+        for line in dead_lines:
+            edit.move_out(line)
+            comments += hoist.comments_of_line(line)
         if comments:
             new_def = new_def.with_changes(leading_lines=comments)
-        module = hoist.insert_at_module_level(module, top, [new_def])
+        edit.at_top_level(hoist.InsertTopLevel(top, (new_def,)))
         if need_import:
-            module = hoist.add_import(module, "import functools", top)
-        return module.code
+            edit.at_top_level(hoist.AddImport("import functools", top))
+        return edit
 
-    return ctx.fix(TITLE, safety, compute, preferred=True)
+    return ctx.fix(TITLE, safety, plan, preferred=True)
 
 
 def _dead_after(model: ModuleModel, b: Binding, uses: list[cst.CSTNode]) -> list[cst.CSTNode]:
@@ -252,7 +262,7 @@ def _convertible_in_place(model: ModuleModel, b: Binding) -> bool:
     return isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and stmt.body[0] is b.node
 
 
-def _convert_in_place(model: ModuleModel, b: Binding, lam: cst.Lambda) -> Optional[str]:
+def _convert_in_place(model: ModuleModel, b: Binding, lam: cst.Lambda) -> MultiEdit:
     top = hoist.top_index_of(model, b.node)
     stmt = model.module.body[top]
     new_def = hoist.lambda_as_def(model.module, lam, b.name, ())
@@ -260,10 +270,7 @@ def _convert_in_place(model: ModuleModel, b: Binding, lam: cst.Lambda) -> Option
     lines = list(stmt.leading_lines)
     if comment is not None:
         lines.append(cst.EmptyLine(comment=comment))
-    new_def = new_def.with_changes(leading_lines=lines)
-    body = list(model.module.body)
-    body[top] = new_def
-    return model.module.with_changes(body=body).code
+    return MultiEdit().replace_node(stmt, new_def.with_changes(leading_lines=lines))
 
 
 RULE = Rule(

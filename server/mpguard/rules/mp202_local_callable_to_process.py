@@ -9,6 +9,7 @@ import libcst as cst
 
 from mpguard.facts.pickling import EVERY, Worker, api_text, iter_workers, when_pickled
 from mpguard.findings import Safety
+from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.fixes import hoist
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
@@ -162,29 +163,28 @@ def _fix_def(ctx: RuleContext, f: FunctionInfo):
                 uses.append(use)
     keep_name = hoist.module_name_free(model, f.name)
 
-    def compute() -> Optional[str]:
+    def plan() -> MultiEdit:
         new_name = f.name if keep_name else hoist.unique_name(model, "_" + f.name.lstrip("_"))
         callee, need_import = hoist.partial_callee(model) if captured else ("", False)
-        mapping: dict[int, object] = {}
+        edit = MultiEdit()
         for use in uses:
             parent = model.parents.get(id(use.node))
             if captured and isinstance(parent, cst.Call) and parent.func is use.node:
-                mapping[id(parent)] = _add_kwargs(captured, new_name)
+                edit.replace_node(parent, _add_kwargs(captured, new_name))
             elif captured:
-                mapping[id(use.node)] = hoist.partial_call(callee, new_name, captured)
+                edit.replace_node(use.node, hoist.partial_call(callee, new_name, captured))
             elif new_name != f.name:
-                mapping[id(use.node)] = cst.Name(new_name)
-        moved = f.node.visit(hoist._Replace(dict(mapping)))  # noqa: SLF001
+                edit.replace_node(use.node, cst.Name(new_name))
+        moved = f.node.visit(edit)  # the uses inside the function itself, on the copy that moves
         assert isinstance(moved, cst.FunctionDef)
         moved = moved.with_changes(name=cst.Name(new_name), params=hoist.add_kwonly(moved.params, captured))
-        mapping[id(f.node)] = cst.RemovalSentinel.REMOVE
-        module = hoist.replace_nodes(model.module, mapping)
-        module = hoist.insert_at_module_level(module, f.top_index, [moved])
+        edit.move_out(f.node)
+        edit.at_top_level(hoist.InsertTopLevel(f.top_index, (moved,)))
         if need_import:
-            module = hoist.add_import(module, "import functools", f.top_index)
-        return module.code
+            edit.at_top_level(hoist.AddImport("import functools", f.top_index))
+        return edit
 
-    return ctx.fix(TITLE, Safety.UNSAFE if captured else Safety.SAFE, compute, preferred=True)
+    return ctx.fix(TITLE, Safety.UNSAFE if captured else Safety.SAFE, plan, preferred=True)
 
 
 def _add_kwargs(names: list[str], new_name: str):
@@ -212,12 +212,8 @@ def _fix_class(ctx: RuleContext, cls: ClassInfo):
     if got is None or got[0] or got[1]:
         return None
 
-    def compute() -> Optional[str]:
-        module = hoist.replace_nodes(model.module, {id(cls.node): cst.RemovalSentinel.REMOVE})
-        module = hoist.insert_at_module_level(module, cls.top_index, [cls.node])
-        return module.code
-
-    return ctx.fix(CLASS_TITLE, Safety.SAFE, compute, preferred=True)
+    edit = MultiEdit().move_out(cls.node).at_top_level(hoist.InsertTopLevel(cls.top_index, (cls.node,)))
+    return ctx.fix(CLASS_TITLE, Safety.SAFE, edit, preferred=True)
 
 
 RULE = Rule(

@@ -9,6 +9,7 @@ import libcst as cst
 
 from mpguard.facts.pickling import iter_workers
 from mpguard.findings import Safety
+from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.fixes import hoist
 from mpguard.rules import Applies, Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ValueKind
@@ -105,12 +106,8 @@ def _move_fix(ctx: RuleContext, node: Union[cst.FunctionDef, cst.ClassDef], name
     if hoist.header_problem(model, node, model.module_scope, leaving_guard=True):
         return None
 
-    def compute() -> Optional[str]:
-        module = hoist.replace_nodes(model.module, {id(node): cst.RemovalSentinel.REMOVE})
-        module = hoist.insert_at_module_level(module, top_index, [node])
-        return module.code
-
-    return ctx.fix(title, Safety.SAFE, compute, preferred=True)
+    edit = MultiEdit().move_out(node).at_top_level(hoist.InsertTopLevel(top_index, (node,)))
+    return ctx.fix(title, Safety.SAFE, edit, preferred=True)
 
 
 RULE = Rule(

@@ -194,7 +194,7 @@ def _fix(ctx: RuleContext, d: Dispatch, its: list[cst.Arg]):
         return None
     value = f"max(1, len({items}) // (4 * {workers}))"
 
-    def compute() -> Optional[str]:
+    def plan() -> MultiEdit:
         args = list(call.args)
         last = args[-1]
         new_arg = cst.Arg(
@@ -208,12 +208,10 @@ def _fix(ctx: RuleContext, d: Dispatch, its: list[cst.Arg]):
             args[-1] = last  # multi-line call with a trailing comma: add one more line
             new_arg = new_arg.with_changes(comma=cst.Comma(whitespace_after=last.comma.whitespace_after))
         args.append(new_arg)
-        edit = MultiEdit()
-        edit.replace_node(call, lambda updated: updated.with_changes(args=_rebuild(updated.args, args, call.args)))
-        new = edit.apply(model.module)
-        return None if new is None else new.code
+        return MultiEdit().replace_node(
+            call, lambda updated: updated.with_changes(args=_rebuild(updated.args, args, call.args)))
 
-    return ctx.fix("Add chunksize", Safety.UNSAFE, compute, preferred=True)
+    return ctx.fix("Add chunksize", Safety.UNSAFE, plan, preferred=True)
 
 
 def _rebuild(updated_args, planned, original_args):

@@ -278,28 +278,23 @@ def _fixes(ctx: RuleContext, d: Dispatch, lazy: Lazy) -> list:
         return []  # list(imap(...)) over an endless iterator still never returns
     chunk = get_arg(call, "chunksize", 2)
 
-    def compute() -> Optional[str]:
-        def rewrite(updated: cst.CSTNode) -> cst.CSTNode:
-            assert isinstance(updated, cst.Call) and isinstance(updated.func, cst.Attribute)
-            new = updated.with_changes(func=updated.func.with_changes(attr=cst.Name("imap")))
-            if chunk is None:
-                args = list(new.args)
-                last = args[-1]
-                args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                args.append(cst.Arg(
-                    value=cst.Integer("32"), keyword=cst.Name("chunksize"),
-                    equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                          whitespace_after=cst.SimpleWhitespace("")),
-                    comma=last.comma if isinstance(last.comma, cst.Comma) else cst.MaybeSentinel.DEFAULT))
-                new = new.with_changes(args=args)
-            return new
+    def rewrite(updated: cst.CSTNode) -> cst.CSTNode:
+        assert isinstance(updated, cst.Call) and isinstance(updated.func, cst.Attribute)
+        new = updated.with_changes(func=updated.func.with_changes(attr=cst.Name("imap")))
+        if chunk is None:
+            args = list(new.args)
+            last = args[-1]
+            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            args.append(cst.Arg(
+                value=cst.Integer("32"), keyword=cst.Name("chunksize"),
+                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                      whitespace_after=cst.SimpleWhitespace("")),
+                comma=last.comma if isinstance(last.comma, cst.Comma) else cst.MaybeSentinel.DEFAULT))
+            new = new.with_changes(args=args)
+        return new
 
-        edit = MultiEdit()
-        edit.replace_node(call, rewrite)
-        out = edit.apply(model.module)
-        return None if out is None else out.code
-
-    return [ctx.fix("Use `imap` with a chunksize", Safety.UNSAFE, compute, preferred=True)]
+    edit = MultiEdit().replace_node(call, rewrite)
+    return [ctx.fix("Use `imap` with a chunksize", Safety.UNSAFE, edit, preferred=True)]
 
 
 RULE = Rule(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
 
 import libcst as cst
 
@@ -103,13 +102,9 @@ def _iterator_fixes(ctx: RuleContext, call: cst.Call, discarded: bool):
     if not (discarded and isinstance(parent, cst.Expr)):
         return []
 
-    def compute() -> Optional[str]:
-        edit = MultiEdit()
-        edit.replace_node(call, lambda updated: cst.Call(func=cst.Name("list"), args=[cst.Arg(updated)]))
-        new = edit.apply(model.module)
-        return None if new is None else new.code
-
-    return [ctx.fix("Consume the results with `list(...)`", Safety.UNSAFE, compute, preferred=True)]
+    edit = MultiEdit().replace_node(
+        call, lambda updated: cst.Call(func=cst.Name("list"), args=[cst.Arg(updated)]))
+    return [ctx.fix("Consume the results with `list(...)`", Safety.UNSAFE, edit, preferred=True)]
 
 
 def _future_fixes(ctx: RuleContext, d: Dispatch, getter: str):
@@ -124,9 +119,8 @@ def _future_fixes(ctx: RuleContext, d: Dispatch, getter: str):
         if not isinstance(model.parents.get(id(comp)), cst.Expr):
             return []
 
-        def compute_comp() -> Optional[str]:
+        def plan_comp() -> MultiEdit:
             var = unique_name(model, "future" if getter == "result" else "async_result")
-            edit = MultiEdit()
 
             def wrap(updated):
                 inner = updated if isinstance(updated, cst.ListComp) else cst.ListComp(
@@ -135,22 +129,15 @@ def _future_fixes(ctx: RuleContext, d: Dispatch, getter: str):
                     elt=_chain(cst.Name(var), getter),
                     for_in=cst.CompFor(target=cst.Name(var), iter=inner))
 
-            edit.replace_node(comp, wrap)
-            new = edit.apply(model.module)
-            return None if new is None else new.code
+            return MultiEdit().replace_node(comp, wrap)
 
-        return [ctx.fix(title, Safety.UNSAFE, compute_comp, preferred=True)]
+        return [ctx.fix(title, Safety.UNSAFE, plan_comp, preferred=True)]
     if not isinstance(parent, cst.Expr):
         return []
     in_comprehension = site.scope.kind == "comprehension"
     if site.loop_depth == 0 and not in_comprehension:
-        def compute_chain() -> Optional[str]:
-            edit = MultiEdit()
-            edit.replace_node(call, lambda updated: _chain(updated, getter))
-            new = edit.apply(model.module)
-            return None if new is None else new.code
-
-        return [ctx.fix(title, Safety.UNSAFE, compute_chain, preferred=True)]
+        edit = MultiEdit().replace_node(call, lambda updated: _chain(updated, getter))
+        return [ctx.fix(title, Safety.UNSAFE, edit, preferred=True)]
     # Inside a `for` loop: collect the results, retrieve them after the loop.
     root = model.module.body[site.top_index] if site.top_index >= 0 else None
     if root is None:
@@ -166,7 +153,7 @@ def _future_fixes(ctx: RuleContext, d: Dispatch, getter: str):
             and loop.asynchronous is None and loop.orelse is None):
         return []
 
-    def compute_loop() -> Optional[str]:
+    def plan_loop() -> MultiEdit:
         plural = "futures" if getter == "result" else "async_results"
         single = "future" if getter == "result" else "async_result"
         names = unique_name(model, plural)
@@ -179,11 +166,9 @@ def _future_fixes(ctx: RuleContext, d: Dispatch, getter: str):
         init = init.with_changes(leading_lines=loop.leading_lines)
         edit.replace_node(loop, lambda updated: updated.with_changes(leading_lines=()))
         edit.insert_before(loop, [init])
-        edit.insert_after(loop, [cst.parse_statement(f"for {var} in {names}:\n    {var}.{getter}()\n")])
-        new = edit.apply(model.module)
-        return None if new is None else new.code
+        return edit.insert_after(loop, [cst.parse_statement(f"for {var} in {names}:\n    {var}.{getter}()\n")])
 
-    return [ctx.fix(title, Safety.UNSAFE, compute_loop, preferred=True)]
+    return [ctx.fix(title, Safety.UNSAFE, plan_loop, preferred=True)]
 
 
 RULE = Rule(

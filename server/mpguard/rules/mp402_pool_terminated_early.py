@@ -8,7 +8,7 @@ import libcst as cst
 
 from mpguard.facts.futures import Event, position_within, trace
 from mpguard.findings import Safety
-from mpguard.fixes.pool_to_executor import can_convert_pool, convert_pool_to_executor, find_with
+from mpguard.fixes.pool_to_executor import can_convert_pool, find_with, pool_conversion
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, ObjectType, ValueKind
 from mpguard.semantic.model import ModuleModel
@@ -84,17 +84,9 @@ def check(ctx: RuleContext) -> None:
         # (RULES.md, "Fix safety"), and then the inserted `join()` hangs the program.
         fixes = []
         if can_convert_pool(model, with_node):
-            fixes.append(ctx.fix(CONVERT_TITLE, Safety.UNSAFE, _convert(model, with_node),
+            fixes.append(ctx.fix(CONVERT_TITLE, Safety.UNSAFE, lambda: pool_conversion(model, with_node),
                                  kind="refactor.rewrite"))
         ctx.report(site.node, message, fixes=fixes, related=[(item.item, "the pool is terminated when this block exits")])
-
-
-def _convert(model: ModuleModel, with_node: cst.With):
-    def compute() -> Optional[str]:
-        new = convert_pool_to_executor(model, with_node)
-        return None if new is None else new.code
-
-    return compute
 
 
 RULE = Rule(

@@ -174,16 +174,13 @@ def _exitcode_fix(ctx: RuleContext, joins: list[Event]):
     if ancestors and not isinstance(ancestors[-1], cst.IndentedBlock):
         return None
 
-    def compute() -> Optional[str]:
+    def plan() -> MultiEdit:
         check_stmt = cst.parse_statement(
             f"if {name}.exitcode != 0:\n"
             f"    raise RuntimeError(f\"process {{{name}.name}} failed with exit code {{{name}.exitcode}}\")\n")
-        edit = MultiEdit()
-        edit.insert_after(line, [check_stmt])
-        new = edit.apply(model.module)
-        return None if new is None else new.code
+        return MultiEdit().insert_after(line, [check_stmt])
 
-    return ctx.fix("Check the exit code after `join()`", Safety.UNSAFE, compute, preferred=True)
+    return ctx.fix("Check the exit code after `join()`", Safety.UNSAFE, plan, preferred=True)
 
 
 RULE = Rule(

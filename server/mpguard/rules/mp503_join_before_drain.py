@@ -212,14 +212,8 @@ def _reorder_fix(ctx: RuleContext, join: CallSite, q: QueueArg, d: Dispatch):
         return None
     moved = body[i + 1:last + 1]
 
-    def compute() -> Optional[str]:
-        edit = MultiEdit()
-        edit.remove_stmt(unit)
-        edit.insert_after(moved[-1], [unit])
-        new = edit.apply(model.module)
-        return None if new is None else new.code
-
-    return ctx.fix("Drain the queue before joining", Safety.SAFE, compute, preferred=True)
+    edit = MultiEdit().remove_stmt(unit).insert_after(moved[-1], [unit])
+    return ctx.fix("Drain the queue before joining", Safety.SAFE, edit, preferred=True)
 
 
 def _names(node: cst.CSTNode) -> set[str]:

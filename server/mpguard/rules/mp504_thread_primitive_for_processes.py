@@ -10,7 +10,7 @@ import libcst as cst
 from mpguard.facts.calls import Dispatch
 from mpguard.facts.pickling import constructor_qualname, inherited_payload
 from mpguard.findings import Safety
-from mpguard.fixes.insert import replace_node
+from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, StartMethod
 from mpguard.semantic.library import canonical
@@ -77,6 +77,15 @@ def _mp_module_name(model: ModuleModel) -> tuple[Optional[str], bool]:
     return "multiprocessing", True
 
 
+class ImportMultiprocessing:
+    """Top-level edit: `import multiprocessing` after `__future__` imports and the docstring,
+    before the first other import."""
+
+    @staticmethod
+    def apply(module: cst.Module) -> cst.Module:
+        return _add_import(module)
+
+
 def _add_import(module: cst.Module) -> cst.Module:
     body = list(module.body)
     insert_at = 0
@@ -115,15 +124,10 @@ def _fix(ctx: RuleContext, ctor: str, ctor_call: cst.Call, d: Dispatch):
         return None
     new_call = ctor_call.with_changes(func=cst.Attribute(value=cst.Name(mp_name), attr=cst.Name(target)))
 
-    def compute():
-        new = replace_node(model.module, ctor_call, new_call)
-        if new is None:
-            return None
-        if need_import:
-            new = _add_import(new)
-        return new.code
-
-    return ctx.fix("Replace with multiprocessing equivalent", Safety.SAFE, compute, preferred=True)
+    edit = MultiEdit().replace_node(ctor_call, new_call)
+    if need_import:
+        edit.at_top_level(ImportMultiprocessing())
+    return ctx.fix("Replace with multiprocessing equivalent", Safety.SAFE, edit, preferred=True)
 
 
 def check(ctx: RuleContext) -> None:

@@ -193,7 +193,7 @@ def _with_fix(ctx: RuleContext, site: CallSite, pool, name: Optional[str], event
     call = site.node
     title = f"Use `with {dotted_name(call.func) or _kind(pool)}(...) as {name}:`"
 
-    def compute() -> Optional[str]:
+    def plan() -> MultiEdit:
         inner = [wrapped[0], *wrapped[1:]]
         new_with = cst.With(
             items=[cst.WithItem(item=call, asname=cst.AsName(name=cst.Name(name)))],
@@ -204,12 +204,11 @@ def _with_fix(ctx: RuleContext, site: CallSite, pool, name: Optional[str], event
         edit.replace_node(line, new_with)
         for s in wrapped:
             edit.remove_stmt(s)
-        new = edit.apply(model.module)
-        return None if new is None else new.code
+        return edit
 
     # Unsafe: the block ends at the pool's last use, so the parent now waits there for the pool's
     # work before its own later statements (a different order of output, a slower program).
-    return ctx.fix(title, Safety.UNSAFE, compute, preferred=True)
+    return ctx.fix(title, Safety.UNSAFE, plan, preferred=True)
 
 
 RULE = Rule(

@@ -10,7 +10,8 @@ from mpguard.facts.calls import Dispatch
 from mpguard.facts.frames import bool_keyword, process_workers
 from mpguard.facts.starts import ProcessStart
 from mpguard.findings import Safety
-from mpguard.fixes.insert import add_import_from, replace_node
+from mpguard.fixes.insert import AddImportFrom
+from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType
 from mpguard.semantic.library import canonical
@@ -85,16 +86,10 @@ def _threadpool_fix(ctx: RuleContext, start: ProcessStart):
         else:
             return None  # the name means something else here
 
-    def compute():
-        new_call = call.with_changes(func=cst.Name(ObjectType.THREAD_POOL))
-        module = replace_node(model.module, call, new_call)
-        if module is None:
-            return None
-        if need_import:
-            module = add_import_from(module, "multiprocessing.pool", ObjectType.THREAD_POOL)
-        return module.code
-
-    return ctx.fix(THREADPOOL_TITLE, Safety.UNSAFE, compute)
+    edit = MultiEdit().replace_node(call, call.with_changes(func=cst.Name(ObjectType.THREAD_POOL)))
+    if need_import:
+        edit.at_top_level(AddImportFrom("multiprocessing.pool", ObjectType.THREAD_POOL))
+    return ctx.fix(THREADPOOL_TITLE, Safety.UNSAFE, edit)
 
 
 def _executor_fix(ctx: RuleContext, outer: Dispatch):
@@ -102,7 +97,7 @@ def _executor_fix(ctx: RuleContext, outer: Dispatch):
     if not outer.receiver.is_type(ObjectType.POOL):
         return None
     try:
-        from mpguard.fixes.pool_to_executor import can_convert_pool, convert_pool_to_executor
+        from mpguard.fixes.pool_to_executor import can_convert_pool, pool_conversion
     except ImportError:  # pragma: no cover - optional fix module
         return None
     model = ctx.model
@@ -115,14 +110,13 @@ def _executor_fix(ctx: RuleContext, outer: Dispatch):
     except Exception:  # noqa: BLE001 - an optional fix must never break the rule
         return None
 
-    def compute():
+    def plan() -> Optional[MultiEdit]:
         try:
-            new = convert_pool_to_executor(model, pool_node)
-        except Exception:  # noqa: BLE001
+            return pool_conversion(model, pool_node)
+        except Exception:  # noqa: BLE001 - an optional fix must never break the rule
             return None
-        return None if new is None else new.code
 
-    return ctx.fix(EXECUTOR_TITLE, Safety.UNSAFE, compute)
+    return ctx.fix(EXECUTOR_TITLE, Safety.UNSAFE, plan)
 
 
 def check(ctx: RuleContext) -> None:

@@ -7,7 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from mpguard.findings import Safety
-from mpguard.fixes.insert import replace_node
+from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.semantic.model import ModuleModel
@@ -100,14 +100,10 @@ def clamp_fix(ctx: RuleContext, arg: cst.Arg, verdict: str):
         cst.Arg(inner),
     ])
 
-    def compute():
-        if model.module_scope.lookup_scope("min") is not None:
-            return None
-        new = replace_node(model.module, value, new_value)
-        return None if new is None else new.code
-
+    if model.module_scope.lookup_scope("min") is not None:
+        return None  # `min` is rebound in this module: `min(61, ...)` would not clamp
     # Unsafe: fewer workers can deadlock tasks that meet at a `Barrier(N)` (RULES.md).
-    return ctx.fix("Clamp to 61", Safety.UNSAFE, compute, preferred=True)
+    return ctx.fix("Clamp to 61", Safety.UNSAFE, MultiEdit().replace_node(value, new_value), preferred=True)
 
 
 def check(ctx: RuleContext) -> None:
