@@ -144,7 +144,7 @@ class RuleContext:
         self,
         node: cst.CSTNode,
         message: str,
-        fixes: Iterable[Fix] = (),
+        fixes: Iterable[Optional[Fix]] = (),
         related: Iterable[tuple[cst.CSTNode, str]] = (),
     ) -> Finding:
         finding = Finding(
@@ -154,7 +154,7 @@ class RuleContext:
             message=message,
             range=self.model.range_of(node),
             related=[RelatedLocation(self.model.range_of(n), msg) for n, msg in related],
-            fixes=list(fixes),
+            fixes=[fix for fix in fixes if fix is not None],  # a rule may pass "no fix here"
         )
         taken: set[str] = set()
         for fix in finding.fixes:
