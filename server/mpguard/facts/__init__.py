@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     from mpguard.facts.calls import Calls
     from mpguard.facts.frames import Frames
     from mpguard.facts.futures import Futures
+    from mpguard.facts.logging import Logging
     from mpguard.facts.names import Names
     from mpguard.facts.pickling import Pickling
     from mpguard.facts.pools import Pools
+    from mpguard.facts.queues import Queues
     from mpguard.facts.starts import Starts
     from mpguard.semantic.model import ModuleModel
 
@@ -73,3 +75,15 @@ class Facts:
         from mpguard.facts.futures import Futures
 
         return Futures(self.model)
+
+    @cached_property
+    def queues(self) -> "Queues":
+        from mpguard.facts.queues import Queues
+
+        return Queues(self.model)
+
+    @cached_property
+    def logging(self) -> "Logging":
+        from mpguard.facts.logging import Logging
+
+        return Logging(self.model)

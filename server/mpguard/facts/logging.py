@@ -1,5 +1,8 @@
 """Logging: which calls log (and at what level), configure logging, or print to stdout; the
-logging handlers mpguard knows about."""
+logging handlers mpguard knows about.
+
+The domain is ``facts.logging`` (:class:`Logging`): the same questions, answered once per call
+site for the analysis (a rule asks them again for every worker that reaches a function)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,38 @@ FILE_HANDLERS = {
 ROTATING = {"logging.handlers.RotatingFileHandler", "logging.handlers.TimedRotatingFileHandler"}
 QUEUE_LOGGING = {"logging.handlers.QueueHandler", "logging.handlers.QueueListener"}
 REDIRECTS = {"contextlib.redirect_stdout", "contextlib.redirect_stderr"}
+
+
+class Logging:
+    def __init__(self, model: "ModuleModel") -> None:
+        self.model = model
+        self._callee: dict[int, Optional[str]] = {}
+        self._level: dict[int, Optional[str]] = {}
+        self._configures: dict[int, bool] = {}
+
+    def callee(self, site: CallSite) -> Optional[str]:
+        """The library name of the called function (None: not a library callable)."""
+        key = id(site.node)
+        if key not in self._callee:
+            self._callee[key] = qualname_of_callee(self.model, site)
+        return self._callee[key]
+
+    def level_of(self, site: CallSite) -> Optional[str]:
+        """The logging method called (`info`, `warning`, ...), None when the call does not log."""
+        key = id(site.node)
+        if key not in self._level:
+            self._level[key] = log_level(self.model, site)
+        return self._level[key]
+
+    def configures(self, site: CallSite) -> bool:
+        """Whether the call configures logging (`basicConfig`, `dictConfig`, `addHandler`)."""
+        key = id(site.node)
+        if key not in self._configures:
+            self._configures[key] = configures_logging(self.model, site)
+        return self._configures[key]
+
+    def prints_to_stdout(self, site: CallSite) -> bool:
+        return prints_to_stdout(self.model, site)
 
 
 def qualname_of_callee(model: "ModuleModel", site: CallSite) -> Optional[str]:

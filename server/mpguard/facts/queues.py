@@ -1,4 +1,6 @@
-"""Queues and primitives: the `multiprocessing` queues a dispatch hands to a child process."""
+"""Queues and primitives: the `multiprocessing` queues a dispatch hands to a child process.
+
+The domain is ``facts.queues`` (:class:`Queues`), answers memoised per dispatch for the analysis."""
 
 from __future__ import annotations
 
@@ -22,6 +24,20 @@ class QueueArg:
     binding: Binding
     position: Optional[int]  # index in args=(...)
     keyword: Optional[str]  # key in kwargs={...}
+
+
+class Queues:
+    def __init__(self, model: "ModuleModel") -> None:
+        self.model = model
+        self._args: dict[int, list[QueueArg]] = {}
+
+    def args_of(self, d: Dispatch) -> list[QueueArg]:
+        """`queue_args` of `d`, computed once."""
+        key = id(d.site.node)
+        found = self._args.get(key)
+        if found is None:
+            found = self._args[key] = queue_args(self.model, d)
+        return found
 
 
 def queue_args(model: "ModuleModel", d: Dispatch) -> list[QueueArg]:

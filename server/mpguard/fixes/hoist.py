@@ -19,12 +19,14 @@ from typing import Iterable, Optional, Sequence, Union
 
 import libcst as cst
 
+from mpguard.semantic.kinds import BindingKind
 from mpguard.semantic.model import ModuleModel
 from mpguard.semantic.names import is_main_guard_test
 from mpguard.semantic.records import Scope
 
 _BUILTINS = set(dir(builtins))
-_BINDABLE_KINDS = {"assign", "param", "for", "with", "augassign", "walrus", "except"}
+_BINDABLE_KINDS = {BindingKind.ASSIGN, BindingKind.PARAM, BindingKind.FOR, BindingKind.WITH, BindingKind.AUGASSIGN,
+                   BindingKind.EXCEPT}
 
 
 # --------------------------------------------------------------------------------------------

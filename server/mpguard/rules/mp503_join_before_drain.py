@@ -10,7 +10,7 @@ from mpguard.facts.calls import Dispatch
 from mpguard.facts.frames import dispatch_worker_function
 from mpguard.facts.futures import trace
 from mpguard.facts.pickling import call_site_of, constructor_qualname
-from mpguard.facts.queues import QueueArg, queue_args
+from mpguard.facts.queues import QueueArg
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit, statement_line_at
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
@@ -112,7 +112,7 @@ def check(ctx: RuleContext) -> None:
     for d in model.iter_process_dispatches():
         if d.api != "process" or not d.receiver.is_type(ObjectType.PROCESS):
             continue
-        for q in queue_args(model, d):
+        for q in model.facts.queues.args_of(d):
             if _joinable_with_task_done(model, q) or not _child_puts(model, d, q):
                 continue
             gets = _gets(model, d, q)

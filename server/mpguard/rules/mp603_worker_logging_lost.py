@@ -14,10 +14,6 @@ from mpguard.facts.logging import (
     QUIET,
     REDIRECTS,
     ROTATING,
-    configures_logging,
-    log_level,
-    prints_to_stdout,
-    qualname_of_callee,
 )
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import StartMethod
@@ -88,10 +84,10 @@ def check(ctx: RuleContext) -> None:
     handler_sites: list[tuple[CallSite, str, str]] = []
     redirect_sites: list[CallSite] = []
     for site in model.calls:
-        q = qualname_of_callee(model, site)
+        q = model.facts.logging.callee(site)
         if q in QUEUE_LOGGING:
             return  # records are shipped to the parent: nothing is lost
-        if configures_logging(model, site):
+        if model.facts.logging.configures(site):
             config_sites.append((site, regions.region(site)))
             if q == "logging.basicConfig" and has_keyword(site.node, "filename"):
                 handler_sites.append((site, regions.region(site), q))
@@ -101,13 +97,13 @@ def check(ctx: RuleContext) -> None:
             redirect_sites.append(site)
     configured_at_import = any(r == "import" for _, r in config_sites)
     configured_in_initializer = any(
-        any(configures_logging(model, s) for f in r.reach for s in f.calls) for r in inits)
+        any(model.facts.logging.configures(s) for f in r.reach for s in f.calls) for r in inits)
     parent_configs = [s for s, r in config_sites if r == "parent"]
     parent_file = any(r == "parent" for _, r, _ in handler_sites)
     reported: set[int] = set()
 
     def child_configures(run: WorkerRun) -> bool:
-        return any(configures_logging(model, s) for f in run.reach for s in f.calls)
+        return any(model.facts.logging.configures(s) for f in run.reach for s in f.calls)
 
     # (a) logging configured only in the parent at run time, spawn children log nowhere
     if parent_configs and not configured_at_import and not configured_in_initializer:
@@ -118,7 +114,7 @@ def check(ctx: RuleContext) -> None:
                 continue
             for f in run.reach:
                 for site in f.calls:
-                    level = log_level(model, site)
+                    level = model.facts.logging.level_of(site)
                     if level is None or (level not in QUIET and not parent_file):
                         continue
                     if id(site.node) in reported:
@@ -142,7 +138,7 @@ def check(ctx: RuleContext) -> None:
                 continue  # spawn: case (a); fork + plain FileHandler: one inherited handle
             if child_configures(run):
                 continue
-            logs = next((s for f in run.reach for s in f.calls if log_level(model, s)), None)
+            logs = next((s for f in run.reach for s in f.calls if model.facts.logging.level_of(s)), None)
             if logs is None:
                 continue
             reported.add(id(hsite.node))
@@ -169,7 +165,7 @@ def check(ctx: RuleContext) -> None:
             continue
         for f in run.reach:
             for site in f.calls:
-                if not prints_to_stdout(model, site) or id(site.node) in reported:
+                if not model.facts.logging.prints_to_stdout(site) or id(site.node) in reported:
                     continue
                 reported.add(id(site.node))
                 ctx.report(site.node, (

@@ -1,4 +1,5 @@
-"""The closed vocabularies of the model: start methods, value kinds, object types, dispatch APIs.
+"""The closed vocabularies of the model: start methods, scope and binding kinds, value kinds,
+object types, dispatch APIs.
 
 Each is a small backport of `enum.StrEnum` (3.11+; Python 3.10 is supported): a member is a
 `str` equal to its value (so records built from strings and tests written against them agree,
@@ -77,6 +78,30 @@ class StartMethod(_StrEnum):
     SPAWN = "spawn"
     FORK = "fork"
     FORKSERVER = "forkserver"
+
+
+class ScopeKind(_StrEnum):
+    """What code a `Scope` is the namespace of."""
+
+    MODULE = "module"
+    FUNCTION = "function"
+    CLASS = "class"
+    LAMBDA = "lambda"
+    COMPREHENSION = "comprehension"
+
+
+class BindingKind(_StrEnum):
+    """How a `Binding` binds its name."""
+
+    IMPORT = "import"
+    DEF = "def"
+    CLASS = "class"
+    ASSIGN = "assign"  # `x = ...`, `x: T = ...`, `x := ...`
+    AUGASSIGN = "augassign"
+    PARAM = "param"
+    FOR = "for"
+    WITH = "with"
+    EXCEPT = "except"
 
 
 class ValueKind(_StrEnum):

@@ -20,6 +20,7 @@ import libcst as cst
 
 from mpguard.incremental import Layout
 from mpguard.positions import PositionIndex
+from mpguard.semantic.kinds import BindingKind, ScopeKind
 from mpguard.semantic.library import _STAR_EXPORTS, canonical
 from mpguard.semantic.names import dotted_name, is_main_guard_test
 from mpguard.semantic.records import (
@@ -43,7 +44,7 @@ class ModuleModel:
         self.text = text
         self.path = path
         self.default_start_method = default_start_method
-        self.module_scope = Scope("module", module, None)
+        self.module_scope = Scope(ScopeKind.MODULE, module, None)
         self.scopes: list[Scope] = [self.module_scope]
         self.functions: list[FunctionInfo] = []
         self.classes: list[ClassInfo] = []
@@ -132,7 +133,7 @@ class ModuleModel:
         self._mark(node)
         if isinstance(node, cst.For):
             self._visit(node.iter, node)
-            self._bind_target(node.target, "for", node, None)
+            self._bind_target(node.target, BindingKind.FOR, node, None)
         else:
             self._visit(node.test, node)  # type: ignore[attr-defined]
         self._loop += 1
@@ -147,7 +148,7 @@ class ModuleModel:
         for item in node.items:
             self._visit(item.item, item)
             if item.asname is not None:
-                self._bind_target(item.asname.name, "with", node, item.item)
+                self._bind_target(item.asname.name, BindingKind.WITH, node, item.item)
         depth = len(self._with)
         self._with.extend(node.items)
         self._visit(node.body, node)
@@ -160,7 +161,7 @@ class ModuleModel:
         self._visit_params(node.params, defaults_only=True)
         outer = self._scope
         cls = outer.cls if outer.kind == "class" else None
-        scope = Scope("function", node, outer)
+        scope = Scope(ScopeKind.FUNCTION, node, outer)
         info = FunctionInfo(
             name=node.name.value,
             node=node,
@@ -177,7 +178,7 @@ class ModuleModel:
         self.functions.append(info)
         self.scopes.append(scope)
         self.node_scope[id(node)] = scope
-        outer.bind(Binding(node.name.value, "def", node, seq=info.seq, scope=outer,
+        outer.bind(Binding(node.name.value, BindingKind.DEF, node, seq=info.seq, scope=outer,
                            toplevel=outer.kind == "module" and self._function is None,
                            guarded=self._guarded))
         if cls is not None:
@@ -197,14 +198,14 @@ class ModuleModel:
         for arg in node.keywords:
             self._visit(arg.value, arg)
         outer = self._scope
-        scope = Scope("class", node, outer)
+        scope = Scope(ScopeKind.CLASS, node, outer)
         info = ClassInfo(node.name.value, node, scope, outer, self._top, self._guarded,
                          bases=[a.value for a in node.bases])
         scope.cls = info
         self.classes.append(info)
         self.scopes.append(scope)
         self.node_scope[id(node)] = scope
-        outer.bind(Binding(node.name.value, "class", node, seq=self._next(), scope=outer,
+        outer.bind(Binding(node.name.value, BindingKind.CLASS, node, seq=self._next(), scope=outer,
                            toplevel=outer.kind == "module", guarded=self._guarded))
         saved = self._scope
         self._scope = scope
@@ -215,7 +216,7 @@ class ModuleModel:
         self._mark(node)
         self.parents[id(node)] = parent
         self._visit_params(node.params, defaults_only=True)
-        scope = Scope("lambda", node, self._scope, function=self._function)
+        scope = Scope(ScopeKind.LAMBDA, node, self._scope, function=self._function)
         self.scopes.append(scope)
         self.node_scope[id(node)] = scope
         self.lambdas.append((node, self._scope))
@@ -228,7 +229,7 @@ class ModuleModel:
     def _v_comprehension(self, node: cst.CSTNode, parent: cst.CSTNode) -> None:
         self._mark(node)
         self.parents[id(node)] = parent
-        scope = Scope("comprehension", node, self._scope, function=self._function)
+        scope = Scope(ScopeKind.COMPREHENSION, node, self._scope, function=self._function)
         self.scopes.append(scope)
         self.node_scope[id(node)] = scope
         # The first iterable is evaluated in the enclosing scope.
@@ -242,7 +243,7 @@ class ModuleModel:
             if not first:
                 self._visit(current.iter, current)
             first = False
-            self._bind_target(current.target, "for", node, None)
+            self._bind_target(current.target, BindingKind.FOR, node, None)
             for cond in current.ifs:
                 self._visit(cond.test, cond)
             current = current.inner_for_in
@@ -265,7 +266,7 @@ class ModuleModel:
         if params.star_kwarg is not None:
             all_params.append(params.star_kwarg)
         for p in all_params:
-            scope.bind(Binding(p.name.value, "param", owner, seq=self._next(), scope=scope))
+            scope.bind(Binding(p.name.value, BindingKind.PARAM, owner, seq=self._next(), scope=scope))
 
     def _bind_target(self, target: cst.CSTNode, kind: str, stmt: cst.CSTNode,
                      value: Optional[cst.BaseExpression], index: Optional[int] = None) -> None:
@@ -297,23 +298,23 @@ class ModuleModel:
     def _v_assign(self, node: cst.Assign, parent: cst.CSTNode) -> None:
         self._visit(node.value, node)
         for t in node.targets:
-            self._bind_target(t.target, "assign", node, node.value)
+            self._bind_target(t.target, BindingKind.ASSIGN, node, node.value)
 
     def _v_annassign(self, node: cst.AnnAssign, parent: cst.CSTNode) -> None:
         if node.value is not None:
             self._visit(node.value, node)
         self._visit(node.annotation, node)
-        self._bind_target(node.target, "assign", node, node.value)
+        self._bind_target(node.target, BindingKind.ASSIGN, node, node.value)
 
     def _v_augassign(self, node: cst.AugAssign, parent: cst.CSTNode) -> None:
         self._visit(node.value, node)
         if isinstance(node.target, cst.Name):
             self._record_load(node.target, node)
-        self._bind_target(node.target, "augassign", node, None)
+        self._bind_target(node.target, BindingKind.AUGASSIGN, node, None)
 
     def _v_walrus(self, node: cst.NamedExpr, parent: cst.CSTNode) -> None:
         self._visit(node.value, node)
-        self._bind_target(node.target, "assign", node, node.value)
+        self._bind_target(node.target, BindingKind.ASSIGN, node, node.value)
 
     def _v_import(self, node: cst.Import, parent: cst.CSTNode) -> None:
         for alias in node.names:
@@ -323,7 +324,7 @@ class ModuleModel:
             else:
                 local = full.split(".")[0]
                 qual = local
-            self._scope.bind(Binding(local, "import", node, qualname=canonical(qual),
+            self._scope.bind(Binding(local, BindingKind.IMPORT, node, qualname=canonical(qual),
                                      seq=self._next(), scope=self._scope,
                                      toplevel=self._scope.kind == "module", guarded=self._guarded))
 
@@ -337,7 +338,7 @@ class ModuleModel:
         if isinstance(node.names, cst.ImportStar):
             # `from multiprocessing import *`: bind the public names we know about.
             for name in _STAR_EXPORTS.get(canonical(base), ()):
-                self._scope.bind(Binding(name, "import", node, qualname=f"{canonical(base)}.{name}",
+                self._scope.bind(Binding(name, BindingKind.IMPORT, node, qualname=f"{canonical(base)}.{name}",
                                          seq=self._next(), scope=self._scope,
                                          toplevel=self._scope.kind == "module", guarded=self._guarded))
             return
@@ -346,7 +347,7 @@ class ModuleModel:
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
-            self._scope.bind(Binding(local, "import", node, qualname=canonical(f"{base}.{name}"),
+            self._scope.bind(Binding(local, BindingKind.IMPORT, node, qualname=canonical(f"{base}.{name}"),
                                      seq=self._next(), scope=self._scope,
                                      toplevel=self._scope.kind == "module", guarded=self._guarded))
 
@@ -380,7 +381,7 @@ class ModuleModel:
         if node.type is not None:
             self._visit(node.type, node)
         if node.name is not None and isinstance(node.name.name, cst.Name):
-            self._bind_target(node.name.name, "except", node, None)
+            self._bind_target(node.name.name, BindingKind.EXCEPT, node, None)
         self._visit(node.body, node)
 
     # expressions -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from mpguard.semantic.names import dotted_name
 
 @dataclass(eq=False)
 class Scope:
-    kind: str  # "module" | "function" | "class" | "lambda" | "comprehension"
+    kind: str  # a ScopeKind
     node: cst.CSTNode
     parent: Optional["Scope"]
     function: Optional["FunctionInfo"] = None
@@ -56,7 +56,7 @@ class Scope:
 @dataclass(eq=False)
 class Binding:
     name: str
-    kind: str  # import | def | class | assign | param | with | for | except | augassign | walrus
+    kind: str  # a BindingKind
     node: cst.CSTNode  # the statement or def node
     value: Optional[cst.BaseExpression] = None  # assigned expression (for assign/with)
     qualname: Optional[str] = None  # for imports
