@@ -140,7 +140,7 @@ def build_model(text: str, path: Optional[str], config: Config, previous: Option
     try:
         if old_limit < _RECURSION_LIMIT:
             sys.setrecursionlimit(_RECURSION_LIMIT)
-        return ModuleModel(module, text, path, config.start_method, layout), None
+        return ModuleModel(module, text, path, config.default_start_method, layout, config=config), None
     except RecursionError:
         return None, syntax_error_finding("the file is too deeply nested to analyse", 1, 0)
     finally:

@@ -13,6 +13,7 @@ from mpguard.semantic.names import dotted_name, get_arg, string_value
 from mpguard.semantic.records import CallSite, FunctionInfo, Value
 
 if TYPE_CHECKING:
+    from mpguard.config import Config
     from mpguard.facts.calls import Calls
     from mpguard.semantic.model import ModuleModel
 
@@ -56,6 +57,32 @@ class Starts:
                 if method:
                     out.append((method, site))
         return tuple(out)
+
+    @cached_property
+    def config(self) -> "Config":
+        from mpguard.config import Config
+
+        return self.model.config if self.model.config is not None else Config()
+
+    @property
+    def target_version(self) -> tuple[int, int]:
+        """The oldest Python the code runs on (`target-version`, else `requires-python`)."""
+        return self.config.target_version
+
+    def effective_methods(self, value: Optional[Value] = None) -> dict[str, str]:
+        """platform -> the start method `value`'s processes use there (every targeted platform).
+        A context's literal method, or a `set_start_method()` literal, applies on every platform;
+        otherwise each platform's default (or the configured `start-method`)."""
+        if value is not None and value.start_method and value.start_method != "default":
+            return {p: value.start_method for p in self.config.platforms}
+        if self.setters:
+            return {p: self.setters[-1][0] for p in self.config.platforms}
+        return self.config.start_methods_by_platform()
+
+    def spawn_platforms(self, value: Optional[Value] = None) -> tuple[str, ...]:
+        """The targeted platforms where `value`'s children re-import the main module (spawn or
+        forkserver): where a spawn-only pitfall fails. Empty: fork everywhere."""
+        return tuple(p for p, m in self.effective_methods(value).items() if m != "fork")
 
     @property
     def module_method(self) -> str:

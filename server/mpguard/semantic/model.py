@@ -29,6 +29,7 @@ from mpguard.semantic.resolver import Resolver
 from mpguard.semantic.walk import _semantic_fields
 
 if TYPE_CHECKING:
+    from mpguard.config import Config
     from mpguard.facts import Facts
     from mpguard.facts.calls import Dispatch
 
@@ -38,11 +39,14 @@ class ModuleModel:
     point to its resolver and facts. Read-only once built."""
 
     def __init__(self, module: cst.Module, text: str, path: Optional[str] = None,
-                 default_start_method: str = "spawn", layout: Optional[Layout] = None) -> None:
+                 default_start_method: str = "spawn", layout: Optional[Layout] = None,
+                 config: Optional["Config"] = None) -> None:
         self.module = module
         self.text = text
         self.path = path
         self.default_start_method = default_start_method
+        # target Python, platforms and declared process APIs (None: the defaults)
+        self.config = config
         self.module_scope = Scope("module", module, None)
         self.scopes: list[Scope] = [self.module_scope]
         self.functions: list[FunctionInfo] = []
