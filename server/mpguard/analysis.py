@@ -148,7 +148,7 @@ def build_model(text: str, path: Optional[str], config: Config, previous: Option
 
 
 def run_analysis(text: str, path: Optional[str], config: Config, previous: Optional[Analysis] = None) -> Analysis:
-    if not PAUSE_GC or "\x00" in text or not mentions_process_api(text):
+    if not PAUSE_GC or "\x00" in text or not mentions_process_api(text, config):
         return _run_analysis(text, path, config, previous)  # no tree: nothing for the GC to save
     with gc_paused():
         return _run_analysis(text, path, config, previous)
@@ -160,7 +160,7 @@ def _run_analysis(text: str, path: Optional[str], config: Config, previous: Opti
         result.syntax_error = syntax_error_finding("source contains a NUL byte", 1, 0)
         result.findings = [result.syntax_error]
         return result
-    if not mentions_process_api(text):
+    if not mentions_process_api(text, config):
         result.skipped = True
         return result
     previous_model = previous.model if previous is not None else None

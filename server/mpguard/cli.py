@@ -214,7 +214,7 @@ def check_files(files: list[Path], overrides: dict, workers: Optional[int],
         except Exception:  # noqa: BLE001 - the worker reports it exactly as before
             todo.append((i, path_str, 0, None))
             continue
-        if "\x00" not in text and not mentions_process_api(text):
+        if "\x00" not in text and not mentions_process_api(text, cfg):
             reports[i] = FileReport(path_str, warnings=list(cfg.warnings))  # what analyze() gives
             continue
         key = cache.key(path_str, text, cfg) if cache is not None else None

@@ -20,6 +20,7 @@ import libcst as cst
 
 from mpguard.incremental import Layout
 from mpguard.positions import PositionIndex
+from mpguard.semantic.apis import api_table
 from mpguard.semantic.library import _STAR_EXPORTS, canonical
 from mpguard.semantic.names import dotted_name, is_main_guard_test
 from mpguard.semantic.records import (
@@ -47,6 +48,7 @@ class ModuleModel:
         self.default_start_method = default_start_method
         # target Python, platforms and declared process APIs (None: the defaults)
         self.config = config
+        self.apis = api_table(config.process_apis if config is not None else ())
         self.module_scope = Scope("module", module, None)
         self.scopes: list[Scope] = [self.module_scope]
         self.functions: list[FunctionInfo] = []
