@@ -66,7 +66,7 @@ class Param:
 class Api:
     name: str  # qualified name of the callable, after module aliases (`torch.utils.data.DataLoader`)
     kind: str  # ApiKind
-    label: str  # how messages name it: "`process_map()`"
+    label: str  # how messages name it: "`process_map()`" (short: messages stay <= 100 characters)
     pickler: str = "pickle"
     pickled_under: frozenset[str] = EVERY  # start methods under which the workers are pickled
     starts: str = Start.CALL
@@ -94,16 +94,16 @@ _POOL_TASK_METHODS = ("map", "imap", "imap_unordered", "starmap", "apply", "appl
 
 APIS: tuple[Api, ...] = (
     # PyTorch ---------------------------------------------------------------------------------
-    Api("torch.utils.data.DataLoader", ApiKind.LOADER, "`DataLoader(num_workers=...)`",
+    Api("torch.utils.data.DataLoader", ApiKind.LOADER, "`DataLoader`",
         pickled_under=SPAWNED, starts=Start.ITERATE,
         workers=((Param("collate_fn", 6), "task"), (Param("worker_init_fn", 10), "initializer"),
                  (Param("dataset", 0), "target"), (Param("sampler", 3), "target")),
         start_method_param=Param("multiprocessing_context", 11),
         when_param=Param("num_workers", 5), unless_values=(0,), family="torch"),
     # torch.multiprocessing is multiprocessing (semantic.library.MODULE_ALIASES), plus these two:
-    Api("multiprocessing.spawn", ApiKind.MAP, "`torch.multiprocessing.spawn()`", workers=(_FN,),
+    Api("multiprocessing.spawn", ApiKind.MAP, "`spawn()`", workers=(_FN,),
         default_method=DefaultMethod.SPAWN, family="torch"),
-    Api("multiprocessing.start_processes", ApiKind.MAP, "`torch.multiprocessing.start_processes()`",
+    Api("multiprocessing.start_processes", ApiKind.MAP, "`start_processes()`",
         workers=(_FN,), default_method=DefaultMethod.SPAWN, start_method_param=Param("start_method", 5),
         family="torch"),
     # tqdm --------------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ APIS: tuple[Api, ...] = (
         workers=((Param("initializer", 1), "initializer"),), family="multiprocess"),
     Api("multiprocess.Process", ApiKind.PROCESS, "`multiprocess.Process`", pickler="dill", starts=Start.START,
         pickled_under=SPAWNED, workers=((Param("target", 1), "target"),), family="multiprocess"),
-    *(Api(f"pathos.{module}{cls}", ApiKind.POOL, f"`{cls}.map()`", pickler="dill", starts=Start.DISPATCH,
+    *(Api(f"pathos.{module}{cls}", ApiKind.POOL, f"`{cls}`", pickler="dill", starts=Start.DISPATCH,
           methods=("map", "imap", "uimap", "amap", "apipe", "pipe"), family="pathos")
       for module in ("multiprocessing.", "pools.", "")
       for cls in ("ProcessPool", "ProcessingPool")),
@@ -127,7 +127,7 @@ APIS: tuple[Api, ...] = (
       for fn in ("p_map", "p_imap", "p_umap", "p_uimap")),
     # joblib: the multiprocessing backend pickles; loky (the default) uses cloudpickle and needs
     # no guard; threading starts no process.
-    Api("joblib.Parallel", ApiKind.PARALLEL, "`Parallel(backend=\"multiprocessing\")`",
+    Api("joblib.Parallel", ApiKind.PARALLEL, "`Parallel(...)`", starts=Start.DISPATCH,
         when_param=Param("backend", 1), only_values=("multiprocessing",), family="joblib"),
     # pebble -------------------------------------------------------------------------------------
     Api("pebble.ProcessPool", ApiKind.POOL, "`pebble.ProcessPool`", starts=Start.DISPATCH,
