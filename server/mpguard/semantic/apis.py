@@ -74,6 +74,7 @@ class Api:
     workers: tuple[tuple[Param, str], ...] = ()  # (where, role: task | target | initializer)
     methods: tuple[str, ...] = ()  # POOL: methods that ship a task (worker = their first argument)
     start_method_param: Optional[Param] = None  # an argument that names the start method / context
+    thread_methods: tuple[str, ...] = ()  # start methods that run threads, not processes
     # The row applies only when `when_param` is given and is not one of `unless_values`
     # (DataLoader: num_workers=0 runs in the main process) / is one of `only_values`.
     when_param: Optional[Param] = None
@@ -142,6 +143,7 @@ APIS: tuple[Api, ...] = (
     Api("mpire.WorkerPool", ApiKind.POOL, "`WorkerPool`", pickled_under=SPAWNED, starts=Start.DISPATCH,
         methods=("map", "map_unordered", "imap", "imap_unordered", "apply", "apply_async"),
         default_method=DefaultMethod.FORK_WHERE_AVAILABLE, start_method_param=Param("start_method"),
+        thread_methods=("threading",),
         dill_switch=Param("use_dill"), family="mpire"),
     # concurrent.futures.InterpreterPoolExecutor (3.14): interpreters, not processes, but they
     # unpickle the task and import `__main__` to find it (CPython gh-136659).

@@ -179,6 +179,8 @@ class Resolver:
             arg = get_arg(call, api.start_method_param.name, api.start_method_param.position)
             if arg is not None:
                 method = string_value(arg.value)
+                if method in api.thread_methods:  # mpire's start_method="threading"
+                    return UNKNOWN
                 if method is None:  # a context object: `context=mp.get_context("spawn")`
                     ctx = self.resolve(arg.value, scope, seq, depth + 1)
                     method, ctx_node = ctx.start_method, ctx.context_node
