@@ -85,6 +85,7 @@ class Api:
     min_version: Optional[tuple[int, int]] = None  # exists from this Python on
     dispatch_prefix: str = "library"  # `Dispatch.api` of its tasks: "library.map", or "executor.submit"
     family: str = ""  # the library, for docs
+    aliases: tuple[str, ...] = ()  # other qualified names of the same callable (`pebble.pool.ProcessPool`)
 
 
 _FN = (Param("fn", 0), "task")
@@ -100,7 +101,8 @@ APIS: tuple[Api, ...] = (
         workers=((Param("collate_fn", 6), "task"), (Param("worker_init_fn", 10), "initializer"),
                  (Param("dataset", 0), "target"), (Param("sampler", 3), "target")),
         start_method_param=Param("multiprocessing_context", 11),
-        when_param=Param("num_workers", 5), unless_values=(0,), family="torch"),
+        when_param=Param("num_workers", 5), unless_values=(0,), family="torch",
+        aliases=("torch.utils.data.dataloader.DataLoader",)),
     # torch.multiprocessing is multiprocessing (semantic.library.MODULE_ALIASES), plus these two:
     Api("multiprocessing.spawn", ApiKind.MAP, "`spawn()`", workers=(_FN,),
         default_method=DefaultMethod.SPAWN, family="torch"),
@@ -111,20 +113,16 @@ APIS: tuple[Api, ...] = (
     Api("tqdm.contrib.concurrent.process_map", ApiKind.MAP, "`process_map()`", workers=(_FN,), family="tqdm"),
     # dill-based: start safety only ------------------------------------------------------------
     Api("multiprocess.Pool", ApiKind.POOL, "`multiprocess.Pool`", pickler="dill", methods=_POOL_TASK_METHODS,
-        workers=((Param("initializer", 1), "initializer"),), family="multiprocess"),
-    Api("multiprocess.pool.Pool", ApiKind.POOL, "`multiprocess.Pool`", pickler="dill", methods=_POOL_TASK_METHODS,
-        workers=((Param("initializer", 1), "initializer"),), family="multiprocess"),
+        workers=((Param("initializer", 1), "initializer"),), family="multiprocess",
+        aliases=("multiprocess.pool.Pool",)),
     Api("multiprocess.Process", ApiKind.PROCESS, "`multiprocess.Process`", pickler="dill", starts=Start.START,
         pickled_under=SPAWNED, workers=((Param("target", 1), "target"),), family="multiprocess"),
-    *(Api(f"pathos.{module}{cls}", ApiKind.POOL, f"`{cls}`", pickler="dill", starts=Start.DISPATCH,
-          methods=("map", "imap", "uimap", "amap", "apipe", "pipe"), family="pathos")
-      for module in ("multiprocessing.", "pools.", "")
+    *(Api(f"pathos.multiprocessing.{cls}", ApiKind.POOL, f"`{cls}`", pickler="dill", starts=Start.DISPATCH,
+          methods=("map", "imap", "uimap", "amap", "apipe", "pipe"), family="pathos",
+          aliases=(f"pathos.pools.{cls}", f"pathos.{cls}"))
       for cls in ("ProcessPool", "ProcessingPool")),
     *(Api(f"p_tqdm.{fn}", ApiKind.MAP, f"`{fn}()`", pickler="dill", workers=((Param("function", 0), "task"),),
-          family="p_tqdm")
-      for fn in ("p_map", "p_imap", "p_umap", "p_uimap")),
-    *(Api(f"p_tqdm.p_tqdm.{fn}", ApiKind.MAP, f"`{fn}()`", pickler="dill", workers=((Param("function", 0), "task"),),
-          family="p_tqdm")
+          family="p_tqdm", aliases=(f"p_tqdm.p_tqdm.{fn}",))
       for fn in ("p_map", "p_imap", "p_umap", "p_uimap")),
     # joblib: the multiprocessing backend pickles; loky (the default) uses cloudpickle and needs
     # no guard; threading starts no process.
@@ -133,24 +131,20 @@ APIS: tuple[Api, ...] = (
     # pebble -------------------------------------------------------------------------------------
     Api("pebble.ProcessPool", ApiKind.POOL, "`pebble.ProcessPool`", starts=Start.DISPATCH,
         methods=("schedule", "map", "submit"), workers=((Param("initializer", 2), "initializer"),),
-        start_method_param=Param("context", 4), family="pebble"),
-    Api("pebble.pool.ProcessPool", ApiKind.POOL, "`pebble.ProcessPool`", starts=Start.DISPATCH,
-        methods=("schedule", "map", "submit"), workers=((Param("initializer", 2), "initializer"),),
-        start_method_param=Param("context", 4), family="pebble"),
+        start_method_param=Param("context", 4), family="pebble", aliases=("pebble.pool.ProcessPool",)),
     Api("pebble.concurrent.process", ApiKind.DECORATOR, "`@concurrent.process`", pickled_under=SPAWNED,
         starts=Start.DECORATED, family="pebble"),
     # mpire: fork where available; pickles under spawn, dill with use_dill=True --------------------
     Api("mpire.WorkerPool", ApiKind.POOL, "`WorkerPool`", pickled_under=SPAWNED, starts=Start.DISPATCH,
         methods=("map", "map_unordered", "imap", "imap_unordered", "apply", "apply_async"),
         default_method=DefaultMethod.FORK_WHERE_AVAILABLE, start_method_param=Param("start_method"),
-        thread_methods=("threading",),
-        dill_switch=Param("use_dill"), family="mpire"),
+        thread_methods=("threading",), dill_switch=Param("use_dill"), family="mpire"),
     # concurrent.futures.InterpreterPoolExecutor (3.14): interpreters, not processes, but they
     # unpickle the task and import `__main__` to find it (CPython gh-136659).
     Api("concurrent.futures.InterpreterPoolExecutor", ApiKind.POOL, "`InterpreterPoolExecutor`",
         starts=Start.DISPATCH, methods=("submit", "map"), default_method=DefaultMethod.SPAWN,
         workers=((Param("initializer", 2), "initializer"),), min_version=(3, 14), dispatch_prefix="executor",
-        family="concurrent.futures"),
+        family="concurrent.futures", aliases=("concurrent.futures.interpreter.InterpreterPoolExecutor",)),
 )
 
 # Calls that iterate their first argument (a DataLoader starts its workers then).
@@ -160,7 +154,7 @@ ITERATING_CALLS = ("iter", "next", "list", "tuple", "enumerate", "zip", "sorted"
 # The module roots the prefilter must let through (a file importing none of them is skipped).
 MODULE_ROOTS = ("torch", "tqdm", "multiprocess", "pathos", "p_tqdm", "joblib", "pebble", "mpire")
 
-_BY_NAME = {api.name: api for api in APIS}
+_BY_NAME = {name: api for api in APIS for name in (api.name, *api.aliases)}
 
 _USER_KIND = {"pool": ApiKind.POOL, "process": ApiKind.PROCESS, "map": ApiKind.MAP, "submit": ApiKind.SUBMIT}
 
@@ -180,13 +174,9 @@ def user_api(decl: "ProcessApi") -> Api:
 
 
 def api_table(declared: Iterable["ProcessApi"] = ()) -> dict[str, Api]:
-    """The rows by qualified name: the built-in ones, then the user's (which win)."""
+    """The rows by qualified name (and alias): the built-in ones, then the user's (which win)."""
     table = dict(_BY_NAME)
     for decl in declared:
         table[decl.name] = user_api(decl)
     return table
 
-
-def api_of_instance(qualname: Optional[str], table: dict[str, Api]) -> Optional[Api]:
-    """The row of an instance made by a table API (its type is the row's name)."""
-    return table.get(qualname) if qualname else None
