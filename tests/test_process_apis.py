@@ -106,3 +106,26 @@ def test_the_table_names_each_library_of_the_spec_once_per_kind():
                                         "mpire", "concurrent.futures"}
     assert ("pebble", ApiKind.DECORATOR) in families and ("joblib", ApiKind.PARALLEL) in families
     assert {api.pickler for api in APIS if api.family in ("pathos", "p_tqdm", "multiprocess")} == {"dill"}
+
+
+SPAWN_ONLY = '''import multiprocessing as mp
+
+
+def main():
+    def work():
+        return 1
+
+    mp.Process(target=work).start()
+'''
+
+
+@pytest.mark.parametrize("settings, where", [
+    ({}, "on macOS/Windows"),
+    ({"target-version": "py314"}, "on Linux 3.14+/macOS/Windows"),
+    ({"platforms": ["windows"]}, "on Windows"),
+    ({"start-method": "forkserver"}, "under `forkserver`"),
+])
+def test_spawn_only_messages_name_the_platforms_where_it_fails(settings, where):
+    config = Config(target_version=(3, 12), select=frozenset({"MP202"})).with_overrides(**settings)
+    assert [m for _, _, m in _findings(SPAWN_ONLY, config)] == [
+        f"`work` is defined inside `main()`, so `Process(target=...)` cannot pickle it {where}"]

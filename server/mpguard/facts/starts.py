@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from mpguard.semantic.model import ModuleModel
 
 
+_PLATFORM_NAMES = {"linux": "Linux", "macos": "macOS", "windows": "Windows"}
+
+
 @dataclass(frozen=True, eq=False)
 class ProcessStart:
     site: CallSite
@@ -84,6 +87,18 @@ class Starts:
         """The targeted platforms where `value`'s children re-import the main module (spawn or
         forkserver): where a spawn-only pitfall fails. Empty: fork everywhere."""
         return tuple(p for p, m in self.effective_methods(value).items() if m != "fork")
+
+    def where_text(self, value: Optional[Value] = None) -> str:
+        """Where a spawn-only pitfall of `value`'s processes fails, for a message: " under `spawn`"
+        when the program or the configuration names the method, else the targeted platforms whose
+        default re-imports the main module (" on macOS/Windows", " on Linux 3.14+/macOS/Windows")."""
+        explicit = (value is not None and value.start_method not in (None, "default")) or self.setters \
+            or self.config.start_method
+        platforms = self.spawn_platforms(value)
+        if explicit or not platforms:
+            return f" under `{self.method_of(value) if value is not None else self.module_method}`"
+        names = [_PLATFORM_NAMES[p] + (" 3.14+" if p == "linux" else "") for p in platforms]
+        return " on " + "/".join(names)  # short: messages stay within 100 characters
 
     @property
     def module_method(self) -> str:

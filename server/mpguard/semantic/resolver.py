@@ -183,9 +183,7 @@ class Resolver:
                     return UNKNOWN
                 if method is None:  # a context object: `context=mp.get_context("spawn")`
                     ctx = self.resolve(arg.value, scope, seq, depth + 1)
-                    method, ctx_node = ctx.start_method, ctx.context_node
-                    if method is None:
-                        return Value("instance", api.name, node=call, start_method="unknown")
+                    method, ctx_node = ctx.start_method, ctx.context_node  # None: as a stdlib context
         if method is None and api.default_method == DefaultMethod.SPAWN:
             method = "spawn"
         elif method is None and api.default_method == DefaultMethod.FORK_WHERE_AVAILABLE:
