@@ -87,10 +87,15 @@ def test_the_prefilter_lets_declared_and_known_libraries_through():
     text = "from mylib import pmap\npmap(abs, [1])\n"
     assert not mentions_process_api(text)
     assert mentions_process_api(text, _declared(**{"mylib.pmap": {"kind": "map"}}))
-    for line in ("from tqdm.contrib.concurrent import process_map", "import torch", "from pebble import concurrent",
-                 "import joblib", "from mpire import WorkerPool", "import pathos.pools as pp",
-                 "from p_tqdm import p_map", "import multiprocess as mp"):
+    for line in ("from tqdm.contrib.concurrent import process_map", "from torch.utils.data import DataLoader",
+                 "import torch\nloader = torch.utils.data.DataLoader(data, num_workers=2)",
+                 "import torch.multiprocessing as mp", "from pebble import concurrent",
+                 "import joblib\njoblib.Parallel(n_jobs=2, backend='multiprocessing')", "from mpire import WorkerPool",
+                 "import pathos.pools as pp", "from p_tqdm import p_map", "import multiprocess as mp"):
         assert mentions_process_api(line + "\n"), line
+    # importing torch, tqdm or joblib for tensors, progress bars or joblib.dump needs no parse
+    for text in ("import torch\nx = torch.zeros(3)\n", "from tqdm import tqdm\n", "import joblib\njoblib.dump(m, 'f')\n"):
+        assert not mentions_process_api(text), text
 
 
 @pytest.mark.parametrize("version, found", [((3, 13), []), ((3, 14), [("MP201", 6)])])

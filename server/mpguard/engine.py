@@ -28,11 +28,12 @@ def _prefilter(modules: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
-# The standard library's process modules and the roots of the libraries of semantic.apis
-# (`from torch import multiprocessing` and `from torch.utils.data import DataLoader` both
-# start with `from torch`).
-_PREFILTER_WORDS = ("multiprocessing", "concurrent", "billiard", *MODULE_ROOTS)
+# The standard library's process modules and the roots of the libraries of semantic.apis that
+# need no other word; `from torch import multiprocessing` and `from torch.utils.data import
+# DataLoader` both start with `from torch`.
+_PREFILTER_WORDS = ("multiprocessing", "concurrent", "billiard", *(m for m, needs in MODULE_ROOTS.items() if not needs))
 _PREFILTER = _prefilter(_PREFILTER_WORDS)
+_LIBRARY_PREFILTERS = {m: (needs, _prefilter((m,))) for m, needs in MODULE_ROOTS.items() if needs}
 
 
 def mentions_process_api(text: str, config: Optional[Config] = None) -> bool:
@@ -43,9 +44,10 @@ def mentions_process_api(text: str, config: Optional[Config] = None) -> bool:
     if config is not None and config.process_apis:
         words = (*words, *sorted({api.name.split(".", 1)[0] for api in config.process_apis}))
         pattern = _prefilter(words)
-    if not any(word in text for word in words):
-        return False
-    return pattern.search(text) is not None
+    if any(word in text for word in words) and pattern.search(text) is not None:
+        return True
+    return any(module in text and any(n in text for n in needs) and imports.search(text) is not None
+               for module, (needs, imports) in _LIBRARY_PREFILTERS.items())
 
 
 @dataclass

@@ -151,8 +151,15 @@ APIS: tuple[Api, ...] = (
 ITERATING_CALLS = ("iter", "next", "list", "tuple", "enumerate", "zip", "sorted", "tqdm", "tqdm.tqdm",
                    "tqdm.auto.tqdm")
 
-# The module roots the prefilter must let through (a file importing none of them is skipped).
-MODULE_ROOTS = ("torch", "tqdm", "multiprocess", "pathos", "p_tqdm", "joblib", "pebble", "mpire")
+# The module roots the prefilter must let through (a file importing none of them is skipped), with
+# the words a file importing them must also contain to hold a process API: most files importing
+# torch, tqdm or joblib use none (tensors, progress bars, joblib.dump), and need no parse.
+MODULE_ROOTS: dict[str, tuple[str, ...]] = {
+    "torch": ("DataLoader", "multiprocessing", "spawn", "start_processes"),
+    "tqdm": ("process_map",),
+    "joblib": ("multiprocessing",),
+    "multiprocess": (), "pathos": (), "p_tqdm": (), "pebble": (), "mpire": (),
+}
 
 _BY_NAME = {name: api for api in APIS for name in (api.name, *api.aliases)}
 
