@@ -134,3 +134,9 @@ def test_spawn_only_messages_name_the_platforms_where_it_fails(settings, where):
     config = Config(target_version=(3, 12), select=frozenset({"MP202"})).with_overrides(**settings)
     assert [m for _, _, m in _findings(SPAWN_ONLY, config)] == [
         f"`work` is defined inside `main()`, so `Process(target=...)` cannot pickle it {where}"]
+
+
+def test_tqdm_interpreter_map_exists_from_python_3_14():
+    text = "from tqdm.contrib.concurrent import interpreter_map\n\ninterpreter_map(abs, [1, -2])\n"
+    assert [c for c, *_ in _findings(text, Config(target_version=(3, 13)))] == []
+    assert [c for c, *_ in _findings(text, Config(target_version=(3, 14)))] == ["MP101"]

@@ -111,6 +111,8 @@ APIS: tuple[Api, ...] = (
         family="torch"),
     # tqdm --------------------------------------------------------------------------------------
     Api("tqdm.contrib.concurrent.process_map", ApiKind.MAP, "`process_map()`", workers=(_FN,), family="tqdm"),
+    Api("tqdm.contrib.concurrent.interpreter_map", ApiKind.MAP, "`interpreter_map()`", workers=(_FN,),
+        default_method=DefaultMethod.SPAWN, min_version=(3, 14), family="tqdm"),  # InterpreterPoolExecutor
     # dill-based: start safety only ------------------------------------------------------------
     Api("multiprocess.Pool", ApiKind.POOL, "`multiprocess.Pool`", pickler="dill", methods=_POOL_TASK_METHODS,
         workers=((Param("initializer", 1), "initializer"),), family="multiprocess",
@@ -156,7 +158,7 @@ ITERATING_CALLS = ("iter", "next", "list", "tuple", "enumerate", "zip", "sorted"
 # torch, tqdm or joblib use none (tensors, progress bars, joblib.dump), and need no parse.
 MODULE_ROOTS: dict[str, tuple[str, ...]] = {
     "torch": ("DataLoader", "multiprocessing", "spawn", "start_processes"),
-    "tqdm": ("process_map",),
+    "tqdm": ("process_map", "interpreter_map"),
     "joblib": ("multiprocessing",),
     "multiprocess": (), "pathos": (), "p_tqdm": (), "pebble": (), "mpire": (),
 }
