@@ -20,48 +20,33 @@ import pytest
 from mpguard.config import Config
 from mpguard.engine import analyze
 
-NESTED_TARGET = textwrap.dedent('''
-    import multiprocessing as mp
-    import sys
+def _program(module_level: str, in_main: str, process: str) -> str:
+    """A script that starts one process under the method named on its command line."""
+    return textwrap.dedent('''
+        import multiprocessing as mp
+        import sys
+
+        {module_level}
+
+        def main():
+            {in_main}
+            q = mp.Queue()
+            p = mp.Process({process})
+            p.start()
+            print(q.get(timeout=10))
+            p.join()
 
 
-    def main():
-        def work(q):
-            q.put("worked")
-
-        q = mp.Queue()
-        p = mp.Process(target=work, args=(q,))
-        p.start()
-        print(q.get(timeout=10))
-        p.join()
+        if __name__ == "__main__":
+            mp.set_start_method(sys.argv[1])
+            main()
+    ''').format(module_level=module_level, in_main=in_main, process=process)
 
 
-    if __name__ == "__main__":
-        mp.set_start_method(sys.argv[1])
-        main()
-''')
-
-LOADER_EQUIVALENT = textwrap.dedent('''
-    import multiprocessing as mp
-    import sys
-
-
-    def worker_loop(collate, q):  # what a DataLoader worker runs, with the loader's collate_fn
-        q.put(collate([1, 2]))
-
-
-    def main():
-        q = mp.Queue()
-        p = mp.Process(target=worker_loop, args=(lambda batch: sum(batch), q))
-        p.start()
-        print(q.get(timeout=10))
-        p.join()
-
-
-    if __name__ == "__main__":
-        mp.set_start_method(sys.argv[1])
-        main()
-''')
+NESTED_TARGET = _program("", "def work(q):\n        q.put('worked')\n", "target=work, args=(q,)")
+# what a DataLoader worker runs, with the loader's collate_fn
+LOADER_EQUIVALENT = _program("def worker_loop(collate, q):\n    q.put(collate([1, 2]))\n", "",
+                             "target=worker_loop, args=(lambda batch: sum(batch), q)")
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork and forkserver are POSIX start methods")
 
