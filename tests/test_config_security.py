@@ -55,7 +55,7 @@ def warnings_of(tmp_path: Path, pyproject: str) -> tuple[str, ...]:
      "mpguard: unknown severity 5 for `severity.MP101` (use error, warning, info or hint); ignored"),
     ("[tool.mpguard]\nseverity = [1]\n", "mpguard: `severity` must be a table of CODE = level in {p}; ignored"),
     ("[tool.mpguard]\nstart-method = [\"spawn\"]\n",
-     "mpguard: `start-method` must be one of spawn, fork, forkserver, got a list; using spawn"),
+     "mpguard: `start-method` must be one of spawn, fork, forkserver, got a list; using the default of each platform"),
     ("[tool.mpguard]\nper-file-ignores = {\"x.py\" = 5}\n",
      "mpguard: `per-file-ignores.x.py` must be a list of rule codes, got 5; ignored"),
     ("[tool.mpguard]\nper-file-ignores = 5\n",

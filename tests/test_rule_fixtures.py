@@ -35,7 +35,7 @@ from mpguard.fixer import fix_text
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 HEADER = re.compile(r"#\s*mpguard-fixture:\s*(?P<settings>.*)$")
 MARKER = re.compile(r"(?P<severity>error|warning|info|hint):\s*(?P<code>MP\d{3})\s+(?P<line>\d+):(?P<column>\d+)")
-SETTING_KEYS = {"start-method", "path"}
+SETTING_KEYS = {"start-method", "path", "target-version", "platforms"}
 
 # Fixed outputs that are pinned as the fixer produces them today but are not what a careful human
 # would write. The snapshot still guards against unnoticed changes; the reason says what is wrong.
@@ -60,6 +60,8 @@ class Marker:
 class FixtureSettings:
     start_method: str = "spawn"
     path: str = "example.py"
+    target_version: str = ""  # e.g. py314 (default: the running Python)
+    platforms: str = ""  # e.g. linux+windows (default: all)
 
 
 def fixture_settings(text: str) -> FixtureSettings:
@@ -75,8 +77,11 @@ def fixture_settings(text: str) -> FixtureSettings:
         if not sep or key not in SETTING_KEYS:
             raise ValueError(f"unknown fixture setting {item.strip()!r} (known: {sorted(SETTING_KEYS)})")
         values[key] = value
-    return FixtureSettings(start_method=values.get("start-method", "spawn"),
-                           path=values.get("path", "example.py"))
+    # A fixture that names its targets gets their start methods unless it names one too.
+    targeted = "target-version" in values or "platforms" in values
+    return FixtureSettings(start_method=values.get("start-method", "" if targeted else "spawn"),
+                           path=values.get("path", "example.py"),
+                           target_version=values.get("target-version", ""), platforms=values.get("platforms", ""))
 
 
 def markers_in(text: str) -> list[Marker]:
@@ -97,7 +102,12 @@ def markers_in(text: str) -> list[Marker]:
 
 
 def config_for_fixture(code: str, settings: FixtureSettings) -> Config:
-    return Config(select=frozenset({code}), start_method=settings.start_method)
+    config = Config(select=frozenset({code}), start_method=settings.start_method or None)
+    if settings.target_version:
+        config = config.with_overrides(**{"target-version": settings.target_version})
+    if settings.platforms:
+        config = config.with_overrides(platforms=settings.platforms.split("+"))
+    return config
 
 
 def findings_as_markers(code: str, text: str, settings: FixtureSettings) -> list[Marker]:

@@ -140,7 +140,7 @@ def build_model(text: str, path: Optional[str], config: Config, previous: Option
     try:
         if old_limit < _RECURSION_LIMIT:
             sys.setrecursionlimit(_RECURSION_LIMIT)
-        return ModuleModel(module, text, path, config.start_method, layout), None
+        return ModuleModel(module, text, path, config.default_start_method, layout, config=config), None
     except RecursionError:
         return None, syntax_error_finding("the file is too deeply nested to analyse", 1, 0)
     finally:
@@ -148,7 +148,7 @@ def build_model(text: str, path: Optional[str], config: Config, previous: Option
 
 
 def run_analysis(text: str, path: Optional[str], config: Config, previous: Optional[Analysis] = None) -> Analysis:
-    if not PAUSE_GC or "\x00" in text or not mentions_process_api(text):
+    if not PAUSE_GC or "\x00" in text or not mentions_process_api(text, config):
         return _run_analysis(text, path, config, previous)  # no tree: nothing for the GC to save
     with gc_paused():
         return _run_analysis(text, path, config, previous)
@@ -160,7 +160,7 @@ def _run_analysis(text: str, path: Optional[str], config: Config, previous: Opti
         result.syntax_error = syntax_error_finding("source contains a NUL byte", 1, 0)
         result.findings = [result.syntax_error]
         return result
-    if not mentions_process_api(text):
+    if not mentions_process_api(text, config):
         result.skipped = True
         return result
     previous_model = previous.model if previous is not None else None

@@ -21,7 +21,7 @@ from typing import Iterable, Optional
 
 from mpguard import __version__
 from mpguard.output import fix_safety, printable
-from mpguard.config import DEFAULT_EXCLUDE, Config, config_for
+from mpguard.config import DEFAULT_EXCLUDE, TARGET_VERSIONS, Config, config_for, version_text
 from mpguard.terminal import escape_for_terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -38,8 +38,9 @@ class Discovery:
     config_errors: list[str] = field(default_factory=list)  # pyproject.toml syntax errors: exit 2
 
     def note_config(self, cfg: Config) -> None:
-        if cfg.unparsable and cfg.unparsable not in self.config_errors:
-            self.config_errors.append(cfg.unparsable)
+        for error in ([f"cannot parse {cfg.unparsable}"] if cfg.unparsable else []) + list(cfg.errors):
+            if error not in self.config_errors:
+                self.config_errors.append(error)
 
 
 def discover(paths: Iterable[str], force_exclude: bool = False) -> Discovery:
@@ -213,7 +214,7 @@ def check_files(files: list[Path], overrides: dict, workers: Optional[int],
         except Exception:  # noqa: BLE001 - the worker reports it exactly as before
             todo.append((i, path_str, 0, None))
             continue
-        if "\x00" not in text and not mentions_process_api(text):
+        if "\x00" not in text and not mentions_process_api(text, cfg):
             reports[i] = FileReport(path_str, warnings=list(cfg.warnings))  # what analyze() gives
             continue
         key = cache.key(path_str, text, cfg) if cache is not None else None
@@ -463,6 +464,10 @@ def _overrides(ns: argparse.Namespace) -> dict:
         out["ignore"] = _codes_of(ns.ignore, "--ignore")
     if getattr(ns, "start_method", None):
         out["start-method"] = ns.start_method
+    if getattr(ns, "target_version", None):
+        out["target-version"] = ns.target_version
+    if getattr(ns, "platform", None):
+        out["platforms"] = [p for part in ns.platform for p in part.split(",") if p.strip()]
     return out
 
 
@@ -480,7 +485,7 @@ def _discover(ns: argparse.Namespace) -> Discovery:
     Ruff, nothing is checked then: the configuration it holds is unknown)."""
     found = discover(ns.paths or ["."], force_exclude=ns.force_exclude)
     if found.config_errors:
-        raise UsageError("; ".join(f"cannot parse {e}" for e in found.config_errors))
+        raise UsageError("; ".join(e.removeprefix("mpguard: ") for e in found.config_errors))
     for raw in found.missing:  # reported now, exit 2 after the other paths are checked
         print(f"mpguard: error: {printable(raw)}: no such file or directory", file=sys.stderr)
     if not found.files and not found.unreadable and not found.missing:
@@ -503,6 +508,8 @@ def _stdin_source(ns: argparse.Namespace) -> tuple[str, Config, Optional[str], F
     cfg = config_for(ns.stdin_filename or Path.cwd())
     if cfg.unparsable:
         raise UsageError(f"cannot parse {cfg.unparsable}")
+    if cfg.errors:
+        raise UsageError("; ".join(e.removeprefix("mpguard: ") for e in cfg.errors))
     report = FileReport(name)
     data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
     try:
@@ -756,7 +763,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("paths", nargs="*", help="files or directories (default: .)")
         p.add_argument("--select", action="append", metavar="CODES", help="only these codes/prefixes (comma-separated)")
         p.add_argument("--ignore", action="append", metavar="CODES", help="skip these codes/prefixes")
-        p.add_argument("--start-method", choices=["spawn", "fork", "forkserver"], help="assumed start method")
+        p.add_argument("--start-method", choices=["spawn", "fork", "forkserver"],
+                       help="assumed start method on every platform (default: each platform's own)")
+        p.add_argument("--target-version", choices=[version_text(v) for v in TARGET_VERSIONS],
+                       help="oldest Python the code runs on (default: requires-python, else this Python)")
+        p.add_argument("--platform", action="append", metavar="PLATFORMS",
+                       help="platforms the code runs on, comma-separated: linux, macos, windows (default: all)")
         p.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
         p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: CPU count)")
         p.add_argument("--force-exclude", action="store_true",

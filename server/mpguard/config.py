@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
@@ -35,12 +36,22 @@ except ModuleNotFoundError:  # pragma: no cover - 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 START_METHODS = ("spawn", "fork", "forkserver")
+PLATFORMS = ("linux", "macos", "windows")
+# The Python versions `target-version` names (Ruff's spelling): the oldest mpguard supports to the
+# newest whose multiprocessing behaviour is known.
+TARGET_VERSIONS = tuple((3, minor) for minor in range(10, 16))
+FORKSERVER_DEFAULT_SINCE = (3, 14)  # gh-84559: Linux's default start method became forkserver
+PROCESS_API_KINDS = ("pool", "process", "map", "submit")
+PICKLERS = ("pickle", "dill", "cloudpickle")
 KNOWN_KEYS = {
     "select",
     "ignore",
     "extend-select",
     "severity",
     "start-method",
+    "target-version",
+    "platforms",
+    "process-apis",
     "exclude",
     "extend-exclude",
     "per-file-ignores",
@@ -61,17 +72,86 @@ DEFAULT_EXCLUDE = (
 )
 
 
+def version_text(version: tuple[int, int]) -> str:
+    """`(3, 14)` -> `"py314"` (the spelling of `target-version`)."""
+    return f"py{version[0]}{version[1]}"
+
+
+def _clamped(version: tuple[int, int]) -> tuple[int, int]:
+    return min(max(version, TARGET_VERSIONS[0]), TARGET_VERSIONS[-1])
+
+
+def running_version() -> tuple[int, int]:
+    """The interpreter mpguard runs on, within the range `target-version` knows."""
+    return _clamped((sys.version_info[0], sys.version_info[1]))
+
+
+def platform_default_method(platform: str, version: tuple[int, int]) -> str:
+    """The start method multiprocessing uses on `platform` under Python `version` when the
+    program does not choose one: spawn on Windows and macOS (3.8+), fork on Linux before 3.14,
+    forkserver from 3.14 on."""
+    if platform != "linux":
+        return "spawn"
+    return "forkserver" if version >= FORKSERVER_DEFAULT_SINCE else "fork"
+
+
+@dataclass(frozen=True)
+class ProcessApi:
+    """One `[tool.mpguard.process-apis]` declaration: `"mylib.pmap" = { kind = "map" }`."""
+
+    name: str  # the qualified name of the callable, as imported (`mylib.pmap`)
+    kind: str  # pool | process | map | submit (PROCESS_API_KINDS)
+    pickler: str = "pickle"  # pickle | dill | cloudpickle (PICKLERS)
+
+
 @dataclass(frozen=True)
 class Config:
     select: Optional[frozenset[str]] = None  # None: every rule
     ignore: frozenset[str] = frozenset()
     severity: tuple[tuple[str, Severity], ...] = ()
-    start_method: str = "spawn"
+    start_method: Optional[str] = None  # explicit `start-method`; None: each platform's default
+    target_version: tuple[int, int] = field(default_factory=running_version)
+    platforms: tuple[str, ...] = PLATFORMS
+    process_apis: tuple[ProcessApi, ...] = ()
     exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     root: Optional[str] = None  # folder of the pyproject.toml the config came from
     warnings: tuple[str, ...] = field(default=(), compare=False)
     unparsable: Optional[str] = field(default=None, compare=False)  # pyproject.toml syntax error
+    # Invalid declarations the program cannot run without guessing (an unknown process-API kind):
+    # the CLI stops with exit 2; the server shows them (they are in `warnings` too) and goes on.
+    errors: tuple[str, ...] = field(default=(), compare=False)
+
+    # ---- target Python and platforms -----------------------------------------------------
+
+    def start_methods_by_platform(self) -> dict[str, str]:
+        """The start method processes use on each targeted platform when the program does not
+        choose one: `start-method` when configured, else the platform's default for
+        `target-version`."""
+        if self.start_method:
+            return {p: self.start_method for p in self.platforms}
+        return {p: platform_default_method(p, self.target_version) for p in self.platforms}
+
+    def default_start_methods(self) -> frozenset[str]:
+        return frozenset(self.start_methods_by_platform().values())
+
+    @property
+    def default_start_method(self) -> str:
+        """The one start method rules reason with: a spawned child's pitfalls exist as soon as
+        one targeted platform spawns (spawn, else forkserver), fork's only where all fork."""
+        methods = self.default_start_methods()
+        for method in ("spawn", "forkserver", "fork"):
+            if method in methods:
+                return method
+        return "spawn"  # no platform targeted: cannot happen through parsing
+
+    def spawn_platforms(self) -> tuple[str, ...]:
+        """The targeted platforms whose default start method re-imports the main module in the
+        children (spawn or forkserver): where spawn-only rules' pitfalls fail."""
+        return tuple(p for p, m in self.start_methods_by_platform().items() if m != "fork")
+
+    def fork_platforms(self) -> tuple[str, ...]:
+        return tuple(p for p, m in self.start_methods_by_platform().items() if m == "fork")
 
     def enabled_codes(self, path: Optional[str] = None) -> frozenset[str]:
         codes = set(self.select) if self.select is not None else set(CATALOGUE)
@@ -211,6 +291,10 @@ def _codes(value: Any, key: str, warnings: list[str]) -> Optional[set[str]]:
 _ALIASES = {
     "startMethod": "start-method",
     "start_method": "start-method",
+    "targetVersion": "target-version",
+    "target_version": "target-version",
+    "processApis": "process-apis",
+    "process_apis": "process-apis",
     "extendSelect": "extend-select",
     "extend_select": "extend-select",
     "perFileIgnores": "per-file-ignores",
@@ -218,8 +302,86 @@ _ALIASES = {
 }
 
 
+def parse_target_version(value: Any) -> Optional[tuple[int, int]]:
+    """`"py314"` -> `(3, 14)`; None for anything `target-version` does not accept."""
+    if isinstance(value, str):
+        for version in TARGET_VERSIONS:
+            if value.strip().lower() == version_text(version):
+                return version
+    return None
+
+
+_SPECIFIER = re.compile(r"^\s*(>=|~=|==|>|===)\s*v?(\d+)(?:\.(\d+|\*))?")
+
+
+def requires_python_floor(spec: Any) -> Optional[tuple[int, int]]:
+    """The lowest Python `requires-python` allows (`">=3.11,<4"` -> `(3, 11)`), clamped into the
+    range of `target-version`; None when it states no lower bound or cannot be read."""
+    if not isinstance(spec, str) or len(spec) > 200:
+        return None
+    floor: Optional[tuple[int, int]] = None
+    for clause in spec.split(","):
+        m = _SPECIFIER.match(clause)
+        if m is None or m.group(2) != "3":
+            continue
+        minor = int(m.group(3)) if m.group(3) and m.group(3) != "*" else 0
+        floor = max(floor or (3, minor), (3, minor))
+    return _clamped(floor) if floor is not None else None
+
+
+def _platforms(value: Any, source: str, base: Config, warnings: list[str]) -> Optional[tuple[str, ...]]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not value:
+        warnings.append(f"mpguard: `platforms` must be a non-empty list of {', '.join(PLATFORMS)} in "
+                        f"{source}, got {_describe(value)}; using {', '.join(base.platforms)}")
+        return None
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or item.strip().lower() not in PLATFORMS:
+            warnings.append(f"mpguard: unknown platform {_describe(item)} in `platforms` "
+                            f"(use {', '.join(PLATFORMS)}); ignored")
+            continue
+        if item.strip().lower() not in out:
+            out.append(item.strip().lower())
+    return tuple(p for p in PLATFORMS if p in out) or None
+
+
+_DOTTED_NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+
+
+def _process_apis(value: Any, source: str, errors: list[str]) -> tuple[ProcessApi, ...]:
+    """The declarations of `process-apis`; every invalid one becomes an error naming its key."""
+    if not isinstance(value, dict):
+        errors.append(f"mpguard: `process-apis` in {source} must be a table of "
+                      f'"module.callable" = {{ kind = ..., pickler = ... }}, got {_describe(value)}')
+        return ()
+    out: list[ProcessApi] = []
+    for name, decl in list(value.items())[:globs.MAX_PATTERNS]:
+        where = f'`process-apis."{str(name)[:60]}"` in {source}'
+        if not _DOTTED_NAME.match(str(name)):
+            errors.append(f"mpguard: {where}: the key must be a qualified name like \"mylib.pmap\"")
+            continue
+        if not isinstance(decl, dict):
+            errors.append(f"mpguard: {where} must be a table like {{ kind = \"map\", pickler = \"pickle\" }}")
+            continue
+        kind, pickler = decl.get("kind"), decl.get("pickler", "pickle")
+        unknown = sorted(str(k)[:40] for k in decl if k not in ("kind", "pickler"))
+        if kind not in PROCESS_API_KINDS:
+            errors.append(f"mpguard: {where}: unknown kind {_describe(kind)} "
+                          f"(use {', '.join(PROCESS_API_KINDS)})")
+        elif pickler not in PICKLERS:
+            errors.append(f"mpguard: {where}: unknown pickler {_describe(pickler)} (use {', '.join(PICKLERS)})")
+        elif unknown:
+            errors.append(f"mpguard: {where}: unknown key(s) {', '.join(unknown)} (use kind, pickler)")
+        else:
+            out.append(ProcessApi(str(name), kind, pickler))
+    return tuple(out)
+
+
 def _parse_table(table: dict, source: str, base: Config) -> Config:
     warnings = list(base.warnings)
+    errors = list(base.errors)
     changes: dict[str, Any] = {}
     for raw_key, value in table.items():
         key = _ALIASES.get(raw_key, raw_key)
@@ -267,10 +429,27 @@ def _parse_table(table: dict, source: str, base: Config) -> Config:
         elif key == "start-method":
             if not isinstance(value, str) or value not in START_METHODS:
                 warnings.append(
-                    f"mpguard: `start-method` must be one of {', '.join(START_METHODS)}, got {_describe(value)}; using {base.start_method}"
+                    f"mpguard: `start-method` must be one of {', '.join(START_METHODS)}, got {_describe(value)}; "
+                    f"using {base.start_method or 'the default of each platform'}"
                 )
                 continue
             changes["start_method"] = str(value)
+        elif key == "target-version":
+            version = parse_target_version(value)
+            if version is None:
+                warnings.append(
+                    f"mpguard: `target-version` must be one of {', '.join(map(version_text, TARGET_VERSIONS))}"
+                    f" in {source}, got {_describe(value)}; using {version_text(base.target_version)}")
+                continue
+            changes["target_version"] = version
+        elif key == "platforms":
+            platforms = _platforms(value, source, base, warnings)
+            if platforms is not None:
+                changes["platforms"] = platforms
+        elif key == "process-apis":
+            before = len(errors)
+            changes["process_apis"] = _process_apis(value, source, errors)
+            warnings.extend(errors[before:])
         elif key in ("exclude", "extend-exclude"):
             if isinstance(value, str):
                 value = [value]
@@ -296,7 +475,7 @@ def _parse_table(table: dict, source: str, base: Config) -> Config:
                 if codes:
                     entries.append((str(pattern), frozenset(codes)))
             changes["per_file_ignores"] = tuple(entries)
-    return replace(base, warnings=tuple(warnings), **changes)
+    return replace(base, warnings=tuple(warnings), errors=tuple(errors), **changes)
 
 
 def _bounded_globs(prior: tuple[str, ...], value: Any, key: str, warnings: list[str]) -> tuple[str, ...]:
@@ -401,6 +580,10 @@ def _config_from_document(data: dict, pyproject: Path, base: Config) -> Config:
     if not isinstance(tool, dict):
         return replace(base, warnings=(f"mpguard: `tool` in {pyproject} must be a table, got {_describe(tool)}; "
                                        "ignored",))
+    project = data.get("project", {})
+    floor = requires_python_floor(project.get("requires-python") if isinstance(project, dict) else None)
+    if floor is not None:  # `target-version` in [tool.mpguard] overrides it
+        base = replace(base, target_version=floor)
     table = tool.get("mpguard", {})
     if not isinstance(table, dict):
         return replace(base, warnings=(f"mpguard: [tool.mpguard] in {pyproject} is not a table; ignored",))
@@ -427,7 +610,8 @@ def load_pyproject(pyproject: Path) -> Config:
     else:
         cfg = _config_from_document(data, pyproject, base)
     # Keys, patterns and the path come from the checked tree and end up on a terminal.
-    cfg = replace(cfg, warnings=tuple(escape_for_terminal(w) for w in cfg.warnings))
+    cfg = replace(cfg, warnings=tuple(escape_for_terminal(w) for w in cfg.warnings),
+                  errors=tuple(escape_for_terminal(e) for e in cfg.errors))
     _CACHE[key] = (mtime, cfg)
     return cfg
 

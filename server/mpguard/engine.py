@@ -12,29 +12,42 @@ from typing import Optional
 
 from mpguard.config import Config
 from mpguard.findings import Finding, Fix, Range, Severity
+from mpguard.semantic.apis import MODULE_ROOTS
 
 log = logging.getLogger("mpguard")
 
 # Files that never import a process API need no parse at all (96 % of the stdlib): the model
 # resolves every process API through an import, so a file without one can have no finding.
 # A line starts after \n or \r (a \r-only file is one line for re.MULTILINE's ^ otherwise).
-_PREFILTER = re.compile(
-    r"(?:^|(?<=\r))[ \t]*import[ \t][^\r\n#]*\b(?:multiprocessing|concurrent|billiard)\b"
-    r"|(?:^|(?<=\r))[ \t]*from[ \t]+(?:multiprocessing|concurrent|torch\.multiprocessing|billiard)\b"
-    r"|(?:^|(?<=\r))[ \t]*from[ \t]+torch[ \t]+import\b[^\r\n#]*\bmultiprocessing\b",
-    re.MULTILINE,
-)
+def _prefilter(modules: tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(m) for m in modules)
+    return re.compile(
+        rf"(?:^|(?<=\r))[ \t]*import[ \t][^\r\n#]*\b(?:{names})\b"
+        rf"|(?:^|(?<=\r))[ \t]*from[ \t]+(?:{names})\b",
+        re.MULTILINE,
+    )
 
 
-# Every alternative of _PREFILTER contains one of these words: a plain substring test rejects
-# almost every file ~20x faster than the multi-line regex (which then only runs on candidates).
-_PREFILTER_WORDS = ("multiprocessing", "concurrent", "billiard")
+# The standard library's process modules and the roots of the libraries of semantic.apis that
+# need no other word; `from torch import multiprocessing` and `from torch.utils.data import
+# DataLoader` both start with `from torch`.
+_PREFILTER_WORDS = ("multiprocessing", "concurrent", "billiard", *(m for m, needs in MODULE_ROOTS.items() if not needs))
+_PREFILTER = _prefilter(_PREFILTER_WORDS)
+_LIBRARY_PREFILTERS = {m: (needs, _prefilter((m,))) for m, needs in MODULE_ROOTS.items() if needs}
 
 
-def mentions_process_api(text: str) -> bool:
-    if not any(word in text for word in _PREFILTER_WORDS):
-        return False
-    return _PREFILTER.search(text) is not None
+def mentions_process_api(text: str, config: Optional[Config] = None) -> bool:
+    """Whether `text` imports a process API (the standard library's, a known library's, or one
+    `config` declares); the model resolves every process API through an import."""
+    words = _PREFILTER_WORDS
+    pattern = _PREFILTER
+    if config is not None and config.process_apis:
+        words = (*words, *sorted({api.name.split(".", 1)[0] for api in config.process_apis}))
+        pattern = _prefilter(words)
+    if any(word in text for word in words) and pattern.search(text) is not None:
+        return True
+    return any(module in text and any(n in text for n in needs) and imports.search(text) is not None
+               for module, (needs, imports) in _LIBRARY_PREFILTERS.items())
 
 
 @dataclass

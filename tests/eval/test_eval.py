@@ -14,6 +14,17 @@ from mpguard.engine import analyze
 
 SCRIPTS = sorted((Path(__file__).parent / "scripts").glob("*.py"))
 MARK = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+# A first line `# mpguard-eval: target-version=py314, platforms=linux+windows` sets the targets.
+HEADER = re.compile(r"#\s*mpguard-eval:\s*(.*)$")
+
+
+def config_of(text: str) -> Config:
+    match = HEADER.match(text.split("\n", 1)[0].strip())
+    settings: dict = {}
+    for item in (match.group(1).split(",") if match else ()):
+        key, _, value = item.partition("=")
+        settings[key.strip()] = value.strip().split("+") if key.strip() == "platforms" else value.strip()
+    return Config().with_overrides(**settings) if settings else Config()
 
 
 def expected(text: str) -> set[tuple[int, str]]:
@@ -31,7 +42,7 @@ def test_precision_and_recall():
     for script in SCRIPTS:
         text = script.read_text()
         want = expected(text)
-        got = {(f.range.start.line, f.code) for f in analyze(text, str(script), Config()).findings
+        got = {(f.range.start.line, f.code) for f in analyze(text, str(script), config_of(text)).findings
                if f.code not in ("MP302", "MP403")}  # advisory-only codes are not scored
         tp += len(want & got)
         fp += len(got - want)

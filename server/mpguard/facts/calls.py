@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
+from mpguard.semantic.apis import EVERY, SPAWNED, Api, ApiKind
 from mpguard.semantic.kinds import DispatchApi
 from mpguard.semantic.library import CONSTRUCTORS, EXECUTOR_METHODS, POOL_METHODS
 from mpguard.semantic.names import get_arg
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     from mpguard.semantic.model import ModuleModel
 
 
+_SPAWNED_APIS = frozenset({DispatchApi.PROCESS, DispatchApi.POOL_INIT, DispatchApi.EXECUTOR_INIT,
+                           DispatchApi.LIBRARY_TARGET, DispatchApi.LIBRARY_INIT})
+
+
 @dataclass(frozen=True, eq=False)
 class Dispatch:
     site: CallSite
@@ -25,14 +30,32 @@ class Dispatch:
     receiver: Value  # the pool/executor/process instance
     worker: Optional[cst.Arg]
     worker_role: str  # task | target | initializer
+    # Process APIs of other libraries (semantic.apis): the row's name, how it pickles the worker
+    # (pickle | dill | cloudpickle | unknown), under which start methods, how messages name it.
+    library: Optional[str] = None
+    pickler: str = "pickle"
+    pickled_under: Optional[frozenset[str]] = None  # None: from `api` (tasks: every method)
+    label: Optional[str] = None
 
     @property
     def is_process(self) -> bool:
-        return self.receiver.qualname in ("mp.Pool", "ProcessPoolExecutor", "mp.Process")
+        return self.library is not None or self.receiver.qualname in ("mp.Pool", "ProcessPoolExecutor", "mp.Process")
+
+    @property
+    def start_methods(self) -> frozenset[str]:
+        """The start methods under which the worker is pickled: every one for tasks (they travel
+        through a queue); spawn and forkserver for what a `Process` object carries."""
+        if self.pickled_under is not None:
+            return self.pickled_under
+        return SPAWNED if self.api in _SPAWNED_APIS else EVERY
 
     @property
     def method(self) -> str:
         return self.api.split(".", 1)[-1]
+
+
+def _first_keyword(call: cst.Call, names: tuple[str, ...]) -> Optional[cst.Arg]:
+    return next((a for a in call.args if a.keyword is not None and a.keyword.value in names), None)
 
 
 def iterables(d: Dispatch) -> list[cst.Arg]:
@@ -96,9 +119,26 @@ class Calls:
         return {}
 
     @cached_property
+    def all_dispatches(self) -> list[Dispatch]:
+        """Every call that ships a callable to another process (or a thread pool, flagged),
+        whatever pickles it (a DataLoader ships up to two: one dispatch each)."""
+        out: list[Dispatch] = []
+        for site in self.model.calls:
+            first = self.dispatch_of(site)
+            if first is not None:
+                out.append(first)
+                out.extend(self._more_library_dispatches.get(id(site), ()))
+        return out
+
+    @cached_property
     def dispatches(self) -> list[Dispatch]:
-        """Every call that ships a callable to another process (or a thread pool, flagged)."""
-        return [d for d in map(self.dispatch_of, self.model.calls) if d is not None]
+        """The dispatches whose worker the standard `pickle` ships (what the MP2 rules check):
+        libraries that pickle with dill or cloudpickle ship lambdas and closures fine."""
+        return [d for d in self.all_dispatches if d.pickler == "pickle"]
+
+    @cached_property
+    def _more_library_dispatches(self) -> dict[int, list[Dispatch]]:
+        return {}
 
     def dispatch_of(self, site: CallSite) -> Optional[Dispatch]:
         cache = self._dispatch_by_site
@@ -111,6 +151,10 @@ class Calls:
     def _dispatch_of(self, site: CallSite) -> Optional["Dispatch"]:
         call = site.node
         func = self.model.resolve(call.func, site.scope, site.seq)
+        library = self._library_dispatches(site, func)
+        if library:
+            self._more_library_dispatches[id(site)] = library[1:]
+            return library[0]
         if func.kind == "method" and func.receiver is not None and func.receiver.kind == "instance":
             recv = func.receiver
             name = func.qualname or ""
@@ -161,6 +205,83 @@ class Calls:
             init = get_arg(call, "initializer", 3 if inst.qualname == "ProcessPoolExecutor" else 2)
             return Dispatch(site, "executor.init", inst, init, worker_role="initializer")
         return None
+
+    # ---- process APIs of other libraries (semantic.apis) ---------------------------------------
+
+    def api_of(self, value: Value) -> Optional[Api]:
+        """The table row of an instance a library API made."""
+        return self.model.apis.get(value.qualname or "") if value.kind == "instance" else None
+
+    def _library_dispatches(self, site: CallSite, func: Value) -> list[Dispatch]:
+        call = site.node
+        if func.kind == "method" and func.receiver is not None:
+            api = self.api_of(func.receiver)
+            if api is not None and api.kind == ApiKind.POOL and func.qualname in api.methods:
+                worker = get_arg(call, None, 0) or _first_keyword(call, ("func", "function", "fn", "f"))
+                return [self._library_dispatch(site, api, func.receiver, worker, "task", f".{func.qualname}")]
+            return []
+        if func.kind == "instance":  # calling an object: `Parallel(n_jobs=2, backend=...)(tasks)`
+            api = self.api_of(func)
+            if api is not None and api.kind == ApiKind.PARALLEL:
+                return [self._library_dispatch(site, api, func, worker, "task", "")
+                        for worker in self._delayed_workers(call)]
+            return []
+        if func.kind not in ("ref", "module") or (func.qualname or "") not in self.model.apis:
+            return []
+        inst = self.model.resolve(call, site.scope, site.seq)
+        api = self.api_of(inst)
+        if api is None:
+            return []
+        out = []
+        for param, role in api.workers:
+            worker = get_arg(call, param.name, param.position)
+            if worker is not None:
+                out.append(self._library_dispatch(site, api, inst, worker, role, ""))
+        return out
+
+    def _library_dispatch(self, site: CallSite, api: Api, receiver: Value, worker: Optional[cst.Arg],
+                          role: str, method: str) -> Dispatch:
+        if role == "task":
+            kind = f"{api.dispatch_prefix}{method or '.task'}" if api.dispatch_prefix != "library" else DispatchApi.LIBRARY_TASK
+            pickled_under = api.pickled_under
+        else:  # a process object carries it: pickled when a child is spawned
+            kind = DispatchApi.LIBRARY_TARGET if role == "target" else DispatchApi.LIBRARY_INIT
+            if api.dispatch_prefix != "library":
+                kind = f"{api.dispatch_prefix}.init"
+            pickled_under = SPAWNED
+        label = api.label if not method else f"{api.label.rstrip('`')}{method}()`"
+        if role == "initializer" and api.kind == ApiKind.POOL:
+            label = f"{api.label.rstrip('`')}(initializer=...)`"
+        return Dispatch(site, kind, receiver, worker, role, library=api.name, pickler=self._pickler(api, receiver),
+                        pickled_under=pickled_under, label=label)
+
+    def _pickler(self, api: Api, receiver: Value) -> str:
+        """The row's pickler, or dill where an argument switches to it (mpire's use_dill=True);
+        "unknown" when that argument is not a literal."""
+        if api.dill_switch is None or not isinstance(receiver.node, cst.Call):
+            return api.pickler
+        arg = get_arg(receiver.node, api.dill_switch.name, api.dill_switch.position)
+        if arg is None or (isinstance(arg.value, cst.Name) and arg.value.value == "False"):
+            return api.pickler
+        return "dill" if isinstance(arg.value, cst.Name) and arg.value.value == "True" else "unknown"
+
+    def _delayed_workers(self, call: cst.Call) -> list[Optional[cst.Arg]]:
+        """The `f` of every `delayed(f)(...)` among the arguments of a joblib `Parallel` call."""
+        found: list[Optional[cst.Arg]] = []
+        calls = self
+
+        class Delayed(cst.CSTVisitor):
+            def visit_Call(self, node: cst.Call) -> None:
+                site = calls.site_of(node)
+                if site is None:
+                    return
+                v = calls.model.resolve(node.func, site.scope, site.seq)
+                if v.kind in ("ref", "module") and v.qualname == "joblib.delayed":
+                    found.append(get_arg(node, "function", 0))
+
+        for arg in call.args:
+            arg.value.visit(Delayed())
+        return found
 
     def worker_value(self, d: "Dispatch") -> Value:
         if d.worker is None:

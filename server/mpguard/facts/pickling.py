@@ -16,6 +16,7 @@ from typing import Callable, Iterator, Optional
 import libcst as cst
 
 from mpguard.facts.calls import Dispatch
+from mpguard.semantic.apis import EVERY as EVERY_METHOD
 from mpguard.semantic.model import ModuleModel
 from mpguard.semantic.names import get_arg
 from mpguard.semantic.records import CallSite, Scope, Value
@@ -30,21 +31,25 @@ ROLE_TEXT = {
 
 
 def when_pickled(model: ModuleModel, d: Dispatch) -> Optional[str]:
-    """None when the dispatched callable is never pickled (threads, or a fork child); EVERY for
-    pool/executor tasks; else the start method (spawn/forkserver) that pickles it."""
-    if not d.is_process:
+    """None when the dispatched callable is never pickled by `pickle` (threads, a fork child,
+    libraries that use dill or cloudpickle); EVERY for pool/executor tasks; else the start method
+    (spawn/forkserver) that pickles it."""
+    if not d.is_process or d.pickler != "pickle":
         return None
-    if d.api in ("process", "pool.init", "executor.init"):
-        method = model.start_method_of(d.receiver)
-        return None if method == "fork" else method
-    return EVERY
+    if d.start_methods == EVERY_METHOD:
+        return EVERY
+    method = model.start_method_of(d.receiver)
+    return method if method in d.start_methods or method not in EVERY_METHOD else None
 
 
 def is_task(d: Dispatch) -> bool:
-    return d.api not in ("process", "pool.init", "executor.init")
+    """Whether the callable is pickled under every start method (a task through a queue)."""
+    return d.start_methods == EVERY_METHOD
 
 
 def api_text(d: Dispatch) -> str:
+    if d.label is not None:
+        return d.label
     if d.api == "process":
         return "`Process(target=...)`"
     if d.api == "pool.init":

@@ -243,6 +243,7 @@ class MpguardServer(LanguageServer):
         self.pulled_folders: dict[str, dict] = FolderDict()
         self.pushed_settings: Optional[dict] = None  # didChangeConfiguration {"mpguard": {...}}
         self._warned: set[str] = set()
+        self._declared_api_roots: set[str] = set()  # modules of `process-apis` seen in any config
         self._typeaware: Any = None
         self._typeaware_checked = False
         self.total_analyses = 0
@@ -305,6 +306,7 @@ class MpguardServer(LanguageServer):
             base = Config()
         cfg = base.with_overrides(**settings.overrides) if settings.overrides else base
         self.warn(list(cfg.warnings), settings)
+        self._declared_api_roots.update(api.name.split(".", 1)[0] for api in cfg.process_apis)
         return cfg
 
     def warn(self, warnings: list[str], settings: Optional[Settings] = None) -> None:
@@ -409,10 +411,10 @@ class MpguardServer(LanguageServer):
                 self.publish(uri, doc.version)
                 return
             text, version, path = doc.source, doc.version, self.path_of(uri)
-            if not mentions_process_api(text):
+            config = self.config_for_doc(path, settings)  # may declare process APIs
+            if not mentions_process_api(text, config):
                 self._lint_trivial(st, text, version, path, settings)
                 return
-            config = self.config_for_doc(path, settings)
             loop = asyncio.get_running_loop()
             if len(text) >= ISOLATE_MIN_CHARS:
                 analysis = await loop.run_in_executor(
@@ -456,8 +458,8 @@ class MpguardServer(LanguageServer):
         if st is None or doc is None:
             return False
         text = doc.source
-        if mentions_process_api(text):
-            return False
+        if mentions_process_api(text) or any(root in text for root in self._declared_api_roots):
+            return False  # (roots of `process-apis`: the configuration is not read here, see below)
         settings = self.settings_for(uri)
         if not settings.enable or settings.run != "onType":
             return False

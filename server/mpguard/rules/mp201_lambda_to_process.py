@@ -46,7 +46,7 @@ def check(ctx: RuleContext) -> None:
             b = _lambda_binding(model, w)
             name = w.use.value if isinstance(w.use, cst.Name) else None
             what = f"Lambda `{name}`" if name and b is not None else "Lambda"
-        when = "" if w.when == EVERY else f" under `{w.when}`"  # Process targets, initializers
+        when = "" if w.when == EVERY else ctx.facts.starts.where_text(w.dispatch.receiver)  # targets, initializers
         message = f"{what} passed to {api_text(d)} cannot be pickled{when}"
         fix = _fix(ctx, w, lam, inline, workers)
         related = [] if inline else [(lam, "the lambda is defined here")]

@@ -57,7 +57,7 @@ def check(ctx: RuleContext) -> None:
         if id(node) in reported:
             continue
         v = w.value
-        when = "" if w.when == EVERY else f" under `{w.when}`"  # Process targets, initializers
+        when = "" if w.when == EVERY else ctx.facts.starts.where_text(w.dispatch.receiver)  # targets, initializers
         message = None
         fix = None
         related: list[tuple[cst.CSTNode, str]] = []

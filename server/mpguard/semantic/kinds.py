@@ -126,6 +126,7 @@ class ObjectType(_StrEnum):
     PROCESS = "mp.Process"
     THREAD = "Thread"
     PROCESS_POOL_EXECUTOR = "ProcessPoolExecutor"
+    INTERPRETER_POOL_EXECUTOR = "concurrent.futures.InterpreterPoolExecutor"  # 3.14 (semantic.apis)
     THREAD_POOL_EXECUTOR = "ThreadPoolExecutor"
     CONTEXT = "mp.context"
     MANAGER = "mp.Manager"
@@ -177,3 +178,7 @@ class DispatchApi(_StrEnum):
     POOL_APPLY_ASYNC = "pool.apply_async"
     POOL_MAP_ASYNC = "pool.map_async"
     POOL_STARMAP_ASYNC = "pool.starmap_async"
+    # process APIs of other libraries (semantic.apis): `Dispatch.library` names the row
+    LIBRARY_TASK = "library.task"  # a pool method, process_map(fn, ...), Parallel(...)(delayed(fn)...)
+    LIBRARY_TARGET = "library.target"  # a process object's target
+    LIBRARY_INIT = "library.init"  # a pool's initializer, DataLoader(worker_init_fn=...)

@@ -20,6 +20,7 @@ import libcst as cst
 
 from mpguard.incremental import Layout
 from mpguard.positions import PositionIndex
+from mpguard.semantic.apis import api_table
 from mpguard.semantic.kinds import BindingKind, ScopeKind
 from mpguard.semantic.library import _STAR_EXPORTS, canonical
 from mpguard.semantic.names import dotted_name, is_main_guard_test
@@ -30,6 +31,7 @@ from mpguard.semantic.resolver import Resolver
 from mpguard.semantic.walk import _semantic_fields
 
 if TYPE_CHECKING:
+    from mpguard.config import Config
     from mpguard.facts import Facts
     from mpguard.facts.calls import Dispatch
 
@@ -39,11 +41,15 @@ class ModuleModel:
     point to its resolver and facts. Read-only once built."""
 
     def __init__(self, module: cst.Module, text: str, path: Optional[str] = None,
-                 default_start_method: str = "spawn", layout: Optional[Layout] = None) -> None:
+                 default_start_method: str = "spawn", layout: Optional[Layout] = None,
+                 config: Optional["Config"] = None) -> None:
         self.module = module
         self.text = text
         self.path = path
         self.default_start_method = default_start_method
+        # target Python, platforms and declared process APIs (None: the defaults)
+        self.config = config
+        self.apis = api_table(config.process_apis if config is not None else ())
         self.module_scope = Scope(ScopeKind.MODULE, module, None)
         self.scopes: list[Scope] = [self.module_scope]
         self.functions: list[FunctionInfo] = []

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
+from mpguard.semantic.apis import Api, DefaultMethod
 from mpguard.semantic.library import (
     ASYNC_POOL_METHODS, CONSTRUCTORS, CONTEXT_METHODS, DATA_SAME_KIND_METHODS, MANAGER_METHODS,
     _KNOWN_MODULES, canonical,
 )
-from mpguard.semantic.names import dotted_name, get_arg, string_value
+from mpguard.semantic.names import dotted_name, get_arg, int_value, string_value
 from mpguard.semantic.records import UNKNOWN, Binding, ClassInfo, FunctionInfo, Scope, Value
 
 if TYPE_CHECKING:
@@ -157,8 +158,45 @@ class Resolver:
             return v
         return UNKNOWN
 
+    def _api_instance(self, api: Api, call: cst.Call, scope: Scope, seq: int, depth: int) -> Value:
+        """The object a call of a table API makes (its type is the row's name), or UNKNOWN when
+        the arguments say it starts no process (DataLoader(num_workers=0), joblib's default
+        backend) or the targeted Python does not have it."""
+        config = self.index.config
+        if api.min_version is not None and (config is None or config.target_version < api.min_version):
+            return UNKNOWN
+        if api.when_param is not None:
+            arg = get_arg(call, api.when_param.name, api.when_param.position)
+            if arg is None:
+                return UNKNOWN
+            literal = _literal(arg.value)
+            if api.only_values and literal not in api.only_values:
+                return UNKNOWN
+            if api.unless_values and literal in api.unless_values:
+                return UNKNOWN
+        method, ctx_node = None, None
+        if api.start_method_param is not None:
+            arg = get_arg(call, api.start_method_param.name, api.start_method_param.position)
+            if arg is not None:
+                method = string_value(arg.value)
+                if method in api.thread_methods:  # mpire's start_method="threading"
+                    return UNKNOWN
+                if method is None:  # a context object: `context=mp.get_context("spawn")`
+                    ctx = self.resolve(arg.value, scope, seq, depth + 1)
+                    method, ctx_node = ctx.start_method, ctx.context_node  # None: as a stdlib context
+        if method is None and api.default_method == DefaultMethod.SPAWN:
+            method = "spawn"
+        elif method is None and api.default_method == DefaultMethod.FORK_WHERE_AVAILABLE:
+            platforms = config.platforms if config is not None else ("windows",)  # default: all
+            method = "spawn" if "windows" in platforms else "fork"
+        return Value("instance", api.name, node=call, start_method=method, context_node=ctx_node)
+
     def _resolve_call(self, call: cst.Call, scope: Scope, seq: int, depth: int) -> Value:
         func = self.resolve(call.func, scope, seq, depth + 1)
+        if func.kind in ("ref", "module"):
+            api = self.index.apis.get(func.qualname or "")
+            if api is not None:
+                return self._api_instance(api, call, scope, seq, depth)
         if func.kind == "ref":
             qual = func.qualname or ""
             if qual == "functools.partial":
@@ -259,6 +297,20 @@ class Resolver:
         return False
 
     # ---- derived facts -------------------------------------------------------------------
+
+
+_NOT_LITERAL = object()
+
+
+def _literal(expr: cst.BaseExpression) -> object:
+    """The value of an int, string, True/False/None literal; a sentinel for anything else."""
+    if isinstance(expr, cst.Name) and expr.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[expr.value]
+    number = int_value(expr)
+    if number is not None:
+        return number
+    text = string_value(expr)
+    return text if text is not None else _NOT_LITERAL
 
 
 def _unpacked(v: Value, index: int) -> Value:

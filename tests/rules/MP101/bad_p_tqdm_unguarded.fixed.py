@@ -1,0 +1,9 @@
+from p_tqdm import p_map
+
+
+def square(x):
+    return x * x
+
+
+if __name__ == "__main__":
+    print(p_map(square, range(10)))  # error: MP101 8:7

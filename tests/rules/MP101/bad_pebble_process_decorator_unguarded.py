@@ -1,0 +1,10 @@
+from pebble import concurrent
+
+
+@concurrent.process(timeout=60)
+def crunch(n):
+    return sum(i * i for i in range(n))
+
+
+future = crunch(10_000)  # error: MP101 9:10
+print(future.result())

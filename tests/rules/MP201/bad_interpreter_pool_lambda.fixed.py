@@ -1,0 +1,15 @@
+# mpguard-fixture: target-version=py314
+from concurrent.futures import InterpreterPoolExecutor
+
+
+def _sum_task():
+    return sum(range(10))
+
+
+def main():
+    with InterpreterPoolExecutor(max_workers=2) as pool:
+        return pool.submit(_sum_task).result()  # error: MP201 7:28
+
+
+if __name__ == "__main__":
+    print(main())
