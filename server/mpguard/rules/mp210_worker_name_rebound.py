@@ -1,0 +1,324 @@
+"""MP210 worker-name-rebound: the worker's module-level name no longer refers to the function
+that is sent (`work = Process(target=work)`, a decorator without `functools.wraps`, a class-based
+decorator), so pickle cannot find the function by its name."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.model import ClassInfo, FunctionInfo, ModuleModel, dotted_name
+from mpguard.pickling import api_text, iter_workers
+from mpguard.rules import Example, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import ValueKind
+
+WRAPS = ("functools.wraps", "functools.update_wrapper")
+# A class whose instances pickle through these does not pickle the wrapped function as a global.
+CUSTOM_PICKLING = ("__reduce__", "__reduce_ex__", "__getstate__")
+
+
+def _rebinding_statement(model: ModuleModel, f: FunctionInfo, statement: cst.CSTNode) -> bool:
+    """The statement holding the dispatch also rebinds the function's module-level name
+    (`work = Process(target=work)`): by the time the function is pickled the name is the
+    Process."""
+    for b in model.module_scope.bindings.get(f.name, []):
+        if b.node is statement and b.node is not f.node:
+            return True
+    return False
+
+
+def _calls_wraps(model: ModuleModel, wrapper: FunctionInfo, decorator: FunctionInfo) -> bool:
+    """`@functools.wraps(fn)` on the wrapper, or `functools.update_wrapper(wrapper, fn)` in the
+    decorator's body: the wrapper takes the function's name and pickles as it."""
+    for dec in wrapper.node.decorators:
+        expr = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+        v = model.resolve(expr, wrapper.defining_scope, wrapper.seq)
+        if v.kind == ValueKind.REF and v.qualname in WRAPS:
+            return True
+    for site in decorator.calls:
+        v = model.resolve(site.node.func, site.scope, site.seq)
+        if v.kind == ValueKind.REF and v.qualname in WRAPS:
+            return True
+    return False
+
+
+def _returned_local_function(model: ModuleModel, f: FunctionInfo) -> Optional[FunctionInfo]:
+    """The nested def `f` returns, when every `return` of `f` returns that same nested def."""
+    found: Optional[FunctionInfo] = None
+    for expr in f.returns:
+        if not isinstance(expr, cst.Name):
+            return None
+        v = model.resolve(expr, f.scope)
+        if v.kind != ValueKind.FUNCTION or v.function is None or v.function.defining_scope is not f.scope:
+            return None
+        if found is not None and found is not v.function:
+            return None
+        found = v.function
+    return found
+
+
+def _unwrapping_decorator(model: ModuleModel, f: FunctionInfo) -> Optional[tuple[str, str]]:
+    """(decorator text, kind) for the first decorator of `f` that rebinds its name to something
+    pickle cannot match with `f`: kind "wrapper" (a local wrapper without `functools.wraps`) or
+    the class name (a class-based decorator)."""
+    for dec in f.node.decorators:
+        expr = dec.decorator
+        text = dotted_name(expr.func if isinstance(expr, cst.Call) else expr)
+        if text is None:
+            continue
+        v = model.resolve(expr.func if isinstance(expr, cst.Call) else expr, f.defining_scope, f.seq)
+        decorator: Optional[FunctionInfo] = None
+        if v.kind == ValueKind.FUNCTION and v.function is not None and v.function.is_module_level:
+            decorator = v.function
+            if isinstance(expr, cst.Call):  # a decorator factory: `@retry(3)` returns the decorator
+                decorator = _returned_local_function(model, decorator)
+        elif v.kind == ValueKind.CLASS and v.class_info is not None and not isinstance(expr, cst.Call):
+            if _is_plain_class(v.class_info):
+                return text, v.class_info.name
+            continue
+        if decorator is None:
+            continue
+        wrapper = _returned_local_function(model, decorator)
+        if wrapper is not None and not _calls_wraps(model, wrapper, decorator):
+            return text, "wrapper"
+    return None
+
+
+def _is_plain_class(c: ClassInfo) -> bool:
+    return c.is_module_level and not c.bases and not any(m in c.methods for m in CUSTOM_PICKLING)
+
+
+def check(ctx: RuleContext) -> None:
+    model = ctx.model
+    reported: set[int] = set()
+    for w in iter_workers(model):
+        v = w.value
+        if v.kind != ValueKind.FUNCTION or v.function is None or not v.function.is_module_level:
+            continue
+        if id(w.use) in reported:
+            continue
+        f = v.function
+        d = w.dispatch
+        if _rebinding_statement(model, f, d.site.statement):
+            reported.add(id(w.use))
+            ctx.report(w.use, f"`{f.name}` is rebound by this statement, so pickle cannot find the function "
+                              f"`{f.name}`", related=[(f.node.name, "the function is defined here")])
+            continue
+        found = _unwrapping_decorator(model, f)
+        if found is None:
+            continue
+        decorator, kind = found
+        reported.add(id(w.use))
+        if kind == "wrapper":
+            message = f"`@{decorator}` replaces `{f.name}` with a local wrapper that cannot be pickled"
+        else:
+            message = f"`@{decorator}` turns `{f.name}` into a `{kind}` instance that cannot be pickled"
+        ctx.report(w.use, message, related=[(f.node.name, f"`{f.name}` is decorated here"),
+                                            (d.site.node, f"sent to {api_text(d)} here")])
+
+
+RULE = Rule(
+    code="MP210",
+    summary="The worker's module-level name is rebound (by an assignment or a decorator), so pickle "
+            "cannot find the function it sends.",
+    why="""
+Pickle sends a function as a reference, `module.qualname`, and checks that this name really
+leads back to the same object. That check fails when the name was rebound:
+
+- `work = Process(target=work)`: when `start()` pickles the target, `__main__.work` is the
+  `Process` object.
+- a decorator that returns an inner function without `functools.wraps`: the worker is
+  `timed.<locals>.wrapper`, a local object.
+- a class-based decorator (`@Memo`): the name now holds a `Memo` instance; pickling it pickles
+  its `__dict__`, which holds the original function, whose name now leads to the instance.
+  `functools.update_wrapper(self, fn)` does not help.
+
+Pool and `ProcessPoolExecutor` tasks are pickled under every start method; `Process(target=...)`
+and initializers only under `spawn`/`forkserver` (the default on Windows and macOS, and on Linux
+from Python 3.14), `fork` children inherit the object.
+
+The errors (run on CPython 3.11 here; the 3.14 wording is read from its `Lib/pickle.py`, which
+raises `PicklingError` in both cases where older versions raised `AttributeError` for a local
+object):
+
+- rebound name: `_pickle.PicklingError: Can't pickle <function work at 0x...>: it's not the same
+  object as __main__.work` (same text in 3.14)
+- local wrapper: `AttributeError: Can't pickle local object 'timed.<locals>.wrapper'` (3.10-3.13);
+  a `PicklingError` naming `timed.<locals>.wrapper` in 3.14
+- class-based decorator: `_pickle.PicklingError: Can't pickle <function square at 0x...>: it's not
+  the same object as __main__.square`
+
+Functions decorated with `functools.wraps` (the wrapper takes the name and pickles as it) and
+decorators that return the function itself are fine. MP202 reports nested functions; for a
+decorated module-level worker this rule explains the cause.
+""",
+    fix_doc="""
+Keep the function's name for the function: `proc = Process(target=work)`. Give decorators'
+wrappers the function's identity with `@functools.wraps(fn)`. For a class-based decorator, keep
+the undecorated function under its own name (`work = _work_impl`, decorate a second name) or
+write the decorator as a function with `functools.wraps`.
+""",
+    check=check,
+    name="worker-name-rebound",
+    severity=Severity.ERROR,
+    crash_class=True,
+    examples=(
+        Example(
+            """
+from multiprocessing import Process
+
+def work():
+    print("working")
+
+if __name__ == "__main__":
+    work = Process(target=work)  # expect
+    work.start()
+    work.join()
+""",
+            True,
+            "the process takes the worker's name",
+        ),
+        Example(
+            """
+import time
+from multiprocessing import Pool
+
+def timed(fn):
+    def wrapper(*args):
+        start = time.perf_counter()
+        result = fn(*args)
+        print(fn.__name__, time.perf_counter() - start)
+        return result
+    return wrapper
+
+@timed
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        print(pool.map(square, range(10)))  # expect
+""",
+            True,
+            "a timing decorator without functools.wraps",
+        ),
+        Example(
+            """
+from concurrent.futures import ProcessPoolExecutor
+
+def retry(times):
+    def decorate(fn):
+        def attempt(*args):
+            for _ in range(times - 1):
+                try:
+                    return fn(*args)
+                except OSError:
+                    pass
+            return fn(*args)
+        return attempt
+    return decorate
+
+@retry(3)
+def fetch(url):
+    return len(url)
+
+def crawl(urls):
+    with ProcessPoolExecutor() as ex:
+        return list(ex.map(fetch, urls))  # expect
+""",
+            True,
+            "a decorator factory without functools.wraps",
+        ),
+        Example(
+            """
+import functools
+from multiprocessing import Pool
+
+class CountCalls:
+    def __init__(self, fn):
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.calls = 0
+
+    def __call__(self, *args):
+        self.calls += 1
+        return self.fn(*args)
+
+@CountCalls
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        print(pool.map(square, range(4)))  # expect
+""",
+            True,
+            "a class-based decorator, even with update_wrapper",
+        ),
+        Example(
+            """
+import functools
+import time
+from multiprocessing import Pool
+
+def timed(fn):
+    @functools.wraps(fn)
+    def wrapper(*args):
+        start = time.perf_counter()
+        result = fn(*args)
+        print(fn.__name__, time.perf_counter() - start)
+        return result
+    return wrapper
+
+REGISTRY = []
+
+def register(fn):
+    REGISTRY.append(fn)
+    return fn
+
+@register
+@timed
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with Pool(4) as pool:
+        print(pool.map(square, range(10)))
+""",
+            False,
+            "functools.wraps, and a decorator that returns the function itself",
+        ),
+        Example(
+            """
+from multiprocessing import Process
+
+def work():
+    print("working")
+
+if __name__ == "__main__":
+    proc = Process(target=work)
+    proc.start()
+    proc.join()
+""",
+            False,
+            "a different name for the process",
+        ),
+        Example(
+            """
+from multiprocessing import Process
+
+def work():
+    print("working")
+
+if __name__ == "__main__":
+    work = Process(target=work)
+    work.start()
+    work.join()
+""",
+            False,
+            "fork: the child inherits the target, nothing is pickled",
+            start_method="fork",
+        ),
+    ),
+)
