@@ -1,0 +1,131 @@
+"""MP304 apply-in-loop: blocking `pool.apply(...)` called in a loop or comprehension runs the tasks
+one at a time."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from mpguard.findings import Fix, Safety
+from mpguard.fixes.multi_edit import MultiEdit
+from mpguard.model import CallSite, Dispatch
+from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
+from mpguard.semantic.kinds import DispatchApi
+from mpguard.semantic.names import receiver_text
+
+PENDING = "pending"
+COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
+
+
+def _in_loop(site: CallSite) -> bool:
+    return site.loop_depth > 0 or site.scope.kind == "comprehension"
+
+
+def _submit_all_fix(ctx: RuleContext, d: Dispatch) -> Optional[Fix]:
+    """`[pool.apply(f, (x,)) for x in xs]` -> `[pending.get() for pending in
+    [pool.apply_async(f, (x,)) for x in xs]]`: every task is queued before the first result is
+    awaited. Unsafe: tasks now run concurrently and in any order."""
+    site = d.site
+    comp = site.scope.node
+    if site.scope.kind != "comprehension" or not isinstance(comp, COMPREHENSIONS) or comp.elt is not site.node:
+        return None
+    func = site.node.func
+    if not isinstance(func, cst.Attribute):
+        return None
+    submit_all = cst.ListComp(elt=site.node.with_changes(func=func.with_changes(attr=cst.Name("apply_async"))),
+                              for_in=comp.for_in)
+    collect = comp.with_changes(
+        elt=cst.Call(func=cst.Attribute(value=cst.Name(PENDING), attr=cst.Name("get"))),
+        for_in=cst.CompFor(target=cst.Name(PENDING), iter=submit_all))
+    return ctx.fix("Submit every task with `apply_async`, then collect", Safety.UNSAFE, key="apply-async",
+                   edit=MultiEdit().replace_node(comp, collect))
+
+
+def check(ctx: RuleContext) -> None:
+    for d in ctx.facts.calls.dispatches:
+        if d.api != DispatchApi.POOL_APPLY or not _in_loop(d.site):
+            continue
+        receiver = receiver_text(d.site.node) or "pool"
+        fix = _submit_all_fix(ctx, d)
+        ctx.report(d.site.node, f"`{receiver}.apply()` blocks until each task is done, so the loop runs them "
+                                "one at a time", fixes=[fix] if fix is not None else [])
+
+
+RULE = Rule(
+    code="MP304",
+    summary="Blocking `Pool.apply()` in a loop or comprehension: the tasks run one after the other.",
+    why="""
+`Pool.apply(f, args)` sends one task and waits for its result before returning. Called in a loop
+or a comprehension, each task starts only after the previous one has finished: a pool of eight
+processes does the work of one, plus the cost of pickling every task. Nothing fails, the program
+is just as slow as the sequential version (or slower), under every start method.
+`ThreadPool.apply` has the same effect.
+""",
+    fix_doc="""
+Send all tasks first, then collect: `pool.map(f, items)` / `pool.starmap(f, arg_tuples)`, or
+`pending = [pool.apply_async(f, (x,)) for x in items]` followed by
+`[p.get() for p in pending]`.
+
+**Submit every task with `apply_async`, then collect** (unsafe, offered for comprehensions whose
+element is the `apply` call): `[pool.apply(f, (x,)) for x in xs]` becomes
+`[pending.get() for pending in [pool.apply_async(f, (x,)) for x in xs]]`. Results keep their
+order, but the tasks now run concurrently: side effects happen in a different order, and a
+failing task no longer stops the later ones from running. Loops are not rewritten.
+""",
+    check=check,
+    name="apply-in-loop",
+    severity=Severity.INFO,
+    fix=Fixable.SOMETIMES,
+    examples=(
+        Example(
+            """
+from multiprocessing import Pool
+
+def render(page):
+    return page * 2
+
+if __name__ == "__main__":
+    with Pool(8) as pool:
+        pages = [pool.apply(render, (p,)) for p in range(100)]  # expect
+    print(len(pages))
+""",
+            True,
+            "a list comprehension of apply calls",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def checksum(path):
+    return len(path)
+
+def scan(paths):
+    sums = {}
+    with mp.Pool() as workers:
+        for path in paths:
+            sums[path] = workers.apply(checksum, args=(path,))  # expect
+    return sums
+""",
+            True,
+            "a for loop",
+        ),
+        Example(
+            """
+from multiprocessing import Pool
+
+def render(page):
+    return page * 2
+
+if __name__ == "__main__":
+    with Pool(8) as pool:
+        pending = [pool.apply_async(render, (p,)) for p in range(100)]
+        pages = [r.get() for r in pending]
+        first = pool.apply(render, (0,))
+    print(len(pages), first)
+""",
+            False,
+            "apply_async collected later; one apply outside a loop",
+        ),
+    ),
+)
