@@ -1,22 +1,24 @@
-"""The Python version the analysed code targets.
+"""The Python version the analysed code targets, when the configuration says.
 
-Until `target-version` is configured (`[tool.mpguard] target-version = "py314"`), the running
-interpreter stands in for it. Rules ask `target_version(config)` and nothing else, so the
-configured value replaces this default in one place.
+Rules ask `configured_target(config)` and nothing else, so the configured `target-version`
+(`[tool.mpguard] target-version = "py314"`, default from `requires-python`) replaces this in one
+place. None means not known: a version-dependent rule then assumes every supported version
+(3.10 and later) may run the code, so its findings do not depend on the interpreter running
+mpguard.
 """
 
 from __future__ import annotations
 
 import re
-import sys
+from typing import Optional
 
 from mpguard.config import Config
 
 _PY = re.compile(r"^py3(\d{2})$")
 
 
-def target_version(config: Config) -> tuple[int, int]:
-    """(3, minor) of the configured `target-version`, else of the running interpreter."""
+def configured_target(config: Config) -> Optional[tuple[int, int]]:
+    """(3, minor) of the configured `target-version`, or None when none is configured."""
     configured = getattr(config, "target_version", None)
     if isinstance(configured, tuple) and len(configured) >= 2:
         return int(configured[0]), int(configured[1])
@@ -24,4 +26,4 @@ def target_version(config: Config) -> tuple[int, int]:
         match = _PY.match(configured)
         if match:
             return 3, int(match.group(1))
-    return sys.version_info[0], sys.version_info[1]
+    return None
