@@ -3,10 +3,11 @@ multiprocessing Queue, Lock, Pipe or Event."""
 
 from __future__ import annotations
 
+from typing import Optional
 
 import libcst as cst
 
-from mpguard.model import Dispatch, ModuleModel, dotted_name
+from mpguard.model import CallSite, Dispatch, ModuleModel, dotted_name
 from mpguard.pickling import call_site_of, constructor_qualname, inherited_payload
 from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
@@ -52,6 +53,34 @@ def _kill_calls(model: ModuleModel, d: Dispatch) -> list[cst.Call]:
     return sorted(found.values(), key=lambda c: call_site_of(model, c).seq if call_site_of(model, c) else 0)
 
 
+def _in_loop(site: Optional[CallSite]) -> bool:
+    return site is not None and (site.loop_depth > 0 or site.scope.kind == "comprehension")
+
+
+def _matters_after(model: ModuleModel, d: Dispatch, call: cst.Call, expr: cst.BaseExpression) -> bool:
+    """Whether the shared primitive outlives the kill: the parent reads it afterwards, or processes
+    that are not killed with this one still use it (one of several started in a loop, or another
+    process handed the same name). Killing every user of a primitive nobody reads again is harmless."""
+    kill_site = call_site_of(model, call)
+    if _in_loop(d.site) and not _in_loop(kill_site):
+        return True
+    if not isinstance(expr, cst.Name) or kill_site is None:
+        return False
+    home = d.site.scope.lookup_scope(expr.value)
+    if home is None:
+        return False
+    for s in model.scopes:
+        if s.lookup_scope(expr.value) is home and any(u.seq > kill_site.seq for u in s.loads.get(expr.value, [])):
+            return True
+    for other in model.iter_process_dispatches():
+        if other is d or other.api != "process":
+            continue
+        if any(isinstance(e, cst.Name) and e.value == expr.value and other.site.scope.lookup_scope(e.value) is home
+               for e in inherited_payload(model, other)) and not _kill_calls(model, other):
+            return True
+    return False
+
+
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     reported: set[int] = set()
@@ -66,7 +95,10 @@ def check(ctx: RuleContext) -> None:
                 continue
             reported.add(id(call))
             verb = call.func.attr.value if isinstance(call.func, cst.Attribute) else "terminate"
-            expr, what = shared[0]
+            mattering = [(e, w) for e, w in shared if _matters_after(model, d, call, e)]
+            if not mattering:
+                continue
+            expr, what = mattering[0]
             name = dotted_name(expr)
             obj = f"the {what} `{name}`" if name else f"a {what}"
             if what in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event", "Barrier", "lock"):
@@ -81,6 +113,9 @@ RULE = Rule(
     code="MP605",
     summary="`terminate()`/`kill()` on a process that uses a shared Queue, Lock, Pipe or Event.",
     why="""
+Reported only when the primitive outlives the kill: the parent uses it afterwards, or processes
+that stay alive share it. Killing every user of a primitive that nobody touches again is harmless.
+
 `Process.terminate()` sends SIGTERM (`kill()` SIGKILL; `TerminateProcess` on Windows): the child
 stops wherever it is, without running `finally` clauses, `with` exits or the queue's feeder
 thread. If it was using a `multiprocessing.Queue`, `Lock`, `Pipe`, `Event` or `Condition` at that
@@ -136,13 +171,63 @@ def main():
     for w in workers:
         w.start()
     for w in workers:
-        w.kill()  # expect
+        w.kill()
+
+if __name__ == "__main__":
+    main()
+""",
+            False,
+            "killing every process that shares a lock nobody uses again",
+        ),
+        Example(
+            """
+from multiprocessing import Lock, Process
+
+def append_log(lock, msg):
+    with lock:
+        with open("log.txt", "a") as f:
+            f.write(msg)
+
+def main():
+    lock = Lock()
+    workers = []
+    for i in range(4):
+        w = Process(target=append_log, args=(lock, str(i)))
+        w.start()
+        workers.append(w)
+    w.kill()  # expect
+    for w in workers[:-1]:
+        w.join()
 
 if __name__ == "__main__":
     main()
 """,
             True,
-            "killing processes that share a lock",
+            "killing one of several processes started in a loop",
+        ),
+        Example(
+            """
+import multiprocessing as mp
+
+def produce(q):
+    for i in range(1000):
+        q.put(i)
+
+def consume(q):
+    while (item := q.get()) is not None:
+        print(item)
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    producer = mp.Process(target=produce, args=(q,))
+    consumer = mp.Process(target=consume, args=(q,))
+    producer.start()
+    consumer.start()
+    producer.terminate()  # expect
+    consumer.join()
+""",
+            True,
+            "terminating a producer while its consumer stays alive",
         ),
         Example(
             """
@@ -159,10 +244,10 @@ class Server:
         self.proc.start()
 
     def stop(self):
-        self.proc.terminate()  # expect
+        self.proc.terminate()
 """,
-            True,
-            "a pipe end, terminated from another method",
+            False,
+            "a pipe end, terminated from another method, not used afterwards",
         ),
         Example(
             """
