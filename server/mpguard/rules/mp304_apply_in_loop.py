@@ -7,19 +7,16 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.loops import in_loop
 from mpguard.findings import Fix, Safety
 from mpguard.fixes.multi_edit import MultiEdit
-from mpguard.model import CallSite, Dispatch
+from mpguard.model import Dispatch
 from mpguard.rules import Example, Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi
 from mpguard.semantic.names import receiver_text
 
 PENDING = "pending"
 COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
-
-
-def _in_loop(site: CallSite) -> bool:
-    return site.loop_depth > 0 or site.scope.kind == "comprehension"
 
 
 def _submit_all_fix(ctx: RuleContext, d: Dispatch) -> Optional[Fix]:
@@ -44,7 +41,7 @@ def _submit_all_fix(ctx: RuleContext, d: Dispatch) -> Optional[Fix]:
 
 def check(ctx: RuleContext) -> None:
     for d in ctx.facts.calls.dispatches:
-        if d.api != DispatchApi.POOL_APPLY or not _in_loop(d.site):
+        if d.api != DispatchApi.POOL_APPLY or not in_loop(d.site):
             continue
         receiver = receiver_text(d.site.node) or "pool"
         fix = _submit_all_fix(ctx, d)

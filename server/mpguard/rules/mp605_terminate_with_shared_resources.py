@@ -3,11 +3,10 @@ multiprocessing Queue, Lock, Pipe or Event."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
-from mpguard.model import CallSite, Dispatch, ModuleModel, dotted_name
+from mpguard.facts.loops import in_loop
+from mpguard.model import Dispatch, ModuleModel, dotted_name
 from mpguard.pickling import call_site_of, constructor_qualname, inherited_payload
 from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
@@ -53,16 +52,12 @@ def _kill_calls(model: ModuleModel, d: Dispatch) -> list[cst.Call]:
     return sorted(found.values(), key=lambda c: call_site_of(model, c).seq if call_site_of(model, c) else 0)
 
 
-def _in_loop(site: Optional[CallSite]) -> bool:
-    return site is not None and (site.loop_depth > 0 or site.scope.kind == "comprehension")
-
-
 def _matters_after(model: ModuleModel, d: Dispatch, call: cst.Call, expr: cst.BaseExpression) -> bool:
     """Whether the shared primitive outlives the kill: the parent reads it afterwards, or processes
     that are not killed with this one still use it (one of several started in a loop, or another
     process handed the same name). Killing every user of a primitive nobody reads again is harmless."""
     kill_site = call_site_of(model, call)
-    if _in_loop(d.site) and not _in_loop(kill_site):
+    if in_loop(d.site) and not in_loop(kill_site):
         return True
     if not isinstance(expr, cst.Name) or kill_site is None:
         return False

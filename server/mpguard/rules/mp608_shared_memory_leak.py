@@ -7,6 +7,7 @@ from typing import Iterator, Optional
 
 import libcst as cst
 
+from mpguard.facts.loops import in_loop
 from mpguard.model import CallSite, ModuleModel, get_arg
 from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import DispatchApi, ValueKind
@@ -104,8 +105,7 @@ def _worker_unlinks(ctx: RuleContext) -> Iterator[tuple[cst.Attribute, str]]:
         return
     for run in ctx.facts.frames.workers(("target", "task")):
         d = run.dispatch
-        many = d.api != DispatchApi.PROCESS or d.site.loop_depth > 0 or d.site.scope.kind == "comprehension"
-        if not many:
+        if d.api == DispatchApi.PROCESS and not in_loop(d.site):
             continue
         for site in list(attaching.values()):
             if site.function is not run.worker:
