@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import libcst as cst
 
+from mpguard.facts.frames import dispatch_worker_function
 from mpguard.facts.loops import in_loop
-from mpguard.model import Dispatch, ModuleModel, dotted_name
-from mpguard.pickling import call_site_of, constructor_qualname, inherited_payload
+from mpguard.model import Dispatch, ModuleModel, dotted_name, get_arg
+from mpguard.pickling import call_site_of, constructor_qualname, inherited_payload, literal_elements
 from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
+from mpguard.semantic.walk import walk_tree
 from mpguard.valueflow import trace
 
 SHARED = (ObjectType.MP_QUEUE, ObjectType.MP_SYNC, ObjectType.PIPE, ObjectType.CONNECTION_END)
@@ -52,10 +54,32 @@ def _kill_calls(model: ModuleModel, d: Dispatch) -> list[cst.Call]:
     return sorted(found.values(), key=lambda c: call_site_of(model, c).seq if call_site_of(model, c) else 0)
 
 
+def _only_handed_on(model: ModuleModel, d: Dispatch, expr: cst.BaseExpression) -> bool:
+    """The killed process never uses the primitive itself: its target only passes the parameter
+    on to processes it starts (`Process(target=child, args=(q,))`), so it cannot be killed while
+    holding the primitive's lock."""
+    f = dispatch_worker_function(model, d)
+    args = get_arg(d.site.node, "args", 3)
+    if f is None or f.is_method or args is None or d.receiver.class_info is not None:
+        return False
+    elements = literal_elements(model, args.value, d.site.scope, d.site.seq)
+    index = next((i for i, e in enumerate(elements) if e is expr), None)
+    params = f.node.params.params
+    if index is None or index >= len(params) or f.node.params.star_arg is not cst.MaybeSentinel.DEFAULT:
+        return False
+    name = params[index].name.value
+    handed_on = {id(n) for other in model.iter_process_dispatches() if other.site.function is f
+                 for e in inherited_payload(model, other) for n in walk_tree(e) if isinstance(n, cst.Name)}
+    uses = [u for s in model.scopes if s.lookup_scope(name) is f.scope for u in s.loads.get(name, [])]
+    return bool(uses) and all(id(u.node) in handed_on for u in uses)
+
+
 def _matters_after(model: ModuleModel, d: Dispatch, call: cst.Call, expr: cst.BaseExpression) -> bool:
     """Whether the shared primitive outlives the kill: the parent reads it afterwards, or processes
     that are not killed with this one still use it (one of several started in a loop, or another
     process handed the same name). Killing every user of a primitive nobody reads again is harmless."""
+    if _only_handed_on(model, d, expr):
+        return False
     kill_site = call_site_of(model, call)
     if in_loop(d.site) and not in_loop(kill_site):
         return True
