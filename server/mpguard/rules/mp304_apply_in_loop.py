@@ -41,8 +41,8 @@ def _submit_all_fix(ctx: RuleContext, d: Dispatch) -> Optional[Fix]:
 
 def check(ctx: RuleContext) -> None:
     for d in ctx.facts.calls.dispatches:
-        if d.api != DispatchApi.POOL_APPLY or not in_loop(d.site):
-            continue
+        if d.api != DispatchApi.POOL_APPLY or not in_loop(d.site) or isinstance(d.site.statement, cst.Return):
+            continue  # `return pool.apply(...)` in a retry loop runs one task, not one per item
         receiver = receiver_text(d.site.node) or "pool"
         fix = _submit_all_fix(ctx, d)
         ctx.report(d.site.node, f"`{receiver}.apply()` blocks until each task is done, so the loop runs them "
