@@ -8,7 +8,7 @@ from typing import Optional
 
 import libcst as cst
 
-from mpguard.model import ClassInfo, FunctionInfo, ModuleModel, dotted_name
+from mpguard.model import CallSite, ClassInfo, FunctionInfo, ModuleModel, Scope, dotted_name
 from mpguard.pickling import api_text, iter_workers
 from mpguard.rules import Example, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ValueKind
@@ -58,31 +58,50 @@ def _returned_local_function(model: ModuleModel, f: FunctionInfo) -> Optional[Fu
     return found
 
 
+def _decorator_effect(model: ModuleModel, expr: cst.BaseExpression, scope: Scope, seq: int) -> Optional[str]:
+    """What applying the decorator `expr` does to a function's name, when pickle then cannot
+    match it with the function: "wrapper" (a local wrapper without `functools.wraps`) or the
+    class name (a class-based decorator). None when fine or unknown (library decorators)."""
+    func = expr.func if isinstance(expr, cst.Call) else expr
+    v = model.resolve(func, scope, seq)
+    if v.kind == ValueKind.CLASS and v.class_info is not None and not isinstance(expr, cst.Call):
+        return v.class_info.name if _is_plain_class(v.class_info) else None
+    if v.kind != ValueKind.FUNCTION or v.function is None or not v.function.is_module_level:
+        return None
+    decorator: Optional[FunctionInfo] = v.function
+    if isinstance(expr, cst.Call):  # a decorator factory: `@retry(3)` returns the decorator
+        decorator = _returned_local_function(model, v.function)
+    if decorator is None:
+        return None
+    wrapper = _returned_local_function(model, decorator)
+    return "wrapper" if wrapper is not None and not _calls_wraps(model, wrapper, decorator) else None
+
+
 def _unwrapping_decorator(model: ModuleModel, f: FunctionInfo) -> Optional[tuple[str, str]]:
-    """(decorator text, kind) for the first decorator of `f` that rebinds its name to something
-    pickle cannot match with `f`: kind "wrapper" (a local wrapper without `functools.wraps`) or
-    the class name (a class-based decorator)."""
+    """(decorator text, effect) for the first decorator of `f` that pickle cannot see through."""
     for dec in f.node.decorators:
         expr = dec.decorator
         text = dotted_name(expr.func if isinstance(expr, cst.Call) else expr)
-        if text is None:
-            continue
-        v = model.resolve(expr.func if isinstance(expr, cst.Call) else expr, f.defining_scope, f.seq)
-        decorator: Optional[FunctionInfo] = None
-        if v.kind == ValueKind.FUNCTION and v.function is not None and v.function.is_module_level:
-            decorator = v.function
-            if isinstance(expr, cst.Call):  # a decorator factory: `@retry(3)` returns the decorator
-                decorator = _returned_local_function(model, decorator)
-        elif v.kind == ValueKind.CLASS and v.class_info is not None and not isinstance(expr, cst.Call):
-            if _is_plain_class(v.class_info):
-                return text, v.class_info.name
-            continue
-        if decorator is None:
-            continue
-        wrapper = _returned_local_function(model, decorator)
-        if wrapper is not None and not _calls_wraps(model, wrapper, decorator):
-            return text, "wrapper"
+        effect = _decorator_effect(model, expr, f.defining_scope, f.seq) if text else None
+        if text and effect:
+            return text, effect
     return None
+
+
+def _decorated_by_call(model: ModuleModel, use: cst.BaseExpression, site: CallSite) -> Optional[tuple[str, str]]:
+    """`square = timed(square)` at module level, then `square` is sent: (decorator text, effect)."""
+    if not isinstance(use, cst.Name):
+        return None
+    b = model.binding_before(use.value, site.scope, site.seq)
+    if b is None or b.kind != "assign" or b.scope is not model.module_scope or not isinstance(b.value, cst.Call):
+        return None
+    call = b.value
+    first = call.args[0].value if len(call.args) == 1 and call.args[0].keyword is None else None
+    text = dotted_name(call.func)
+    if not isinstance(first, cst.Name) or first.value != use.value or text is None:
+        return None
+    effect = _decorator_effect(model, call.func, b.scope, b.seq)
+    return (f"{text}({use.value})", effect) if effect else None
 
 
 def _is_plain_class(c: ClassInfo) -> bool:
@@ -94,12 +113,19 @@ def check(ctx: RuleContext) -> None:
     reported: set[int] = set()
     for w in iter_workers(model):
         v = w.value
-        if v.kind != ValueKind.FUNCTION or v.function is None or not v.function.is_module_level:
-            continue
+        d = w.dispatch
         if id(w.use) in reported:
             continue
+        applied = _decorated_by_call(model, w.use, d.site)
+        if applied is not None:
+            reported.add(id(w.use))
+            name = dotted_name(w.use)
+            ctx.report(w.use, _decorated_message(applied, name or "the worker"),
+                       related=[(d.site.node, f"sent to {api_text(d)} here")])
+            continue
+        if v.kind != ValueKind.FUNCTION or v.function is None or not v.function.is_module_level:
+            continue
         f = v.function
-        d = w.dispatch
         if _rebinding_statement(model, f, d.site.statement):
             reported.add(id(w.use))
             ctx.report(w.use, f"`{f.name}` is rebound by this statement, so pickle cannot find the function "
@@ -108,14 +134,16 @@ def check(ctx: RuleContext) -> None:
         found = _unwrapping_decorator(model, f)
         if found is None:
             continue
-        decorator, kind = found
         reported.add(id(w.use))
-        if kind == "wrapper":
-            message = f"`@{decorator}` replaces `{f.name}` with a local wrapper that cannot be pickled"
-        else:
-            message = f"`@{decorator}` turns `{f.name}` into a `{kind}` instance that cannot be pickled"
-        ctx.report(w.use, message, related=[(f.node.name, f"`{f.name}` is decorated here"),
-                                            (d.site.node, f"sent to {api_text(d)} here")])
+        ctx.report(w.use, _decorated_message(found, f.name, "@"),
+                   related=[(f.node.name, f"`{f.name}` is decorated here"), (d.site.node, f"sent to {api_text(d)} here")])
+
+
+def _decorated_message(found: tuple[str, str], name: str, at: str = "") -> str:
+    decorator, effect = found
+    if effect == "wrapper":
+        return f"`{at}{decorator}` replaces `{name}` with a local wrapper that cannot be pickled"
+    return f"`{at}{decorator}` turns `{name}` into a `{effect}` instance that cannot be pickled"
 
 
 RULE = Rule(
@@ -128,8 +156,9 @@ leads back to the same object. That check fails when the name was rebound:
 
 - `work = Process(target=work)`: when `start()` pickles the target, `__main__.work` is the
   `Process` object.
-- a decorator that returns an inner function without `functools.wraps`: the worker is
-  `timed.<locals>.wrapper`, a local object.
+- a decorator that returns an inner function without `functools.wraps` (as `@timed` or applied
+  by assignment, `square = timed(square)`): the worker is `timed.<locals>.wrapper`, a local
+  object.
 - a class-based decorator (`@Memo`): the name now holds a `Memo` instance; pickling it pickles
   its `__dict__`, which holds the original function, whose name now leads to the instance.
   `functools.update_wrapper(self, fn)` does not help.
