@@ -3,11 +3,16 @@ is used by a spawned process pool / process; the children cannot import it."""
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from mpguard.pickling import api_text, iter_workers
 from mpguard.rules import Applies, Example, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
+
+
+CELL_MARKER = re.compile(r"#\s?%%(\s|$)")
 
 
 def _in_notebook(ctx: RuleContext) -> bool:
@@ -29,8 +34,10 @@ def _calls_get_ipython(ctx: RuleContext) -> bool:
 
 def _has_cell_markers(ctx: RuleContext) -> bool:
     """A `.py` file written as cells (`# %%` markers, run cell by cell in VS Code's or Spyder's
-    interactive window, where the file's functions live in the interactive `__main__`)."""
-    return any(line.startswith(("# %%", "#%%")) for line in ctx.model.text.splitlines())
+    interactive window, where the file's functions live in the interactive `__main__`). A marker
+    is `# %%` alone or followed by a space (`# %% [markdown]`); `# %%time` is a commented-out
+    cell magic, as an exported notebook has them."""
+    return any(CELL_MARKER.match(line) for line in ctx.model.text.splitlines())
 
 
 def check(ctx: RuleContext) -> None:
