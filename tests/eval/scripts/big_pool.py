@@ -1,3 +1,4 @@
+# mpguard-eval: target-version=py312
 """Fan out over a workstation's cores (128 on the build server)."""
 import os
 from multiprocessing import Pool

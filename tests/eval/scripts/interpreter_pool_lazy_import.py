@@ -1,3 +1,4 @@
+# mpguard-eval: target-version=py314
 """Load CSV shards in subinterpreters (the worker imports pandas itself)."""
 import concurrent.futures as cf
 import sys

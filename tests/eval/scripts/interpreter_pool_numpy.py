@@ -1,3 +1,4 @@
+# mpguard-eval: target-version=py314
 """Compute vector norms in parallel with the interpreter pool of Python 3.14."""
 from concurrent.futures import InterpreterPoolExecutor
 

@@ -1,3 +1,4 @@
+# mpguard-eval: target-version=py314
 """Hash passwords in parallel with subinterpreters: pure-Python workers and plain data."""
 import hashlib
 from concurrent.futures import InterpreterPoolExecutor
