@@ -37,7 +37,7 @@ def test_applicability_is_declared():
     assert rules["MP101"].applies == Applies(frozenset({StartMethod.SPAWN, StartMethod.FORKSERVER}), notebooks=False)
     assert rules["MP506"].applies.start_methods == {StartMethod.FORK}
     assert rules["MP604"].applies == Applies.everywhere()
-    assert [c for c, r in rules.items() if r.spawn_only] == ["MP101", "MP103", "MP204", "MP206", "MP505"]
+    assert [c for c, r in rules.items() if r.spawn_only] == ["MP101", "MP103", "MP204", "MP206", "MP505", "MP507"]
     spawned = Applies.spawned_children()
     assert spawned.under("spawn") and spawned.under("forkserver") and not spawned.under("fork")
     assert spawned.under(None) and spawned.under("threads")  # not fork: a spawned child

@@ -3,11 +3,16 @@ is used by a spawned process pool / process; the children cannot import it."""
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from mpguard.facts.pickling import api_text, iter_workers
 from mpguard.rules import Applies, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
+
+
+CELL_MARKER = re.compile(r"#\s?%%(\s|$)")
 
 
 def _in_notebook(ctx: RuleContext) -> bool:
@@ -27,11 +32,21 @@ def _calls_get_ipython(ctx: RuleContext) -> bool:
     return False
 
 
+def _has_cell_markers(ctx: RuleContext) -> bool:
+    """A `.py` file written as cells (`# %%` markers, run cell by cell in VS Code's or Spyder's
+    interactive window, where the file's functions live in the interactive `__main__`). A marker
+    is `# %%` alone or followed by a space (`# %% [markdown]`); `# %%time` is a commented-out
+    cell magic, as an exported notebook has them."""
+    return any(CELL_MARKER.match(line) for line in ctx.model.text.splitlines())
+
+
 def check(ctx: RuleContext) -> None:
     if _in_notebook(ctx):
         where = "in a notebook cell"
     elif _calls_get_ipython(ctx):
         where = "in IPython/Jupyter code"
+    elif _has_cell_markers(ctx):
+        where = "in a `# %%` cell"
     else:
         return
     model = ctx.model
@@ -78,8 +93,11 @@ Python 3.14, Linux) every worker fails with
 respawning the crashing workers and the notebook appears to hang. The `__main__` guard does not help:
 in a notebook `__name__` is always `"__main__"`.
 
-mpguard checks `.ipynb` files with `mpguard check`; this rule only runs on notebooks and on Python
-files whose top-level code calls IPython's `get_ipython()` (notebooks exported as scripts).
+mpguard checks `.ipynb` files with `mpguard check`; this rule only runs on notebooks, on Python
+files whose top-level code calls IPython's `get_ipython()` (notebooks exported as scripts), and on
+`.py` files written as cells (`# %%` markers): run as a script they work, but run cell by cell in
+VS Code's, PyCharm's or Spyder's interactive window their functions live in the interactive
+`__main__`, guarded or not.
 
 The error, by Python version (checked by running the failing case on CPython 3.10-3.13, the worker defined in code run with `python -c`, which
 like a notebook has no file):

@@ -6,12 +6,15 @@ from __future__ import annotations
 import libcst as cst
 
 from mpguard.facts.calls import Dispatch
+from mpguard.facts.frames import dispatch_worker_function
 from mpguard.facts.futures import trace
-from mpguard.facts.pickling import call_site_of, constructor_qualname, inherited_payload
+from mpguard.facts.loops import in_loop
+from mpguard.facts.pickling import call_site_of, constructor_qualname, inherited_payload, literal_elements
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.semantic.model import ModuleModel
-from mpguard.semantic.names import dotted_name
+from mpguard.semantic.names import dotted_name, get_arg
+from mpguard.semantic.walk import walk_tree
 
 SHARED = (ObjectType.MP_QUEUE, ObjectType.MP_SYNC, ObjectType.PIPE, ObjectType.CONNECTION_END)
 KILLERS = ("terminate", "kill")
@@ -53,6 +56,52 @@ def _kill_calls(model: ModuleModel, d: Dispatch) -> list[cst.Call]:
     return sorted(found.values(), key=lambda c: call_site_of(model, c).seq if call_site_of(model, c) else 0)
 
 
+def _only_handed_on(model: ModuleModel, d: Dispatch, expr: cst.BaseExpression) -> bool:
+    """The killed process never uses the primitive itself: its target only passes the parameter
+    on to processes it starts (`Process(target=child, args=(q,))`), so it cannot be killed while
+    holding the primitive's lock."""
+    f = dispatch_worker_function(model, d)
+    args = get_arg(d.site.node, "args", 3)
+    if f is None or f.is_method or args is None or d.receiver.class_info is not None:
+        return False
+    elements = literal_elements(model, args.value, d.site.scope, d.site.seq)
+    index = next((i for i, e in enumerate(elements) if e is expr), None)
+    params = f.node.params.params
+    if index is None or index >= len(params) or f.node.params.star_arg is not cst.MaybeSentinel.DEFAULT:
+        return False
+    name = params[index].name.value
+    handed_on = {id(n) for other in model.iter_process_dispatches() if other.site.function is f
+                 for e in inherited_payload(model, other) for n in walk_tree(e) if isinstance(n, cst.Name)}
+    uses = [u for s in model.scopes if s.lookup_scope(name) is f.scope for u in s.loads.get(name, [])]
+    return bool(uses) and all(id(u.node) in handed_on for u in uses)
+
+
+def _matters_after(model: ModuleModel, d: Dispatch, call: cst.Call, expr: cst.BaseExpression) -> bool:
+    """Whether the shared primitive outlives the kill: the parent reads it afterwards, or processes
+    that are not killed with this one still use it (one of several started in a loop, or another
+    process handed the same name). Killing every user of a primitive nobody reads again is harmless."""
+    if _only_handed_on(model, d, expr):
+        return False
+    kill_site = call_site_of(model, call)
+    if in_loop(d.site) and not in_loop(kill_site):
+        return True
+    if not isinstance(expr, cst.Name) or kill_site is None:
+        return False
+    home = d.site.scope.lookup_scope(expr.value)
+    if home is None:
+        return False
+    for s in model.scopes:
+        if s.lookup_scope(expr.value) is home and any(u.seq > kill_site.seq for u in s.loads.get(expr.value, [])):
+            return True
+    for other in model.iter_process_dispatches():
+        if other is d or other.api != "process":
+            continue
+        if any(isinstance(e, cst.Name) and e.value == expr.value and other.site.scope.lookup_scope(e.value) is home
+               for e in inherited_payload(model, other)) and not _kill_calls(model, other):
+            return True
+    return False
+
+
 def check(ctx: RuleContext) -> None:
     model = ctx.model
     reported: set[int] = set()
@@ -67,7 +116,10 @@ def check(ctx: RuleContext) -> None:
                 continue
             reported.add(id(call))
             verb = call.func.attr.value if isinstance(call.func, cst.Attribute) else "terminate"
-            expr, what = shared[0]
+            mattering = [(e, w) for e, w in shared if _matters_after(model, d, call, e)]
+            if not mattering:
+                continue
+            expr, what = mattering[0]
             name = dotted_name(expr)
             obj = f"the {what} `{name}`" if name else f"a {what}"
             if what in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event", "Barrier", "lock"):
@@ -82,6 +134,9 @@ RULE = Rule(
     code="MP605",
     summary="`terminate()`/`kill()` on a process that uses a shared Queue, Lock, Pipe or Event.",
     why="""
+Reported only when the primitive outlives the kill: the parent uses it afterwards, or processes
+that stay alive share it. Killing every user of a primitive that nobody touches again is harmless.
+
 `Process.terminate()` sends SIGTERM (`kill()` SIGKILL; `TerminateProcess` on Windows): the child
 stops wherever it is, without running `finally` clauses, `with` exits or the queue's feeder
 thread. If it was using a `multiprocessing.Queue`, `Lock`, `Pipe`, `Event` or `Condition` at that

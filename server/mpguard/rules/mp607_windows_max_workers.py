@@ -6,6 +6,7 @@ from typing import Optional
 
 import libcst as cst
 
+from mpguard.facts.target import configured_target
 from mpguard.findings import Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
@@ -15,6 +16,7 @@ from mpguard.semantic.names import get_arg, int_value
 from mpguard.semantic.records import Scope
 
 LIMIT = 61
+POOL_LIMIT_LIFTED = (3, 13)
 CPU_COUNTS = {"os.cpu_count", "multiprocessing.cpu_count", "os.process_cpu_count", "psutil.cpu_count"}
 
 
@@ -89,6 +91,14 @@ def _executor_sites(model: ModuleModel):
             yield site
 
 
+def _pool_sites(model: ModuleModel):
+    """`multiprocessing.Pool(processes)`, for target versions before 3.13 (gh-89240: Pool waits on
+    at most 63 handles on Windows until 3.13)."""
+    for site in model.calls:
+        if model.resolve(site.node, site.scope, site.seq).is_type(ObjectType.POOL):
+            yield site
+
+
 def clamp_fix(ctx: RuleContext, arg: cst.Arg, verdict: str):
     model = ctx.model
     value = arg.value
@@ -120,11 +130,23 @@ def check(ctx: RuleContext) -> None:
         else:
             message = "`max_workers` from the CPU count is uncapped: `ValueError` on Windows above 61 CPUs"
         ctx.report(arg.value, message, fixes=[clamp_fix(ctx, arg, verdict)])
+    target = configured_target(ctx.config)
+    if target is not None and target >= POOL_LIMIT_LIFTED:
+        return
+    for site in _pool_sites(model):
+        arg = get_arg(site.node, "processes", 0)
+        verdict = None if arg is None or arg.star else _verdict(model, arg.value, site.scope, site.seq)
+        if verdict is None:
+            continue
+        count = f"`processes={verdict.split(':')[1]}`" if verdict.startswith("literal:") else "An uncapped CPU count"
+        ctx.report(arg.value, f"{count} breaks `Pool` on Windows before Python 3.13, where the limit is 61",
+                   fixes=[clamp_fix(ctx, arg, verdict)])
 
 
 RULE = Rule(
     code="MP607",
-    summary="`ProcessPoolExecutor(max_workers=N)` with N above 61, or an uncapped CPU count: `ValueError` on Windows.",
+    summary="`ProcessPoolExecutor(max_workers=N)` (or `Pool(N)` before 3.13) with N above 61, or an uncapped "
+            "CPU count: fails on Windows.",
     why="""
 On Windows, `ProcessPoolExecutor` waits on its worker processes with `WaitForMultipleObjects`,
 which handles at most 64 objects; the executor therefore rejects `max_workers > 61` with
@@ -135,6 +157,14 @@ default (no `max_workers`) is already capped.
 Windows only, every Python version: CPython's `Lib/concurrent/futures/process.py` defines
 `_MAX_WINDOWS_WORKERS = 63 - 2` and raises
 `ValueError(f"max_workers must be <= {_MAX_WINDOWS_WORKERS}")` (read in the 3.10-3.12 sources on this machine; it cannot be run off Windows).
+
+`multiprocessing.Pool(processes=N)` has the same limit on Windows before Python 3.13: its worker
+handler waits on the N process sentinels plus two pipes with `WaitForMultipleObjects`, so above
+61 processes the handler thread dies with
+`ValueError: need at most 63 handles, got a sequence of length 64` (N + 2) and the pool hangs
+(CPython gh-89240, gh-94243). Python 3.13 lifted it (gh-89240, PR 107873:
+`_winapi.BatchedWaitForMultipleObjects`). The `Pool` part is reported unless `target-version` is
+3.13 or later.
 """,
     fix_doc="""
 **Clamp to 61** (unsafe: fewer workers can deadlock tasks that wait for each other, e.g. at a `Barrier(N)`): `max_workers=min(61, N)`; an `os.cpu_count()` that may be `None` becomes

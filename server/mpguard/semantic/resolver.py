@@ -150,7 +150,15 @@ class Resolver:
             scope = self.node_scope.get(id(binding.node))
             return Value("class", binding.name, node=binding.node, class_info=scope.cls if scope else None)
         if binding.kind in ("assign", "with") and binding.value is not None and binding.scope is not None:
-            v = self.resolve(binding.value, binding.scope, binding.seq, depth + 1)
+            value = binding.value
+            if binding.unpack_index is not None and isinstance(value, cst.Tuple):
+                # `q, out = mp.Queue(), mp.Queue()`: the element at the target's position, when
+                # targets and values are flat and pair up one to one
+                element = _paired_element(binding.node, value, binding.unpack_index)
+                if element is None:
+                    return UNKNOWN
+                return self.resolve(element, binding.scope, binding.seq, depth + 1)
+            v = self.resolve(value, binding.scope, binding.seq, depth + 1)
             if binding.kind == "with" and v.is_type("file"):
                 return v
             if binding.unpack_index is not None:
@@ -311,6 +319,19 @@ def _literal(expr: cst.BaseExpression) -> object:
         return number
     text = string_value(expr)
     return text if text is not None else _NOT_LITERAL
+
+
+def _paired_element(statement: cst.CSTNode, value: cst.Tuple, index: int) -> Optional[cst.BaseExpression]:
+    if not isinstance(statement, cst.Assign) or len(statement.targets) != 1:
+        return None
+    target = statement.targets[0].target
+    if not isinstance(target, (cst.Tuple, cst.List)):
+        return None
+    names, items = target.elements, value.elements
+    if (len(names) != len(items) or index >= len(items) or not all(isinstance(e.value, cst.Name) for e in names)
+            or any(isinstance(e, cst.StarredElement) for e in (*names, *items))):
+        return None
+    return items[index].value
 
 
 def _unpacked(v: Value, index: int) -> Value:

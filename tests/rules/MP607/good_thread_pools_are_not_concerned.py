@@ -1,6 +1,6 @@
 import os
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing import Pool
+from multiprocessing.pool import ThreadPool
 
 def work(x):
     return x
@@ -8,5 +8,5 @@ def work(x):
 if __name__ == "__main__":
     with ThreadPoolExecutor(max_workers=os.cpu_count() * 4) as ex:
         print(list(ex.map(work, range(8))))
-    with Pool(os.cpu_count()) as pool:
+    with ThreadPool(os.cpu_count() * 8) as pool:
         print(pool.map(work, range(8)))

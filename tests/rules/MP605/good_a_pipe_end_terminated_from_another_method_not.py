@@ -11,4 +11,4 @@ class Server:
         self.proc.start()
 
     def stop(self):
-        self.proc.terminate()  # warning: MP605 14:9
+        self.proc.terminate()

@@ -11,7 +11,7 @@ def main():
     for w in workers:
         w.start()
     for w in workers:
-        w.kill()  # warning: MP605 14:9
+        w.kill()
 
 if __name__ == "__main__":
     main()
