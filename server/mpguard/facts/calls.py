@@ -89,6 +89,21 @@ class Calls:
     def callers_of(self, f: FunctionInfo) -> list[CallSite]:
         return self.callers.get(id(f), [])
 
+    def expected_to_raise(self, site: CallSite) -> bool:
+        """The call sits in `with pytest.raises(...)` / `with self.assertRaises(...)`: the test
+        expects it to raise, so the object it would create never exists."""
+        for item in site.with_items:
+            call = item.item
+            if not isinstance(call, cst.Call):
+                continue
+            func = self.model.resolve(call.func, site.scope, site.seq)
+            name = func.qualname if func.kind == "ref" else None
+            if name == "pytest.raises" or (isinstance(call.func, cst.Attribute) and isinstance(
+                    call.func.value, cst.Name) and call.func.value.value == "self"
+                    and call.func.attr.value.startswith("assertRaises")):
+                return True
+        return False
+
     # ---- dispatches ----------------------------------------------------------------------
 
     @cached_property

@@ -34,6 +34,8 @@ def when_pickled(model: ModuleModel, d: Dispatch) -> Optional[str]:
     pool/executor tasks; else the start method (spawn/forkserver) that pickles it."""
     if not d.is_process:
         return None
+    if d.api == "process" and model.facts.starts.never_started(d.site):
+        return None
     if d.api in ("process", "pool.init", "executor.init"):
         method = model.start_method_of(d.receiver)
         return None if method == "fork" else method

@@ -116,6 +116,29 @@ class Starts:
                                     recv, self.method_of(recv))
         return None
 
+    def never_started(self, site: CallSite) -> bool:
+        """`Process(...)` built here is never started: no `.start` is reached and the object goes
+        nowhere that could start it (assertions only look at it). Nothing is pickled then."""
+        from mpguard.facts.futures import trace
+
+        inst = self.model.resolve(site.node, site.scope, site.seq)
+        if not inst.is_type("mp.Process") or inst.class_info is not None:
+            return False  # a subclass may start itself
+        for event in trace(self.model, site.node, site.scope):
+            if event.kind == "attr" and event.attr == "start":
+                return False
+            if event.kind == "escape" and not self._only_asserted(event.node):
+                return False
+        return True
+
+    def _only_asserted(self, node: cst.CSTNode) -> bool:
+        parent = self.model.parents.get(id(node))
+        if isinstance(parent, cst.Assert):
+            return True
+        site = self.calls.site_by_arg.get(id(parent)) if isinstance(parent, cst.Arg) else None
+        func = site.node.func if site is not None else None
+        return isinstance(func, cst.Attribute) and func.attr.value.startswith("assert")
+
     @cached_property
     def import_time_starts(self) -> list[ImportTimeStart]:
         model = self.model

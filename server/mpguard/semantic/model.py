@@ -22,6 +22,7 @@ from mpguard.incremental import Layout
 from mpguard.positions import PositionIndex
 from mpguard.semantic.library import _STAR_EXPORTS, canonical
 from mpguard.semantic.names import dotted_name, is_main_guard_test
+from mpguard.semantic.reaching import Reaching
 from mpguard.semantic.records import (
     Binding, CallSite, ClassInfo, FunctionInfo, Scope, Use, Value, scope_within,
 )
@@ -476,6 +477,11 @@ class ModuleModel:
         return self.node_scope.get(id(node))
 
     # ---- facts -------------------------------------------------------------------------------
+
+    @cached_property
+    def reaching(self) -> Reaching:
+        """Which of a name's bindings can reach a use (built on first question)."""
+        return Reaching(self.module)
 
     @cached_property
     def facts(self) -> "Facts":
