@@ -13,6 +13,7 @@ from mpguard.semantic.kinds import DispatchApi
 from mpguard.semantic.library import CONSTRUCTORS, EXECUTOR_METHODS, POOL_METHODS
 from mpguard.semantic.names import get_arg
 from mpguard.semantic.records import UNKNOWN, CallSite, FunctionInfo, Scope, Value
+from mpguard.semantic.walk import walk_tree
 
 if TYPE_CHECKING:
     from mpguard.semantic.model import ModuleModel
@@ -103,6 +104,23 @@ class Calls:
                     and call.func.attr.value.startswith("assertRaises")):
                 return True
         return False
+
+    @cached_property
+    def _probed_calls(self) -> frozenset[int]:
+        """ids of calls in the body of a `try` whose handlers fall back instead of raising."""
+        out: set[int] = set()
+        for node in walk_tree(self.model.module, source_order=False):
+            if not isinstance(node, cst.Try) or not node.handlers:
+                continue
+            if any(isinstance(n, cst.Raise) for h in node.handlers for n in walk_tree(h.body)):
+                continue
+            out.update(id(n) for n in walk_tree(node.body) if isinstance(n, cst.Call))
+        return frozenset(out)
+
+    def probed_in_try(self, site: CallSite) -> bool:
+        """The call is tried and its failure handled by a fallback (`try: get_context("fork")
+        except ValueError: FORK = False`): an availability probe, not a use."""
+        return id(site.node) in self._probed_calls
 
     # ---- dispatches ----------------------------------------------------------------------
 
