@@ -1,0 +1,19 @@
+from multiprocessing import Process, Queue
+
+
+def child(q, message):
+    q.put(message)
+
+
+def parent(q, message):
+    p = Process(target=child, args=(q, message))
+    p.start()
+    p.join()
+
+
+if __name__ == "__main__":
+    q = Queue()
+    p = Process(target=parent, args=(q, "done"))
+    p.start()
+    p.terminate()
+    print(q.get(timeout=3))
