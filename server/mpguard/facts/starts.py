@@ -103,6 +103,11 @@ class Starts:
             if inst.is_type("mp.Manager"):
                 return ProcessStart(site, f"`{_callee_text(call)}()` starts a manager server process", inst,
                                     self.method_of(inst))
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "run_in_executor":
+            d = self.calls.dispatch_of(site)  # the loop is rarely resolvable: the executor decides
+            if d is not None and d.receiver.is_type("ProcessPoolExecutor"):
+                return ProcessStart(site, "`run_in_executor(...)` on a ProcessPoolExecutor starts its worker "
+                                          "processes", d.receiver, self.method_of(d.receiver))
         if func.kind == "method" and func.receiver is not None and func.receiver.kind == "instance":
             recv = func.receiver
             name = func.qualname
@@ -150,6 +155,8 @@ class Starts:
                 continue
             if site.import_time:
                 out.append(ImportTimeStart(site, start, None))
+            elif id(site.node) in model.calls_under_inner_guard:
+                continue
             elif site.function is not None and id(site.function) in reached:
                 chain = model.callers_chain(site.function, import_time=True)
                 if chain:

@@ -27,7 +27,7 @@ from mpguard.semantic.records import (
     Binding, CallSite, ClassInfo, FunctionInfo, Scope, Use, Value, scope_within,
 )
 from mpguard.semantic.resolver import Resolver
-from mpguard.semantic.walk import _semantic_fields
+from mpguard.semantic.walk import _semantic_fields, walk_tree
 
 if TYPE_CHECKING:
     from mpguard.facts import Facts
@@ -528,6 +528,17 @@ class ModuleModel:
             self._guard_only = self._reach(seeds)
         return self._guard_only
 
+    @cached_property
+    def calls_under_inner_guard(self) -> frozenset[int]:
+        """ids of calls inside an `if __name__ == "__main__":` written in a function or method
+        body: like the top-level guard, it keeps them from running when a child imports the module."""
+        out: set[int] = set()
+        for f in self.functions:
+            for node in walk_tree(f.node.body):
+                if isinstance(node, cst.If) and is_main_guard_test(node.test):
+                    out.update(id(n) for n in walk_tree(node.body) if isinstance(n, cst.Call))
+        return frozenset(out)
+
     def _reach(self, seeds: Iterable[CallSite]) -> set[int]:
         reached: set[int] = set()
         work: list[FunctionInfo] = []
@@ -539,6 +550,8 @@ class ModuleModel:
         while work:
             f = work.pop()
             for site in f.calls:
+                if id(site.node) in self.calls_under_inner_guard:
+                    continue
                 for g in self.called_functions(site):
                     if id(g) not in reached:
                         reached.add(id(g))
