@@ -10,7 +10,7 @@ import libcst as cst
 from mpguard.facts.calls import Dispatch
 from mpguard.semantic.kinds import ObjectType
 from mpguard.semantic.names import get_arg
-from mpguard.semantic.records import Binding, scope_within
+from mpguard.semantic.records import Binding
 
 if TYPE_CHECKING:
     from mpguard.semantic.model import ModuleModel
@@ -58,32 +58,3 @@ def queue_args(model: "ModuleModel", d: Dispatch) -> list[QueueArg]:
             continue
         out.append(QueueArg(expr, b, pos, key))
     return out
-
-
-def forwarded_only(model: "ModuleModel", d: Dispatch, expr: cst.BaseExpression) -> bool:
-    """The process's target never touches `expr` itself: the parameter that receives it (from
-    `args=(...)`) is only handed on in the `args=` of processes the target starts. Stopping such a
-    process cannot leave the queue or lock half-used."""
-    if d.api != "process" or d.receiver.class_info is not None:
-        return False
-    args = get_arg(d.site.node, "args", 3)
-    if args is None or not isinstance(args.value, (cst.Tuple, cst.List)):
-        return False
-    index = next((i for i, el in enumerate(args.value.elements) if el.value is expr), None)
-    target = model.facts.calls.worker_value(d)
-    f = target.function if target.kind == "function" else None
-    if index is None or f is None:
-        return False
-    params = f.node.params.params
-    if index >= len(params):
-        return False
-    name = params[index].name.value
-    forwarded: set[int] = set()
-    for site in f.calls:
-        inner = model.facts.calls.dispatch_of(site)
-        inner_args = get_arg(site.node, "args", 3) if inner is not None and inner.api == "process" else None
-        if inner_args is not None and isinstance(inner_args.value, (cst.Tuple, cst.List)):
-            forwarded.update(id(el.value) for el in inner_args.value.elements)
-    uses = [u for s in model.scopes if scope_within(s, f.scope) and s.lookup_scope(name) is f.scope
-            for u in s.loads.get(name, [])]
-    return all(id(u.node) in forwarded for u in uses)

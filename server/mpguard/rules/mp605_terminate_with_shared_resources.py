@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mpguard.facts.queues import forwarded_only
 from mpguard.model import Dispatch, ModuleModel, dotted_name
 from mpguard.pickling import call_site_of, constructor_qualname, inherited_payload
 from mpguard.rules import Example, Rule, RuleContext, Severity
@@ -31,7 +30,7 @@ def _shared_args(model: ModuleModel, d: Dispatch) -> list[tuple[cst.BaseExpressi
     out = []
     for expr in inherited_payload(model, d):
         v = model.resolve(expr, d.site.scope, d.site.seq)
-        if v.is_type(*SHARED) and not forwarded_only(model, d, expr):
+        if v.is_type(*SHARED):
             out.append((expr, _describe(model, v)))
     return out
 
