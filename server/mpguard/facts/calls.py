@@ -13,7 +13,7 @@ from mpguard.semantic.kinds import DispatchApi
 from mpguard.semantic.library import CONSTRUCTORS, EXECUTOR_METHODS, POOL_METHODS
 from mpguard.semantic.names import get_arg
 from mpguard.semantic.records import UNKNOWN, CallSite, FunctionInfo, Scope, Value
-from mpguard.semantic.walk import walk_tree
+from mpguard.semantic.walk import semantic_fields, walk_tree
 
 if TYPE_CHECKING:
     from mpguard.semantic.model import ModuleModel
@@ -109,12 +109,19 @@ class Calls:
     def _probed_calls(self) -> frozenset[int]:
         """ids of calls in the body of a `try` whose handlers fall back instead of raising."""
         out: set[int] = set()
-        for node in walk_tree(self.model.module, source_order=False):
-            if not isinstance(node, cst.Try) or not node.handlers:
-                continue
-            if any(isinstance(n, cst.Raise) for h in node.handlers for n in walk_tree(h.body)):
-                continue
-            out.update(id(n) for n in walk_tree(node.body) if isinstance(n, cst.Call))
+        stack: list[tuple[cst.CSTNode, bool]] = [(self.model.module, False)]
+        while stack:
+            node, probed = stack.pop()
+            if probed and isinstance(node, cst.Call):
+                out.add(id(node))
+            body = None
+            if isinstance(node, cst.Try) and node.handlers and not any(
+                    isinstance(n, cst.Raise) for h in node.handlers for n in walk_tree(h.body)):
+                body = node.body
+            for name in semantic_fields(type(node)):
+                value = getattr(node, name)
+                children = value if type(value) in (list, tuple) else (value,)
+                stack.extend((c, probed or c is body) for c in children if isinstance(c, cst.CSTNode))
         return frozenset(out)
 
     def probed_in_try(self, site: CallSite) -> bool:

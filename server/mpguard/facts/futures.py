@@ -148,7 +148,7 @@ def _name_events(model: ModuleModel, name: str, scope: Scope, stmt: cst.CSTNode,
             continue
         for use in s.loads.get(name, []):
             if s is target and (use.seq <= seq or any(
-                    b.seq < use.seq and model.reaching.shadows(b.node, use.node) for b in later)):
+                    b.seq < use.seq and model.reaching.shadows(b.node, use.node, target.node) for b in later)):
                 continue
             parent = model.parents.get(id(use.node))
             if parent is None:

@@ -481,7 +481,7 @@ class ModuleModel:
     @cached_property
     def reaching(self) -> Reaching:
         """Which of a name's bindings can reach a use (built on first question)."""
-        return Reaching(self.module)
+        return Reaching()
 
     @cached_property
     def facts(self) -> "Facts":
@@ -533,10 +533,20 @@ class ModuleModel:
         """ids of calls inside an `if __name__ == "__main__":` written in a function or method
         body: like the top-level guard, it keeps them from running when a child imports the module."""
         out: set[int] = set()
-        for f in self.functions:
-            for node in walk_tree(f.node.body):
-                if isinstance(node, cst.If) and is_main_guard_test(node.test):
-                    out.update(id(n) for n in walk_tree(node.body) if isinstance(n, cst.Call))
+        if self.text.count("__main__") <= len(self.guards):
+            return frozenset(out)  # every guard is a top-level one (the common case: no walk)
+        stack: list[tuple[cst.CSTNode, bool]] = [(self.module, False)]
+        while stack:
+            node, in_function = stack.pop()
+            guarded = in_function and isinstance(node, cst.If) and is_main_guard_test(node.test)
+            if guarded:
+                out.update(id(n) for n in walk_tree(node.body) if isinstance(n, cst.Call))
+                continue
+            inner = in_function or isinstance(node, (cst.FunctionDef, cst.Lambda))
+            for name in _semantic_fields(type(node)):
+                value = getattr(node, name)
+                children = value if type(value) in (list, tuple) else (value,)
+                stack.extend((c, inner) for c in children if isinstance(c, cst.CSTNode))
         return frozenset(out)
 
     def _reach(self, seeds: Iterable[CallSite]) -> set[int]:

@@ -58,20 +58,18 @@ def conditional_paths(root: cst.CSTNode) -> dict[int, Path]:
 class Reaching:
     """Answers "does the later binding certainly replace the earlier one before this use?"."""
 
-    def __init__(self, module: cst.Module) -> None:
-        self.module = module
+    def __init__(self) -> None:
+        self._paths: dict[int, dict[int, Path]] = {}  # id(scope node) -> its conditional paths
 
-    def _path(self, node: cst.CSTNode) -> Optional[Path]:
-        paths = self.__dict__.get("_paths")
+    def shadows(self, later: cst.CSTNode, use: cst.CSTNode, scope_node: cst.CSTNode) -> bool:
+        """Whether the binding statement `later` (textually before `use`, both in the body of
+        `scope_node`) runs on every path that reaches `use` from before it: its conditional
+        blocks all enclose `use` too."""
+        paths = self._paths.get(id(scope_node))
         if paths is None:
-            paths = self.__dict__["_paths"] = conditional_paths(self.module)
-        return paths.get(id(node))
-
-    def shadows(self, later: cst.CSTNode, use: cst.CSTNode) -> bool:
-        """Whether the binding statement `later` (textually before `use`) runs on every path
-        that reaches `use` from before it: its conditional blocks all enclose `use` too."""
-        binding_path = self._path(later)
-        use_path = self._path(use)
+            paths = self._paths[id(scope_node)] = conditional_paths(scope_node)
+        binding_path = paths.get(id(later))
+        use_path = paths.get(id(use))
         if binding_path is None or use_path is None:
             return True  # unknown node: the textual order decides, as before
         return use_path[:len(binding_path)] == binding_path
