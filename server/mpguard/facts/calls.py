@@ -14,6 +14,7 @@ from mpguard.semantic.kinds import DispatchApi
 from mpguard.semantic.library import CONSTRUCTORS, EXECUTOR_METHODS, POOL_METHODS
 from mpguard.semantic.names import get_arg
 from mpguard.semantic.records import UNKNOWN, CallSite, FunctionInfo, Scope, Value
+from mpguard.semantic.walk import semantic_fields, walk_tree
 
 if TYPE_CHECKING:
     from mpguard.semantic.model import ModuleModel
@@ -111,6 +112,45 @@ class Calls:
 
     def callers_of(self, f: FunctionInfo) -> list[CallSite]:
         return self.callers.get(id(f), [])
+
+    def expected_to_raise(self, site: CallSite) -> bool:
+        """The call sits in `with pytest.raises(...)` / `with self.assertRaises(...)`: the test
+        expects it to raise, so the object it would create never exists."""
+        for item in site.with_items:
+            call = item.item
+            if not isinstance(call, cst.Call):
+                continue
+            func = self.model.resolve(call.func, site.scope, site.seq)
+            name = func.qualname if func.kind == "ref" else None
+            if name == "pytest.raises" or (isinstance(call.func, cst.Attribute) and isinstance(
+                    call.func.value, cst.Name) and call.func.value.value == "self"
+                    and call.func.attr.value.startswith("assertRaises")):
+                return True
+        return False
+
+    @cached_property
+    def _probed_calls(self) -> frozenset[int]:
+        """ids of calls in the body of a `try` whose handlers fall back instead of raising."""
+        out: set[int] = set()
+        stack: list[tuple[cst.CSTNode, bool]] = [(self.model.module, False)]
+        while stack:
+            node, probed = stack.pop()
+            if probed and isinstance(node, cst.Call):
+                out.add(id(node))
+            body = None
+            if isinstance(node, cst.Try) and node.handlers and not any(
+                    isinstance(n, cst.Raise) for h in node.handlers for n in walk_tree(h.body)):
+                body = node.body
+            for name in semantic_fields(type(node)):
+                value = getattr(node, name)
+                children = value if type(value) in (list, tuple) else (value,)
+                stack.extend((c, probed or c is body) for c in children if isinstance(c, cst.CSTNode))
+        return frozenset(out)
+
+    def probed_in_try(self, site: CallSite) -> bool:
+        """The call is tried and its failure handled by a fallback (`try: get_context("fork")
+        except ValueError: FORK = False`): an availability probe, not a use."""
+        return id(site.node) in self._probed_calls
 
     # ---- dispatches ----------------------------------------------------------------------
 

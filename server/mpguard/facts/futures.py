@@ -135,8 +135,9 @@ def _name_events(model: ModuleModel, name: str, scope: Scope, stmt: cst.CSTNode,
     if not bindings:
         return [Event("escape", stmt)]
     seq = bindings[0].seq
-    later = [b.seq for b in target.bindings.get(name, []) if b.seq > seq and b.kind != "augassign"]
-    until = min(later) if later else 1 << 62
+    # Later bindings replace this one only for the uses every path to which runs through them
+    # (`pool = A()` / `else: pool = B()` both reach the `pool.close()` after the `if`).
+    later = [b for b in target.bindings.get(name, []) if b.seq > seq and b.kind != "augassign"]
     if target.kind == "module" and name in _globals_anywhere(model):
         return [Event("escape", stmt)]
     out: list[Event] = []
@@ -146,7 +147,8 @@ def _name_events(model: ModuleModel, name: str, scope: Scope, stmt: cst.CSTNode,
         if s is not target and s.lookup_scope(name) is not target:
             continue
         for use in s.loads.get(name, []):
-            if s is target and not (seq < use.seq < until):
+            if s is target and (use.seq <= seq or any(
+                    b.seq < use.seq and model.reaching.shadows(b.node, use.node, target.node) for b in later)):
                 continue
             parent = model.parents.get(id(use.node))
             if parent is None:

@@ -19,7 +19,7 @@ from mpguard.facts.calls import Dispatch
 from mpguard.semantic.apis import EVERY as EVERY_METHOD
 from mpguard.semantic.model import ModuleModel
 from mpguard.semantic.names import get_arg
-from mpguard.semantic.records import CallSite, Scope, Value
+from mpguard.semantic.records import CallSite, ClassInfo, Scope, Value
 
 EVERY = "every"  # pickled under every start method
 
@@ -35,6 +35,8 @@ def when_pickled(model: ModuleModel, d: Dispatch) -> Optional[str]:
     libraries that use dill or cloudpickle); EVERY for pool/executor tasks; else the start method
     (spawn/forkserver) that pickles it."""
     if not d.is_process or d.pickler != "pickle":
+        return None
+    if d.api == "process" and model.facts.starts.never_started(d.site):
         return None
     if d.start_methods == EVERY_METHOD:
         return EVERY
@@ -240,6 +242,23 @@ def classify(model: ModuleModel, v: Value, task: bool) -> Optional[tuple[str, st
                 "RuntimeError: Synchronized objects should only be shared between processes through inheritance",
                 "Hand it to the workers once through `initializer`/`initargs`, or use a `Manager()` value.")
     return None
+
+
+CUSTOM_PICKLING = ("__getstate__", "__reduce__", "__reduce_ex__")
+
+
+def pickles_custom(model: ModuleModel, cls: ClassInfo, depth: int = 0) -> bool:
+    """The class (or a base class of this module) says itself what its instances pickle
+    (`__getstate__`, `__reduce__`, `__reduce_ex__`): their attributes are not the payload."""
+    if any(m in cls.methods for m in CUSTOM_PICKLING):
+        return True
+    if depth > 8:
+        return False
+    for base in cls.bases:
+        v = model.resolve(base, cls.defining_scope)
+        if v.kind == "class" and v.class_info is not None and pickles_custom(model, v.class_info, depth + 1):
+            return True
+    return False
 
 
 def payload(model: ModuleModel, d: Dispatch) -> Iterator[tuple[cst.BaseExpression, bool, str]]:

@@ -153,6 +153,11 @@ class Starts:
             if inst.is_type("mp.Manager"):
                 return ProcessStart(site, f"`{_callee_text(call)}()` starts a manager server process", inst,
                                     self.method_of(inst))
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "run_in_executor":
+            d = self.calls.dispatch_of(site)  # the loop is rarely resolvable: the executor decides
+            if d is not None and d.receiver.is_type("ProcessPoolExecutor"):
+                return ProcessStart(site, "`run_in_executor(...)` on a ProcessPoolExecutor starts its worker "
+                                          "processes", d.receiver, self.method_of(d.receiver))
         if func.kind == "method" and func.receiver is not None and func.receiver.kind == "instance":
             recv = func.receiver
             name = func.qualname
@@ -236,6 +241,29 @@ class Starts:
                 return api
         return None
 
+    def never_started(self, site: CallSite) -> bool:
+        """`Process(...)` built here is never started: no `.start` is reached and the object goes
+        nowhere that could start it (assertions only look at it). Nothing is pickled then."""
+        from mpguard.facts.futures import trace
+
+        inst = self.model.resolve(site.node, site.scope, site.seq)
+        if not inst.is_type("mp.Process") or inst.class_info is not None:
+            return False  # a subclass may start itself
+        for event in trace(self.model, site.node, site.scope):
+            if event.kind == "attr" and event.attr == "start":
+                return False
+            if event.kind == "escape" and not self._only_asserted(event.node):
+                return False
+        return True
+
+    def _only_asserted(self, node: cst.CSTNode) -> bool:
+        parent = self.model.parents.get(id(node))
+        if isinstance(parent, cst.Assert):
+            return True
+        site = self.calls.site_by_arg.get(id(parent)) if isinstance(parent, cst.Arg) else None
+        func = site.node.func if site is not None else None
+        return isinstance(func, cst.Attribute) and func.attr.value.startswith("assert")
+
     @cached_property
     def import_time_starts(self) -> list[ImportTimeStart]:
         model = self.model
@@ -247,6 +275,8 @@ class Starts:
                 continue
             if site.import_time:
                 out.append(ImportTimeStart(site, start, None))
+            elif id(site.node) in model.calls_under_inner_guard:
+                continue
             elif site.function is not None and id(site.function) in reached:
                 chain = model.callers_chain(site.function, import_time=True)
                 if chain:

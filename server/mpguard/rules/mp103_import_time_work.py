@@ -8,6 +8,7 @@ from mpguard.rules import Applies, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import StartMethod, ValueKind
 from mpguard.semantic.names import int_value
 from mpguard.semantic.records import CallSite
+from mpguard.semantic.walk import walk_tree
 
 # Qualified callables (or prefixes ending in ".") that do I/O or heavy loading.
 HEAVY = {
@@ -42,6 +43,8 @@ def _heavy_reason(ctx: RuleContext, site: CallSite) -> str | None:
     model = ctx.model
     v = model.resolve(site.node.func, site.scope, site.seq)
     qual = v.qualname if v.kind == ValueKind.REF else None
+    if qual and qual in _OPENERS and _reads_package_data(model, site):
+        return None  # a template or config file shipped with the package: small by nature
     if qual:
         for key, why in HEAVY.items():
             if qual == key or (key.endswith((".", "_")) and qual.startswith(key)):
@@ -58,6 +61,25 @@ def _heavy_reason(ctx: RuleContext, site: CallSite) -> str | None:
         if n is not None and n >= BIG_RANGE and _is_iterated_eagerly(model, site):
             return f"computes over {n:,} items"
     return None
+
+
+_OPENERS = {"open", "io.open", "json.load", "pickle.load"}
+_PACKAGE_DATA = ("importlib.resources.", "importlib_resources.", "pkg_resources.", "pkgutil.get_data")
+
+
+def _reads_package_data(model, site: CallSite) -> bool:
+    """The path is found next to the module (`__file__`) or through the package's resources."""
+    first = site.node.args[0].value if site.node.args else None
+    if first is None:
+        return False
+    for node in walk_tree(first):
+        if isinstance(node, cst.Name) and node.value == "__file__":
+            return True
+        if isinstance(node, cst.Call):
+            qualname = model.library_name(node.func, site.scope, site.seq) or ""
+            if qualname.startswith(_PACKAGE_DATA):
+                return True
+    return False
 
 
 def _is_iterated_eagerly(model, site: CallSite) -> bool:

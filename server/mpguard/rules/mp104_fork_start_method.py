@@ -20,6 +20,8 @@ def check(ctx: RuleContext) -> None:
         arg = get_arg(site.node, "method", 0)
         if arg is None or string_value(arg.value) != StartMethod.FORK:
             continue
+        if is_context and model.facts.calls.probed_in_try(site):
+            continue  # an availability probe with a fallback, not a choice of fork
         ctx.report(
             arg.value,
             "The `fork` start method is unavailable on Windows and unsafe on macOS or with threads",
@@ -49,5 +51,5 @@ Keep `fork` only for Linux-only code that relies on the child inheriting the par
 """,
     check=check,
     name="fork-start-method",
-    severity=Severity.INFO,
+    severity=Severity.HINT,
 )

@@ -3,7 +3,7 @@ cannot be pickled (a pool, a lock, an open file, a connection)."""
 
 from __future__ import annotations
 
-from mpguard.facts.pickling import api_text, classify, iter_workers
+from mpguard.facts.pickling import api_text, classify, iter_workers, pickles_custom
 from mpguard.rules import Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ValueKind
 
@@ -18,6 +18,8 @@ def check(ctx: RuleContext) -> None:
             continue  # methods of local classes are MP202's
         if v.function is not None and any(d in ("staticmethod", "classmethod") for d in v.function.decorators):
             continue  # no instance travels with them
+        if pickles_custom(model, cls):
+            continue  # __getstate__/__reduce__ decide what travels
         for attr, bindings in cls.self_attrs.items():
             hit = None
             for b in bindings:

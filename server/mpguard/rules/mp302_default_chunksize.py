@@ -242,6 +242,6 @@ arguments (for example `np.array_split(data, n)`) is fine with the default and n
 """,
     check=check,
     name="default-chunksize",
-    severity=Severity.INFO,
+    severity=Severity.HINT,
     fix=Fixable.SOMETIMES,
 )

@@ -204,6 +204,6 @@ negative by design) nor after `join(timeout)` (the process may still be running)
 """,
     check=check,
     name="exception-swallowed-in-process",
-    severity=Severity.INFO,
+    severity=Severity.HINT,
     fix=Fixable.SOMETIMES,
 )

@@ -27,7 +27,8 @@ EXECUTOR_METHODS = {"submit", "map"}
 def _pool_creations(model: ModuleModel):
     for site in model.calls:
         v = model.resolve(site.node, site.scope, site.seq)
-        if v.is_type(ObjectType.POOL, ObjectType.PROCESS_POOL_EXECUTOR) and v.node is site.node:
+        if (v.is_type(ObjectType.POOL, ObjectType.PROCESS_POOL_EXECUTOR) and v.node is site.node
+                and not model.facts.calls.expected_to_raise(site)):
             yield site, v
 
 

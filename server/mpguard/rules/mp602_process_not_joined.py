@@ -97,5 +97,5 @@ join each one), or mark a background helper `daemon=True`.
 """,
     check=check,
     name="process-not-joined",
-    severity=Severity.INFO,
+    severity=Severity.HINT,
 )

@@ -24,11 +24,12 @@ from mpguard.semantic.apis import api_table
 from mpguard.semantic.kinds import BindingKind, ScopeKind
 from mpguard.semantic.library import _STAR_EXPORTS, canonical
 from mpguard.semantic.names import dotted_name, is_main_guard_test
+from mpguard.semantic.reaching import Reaching
 from mpguard.semantic.records import (
     Binding, CallSite, ClassInfo, FunctionInfo, Scope, Use, Value, scope_within,
 )
 from mpguard.semantic.resolver import Resolver
-from mpguard.semantic.walk import _semantic_fields
+from mpguard.semantic.walk import _semantic_fields, walk_tree
 
 if TYPE_CHECKING:
     from mpguard.config import Config
@@ -485,6 +486,11 @@ class ModuleModel:
     # ---- facts -------------------------------------------------------------------------------
 
     @cached_property
+    def reaching(self) -> Reaching:
+        """Which of a name's bindings can reach a use (built on first question)."""
+        return Reaching()
+
+    @cached_property
     def facts(self) -> "Facts":
         """What the rules share, each domain built at most once for this model."""
         from mpguard.facts import Facts
@@ -529,6 +535,27 @@ class ModuleModel:
             self._guard_only = self._reach(seeds)
         return self._guard_only
 
+    @cached_property
+    def calls_under_inner_guard(self) -> frozenset[int]:
+        """ids of calls inside an `if __name__ == "__main__":` written in a function or method
+        body: like the top-level guard, it keeps them from running when a child imports the module."""
+        out: set[int] = set()
+        if self.text.count("__main__") <= len(self.guards):
+            return frozenset(out)  # every guard is a top-level one (the common case: no walk)
+        stack: list[tuple[cst.CSTNode, bool]] = [(self.module, False)]
+        while stack:
+            node, in_function = stack.pop()
+            guarded = in_function and isinstance(node, cst.If) and is_main_guard_test(node.test)
+            if guarded:
+                out.update(id(n) for n in walk_tree(node.body) if isinstance(n, cst.Call))
+                continue
+            inner = in_function or isinstance(node, (cst.FunctionDef, cst.Lambda))
+            for name in _semantic_fields(type(node)):
+                value = getattr(node, name)
+                children = value if type(value) in (list, tuple) else (value,)
+                stack.extend((c, inner) for c in children if isinstance(c, cst.CSTNode))
+        return frozenset(out)
+
     def _reach(self, seeds: Iterable[CallSite]) -> set[int]:
         reached: set[int] = set()
         work: list[FunctionInfo] = []
@@ -540,6 +567,8 @@ class ModuleModel:
         while work:
             f = work.pop()
             for site in f.calls:
+                if id(site.node) in self.calls_under_inner_guard:
+                    continue
                 for g in self.called_functions(site):
                     if id(g) not in reached:
                         reached.add(id(g))

@@ -1,2 +1,2 @@
 from multiprocessing import get_context
-ctx = get_context("fork")  # info: MP104 2:19
+ctx = get_context("fork")  # hint: MP104 2:19

@@ -1,4 +1,4 @@
 import multiprocessing as mp
 
 if __name__ == "__main__":
-    mp.set_start_method("fork")  # info: MP104 4:25
+    mp.set_start_method("fork")  # hint: MP104 4:25

@@ -6,4 +6,4 @@ def normalize(s):
 if __name__ == "__main__":
     words = [f"Word{i}" for i in range(1_000_000)]
     with ProcessPoolExecutor(max_workers=4) as ex:
-        out = list(ex.map(normalize, words))  # info: MP302 9:20
+        out = list(ex.map(normalize, words))  # hint: MP302 9:20

@@ -5,4 +5,4 @@ def score(i):
 
 if __name__ == "__main__":
     with mp.Pool() as pool:
-        total = sum(pool.imap(score, range(10**6)))  # info: MP302 8:21
+        total = sum(pool.imap(score, range(10**6)))  # hint: MP302 8:21

@@ -5,7 +5,7 @@ def parse(line):
 
 def main(path):
     with open(path) as fh, Pool(8) as pool:
-        for row in pool.imap_unordered(parse, fh):  # info: MP302 8:20
+        for row in pool.imap_unordered(parse, fh):  # hint: MP302 8:20
             print(row)
 
 if __name__ == "__main__":

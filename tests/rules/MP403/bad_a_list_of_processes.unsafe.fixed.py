@@ -4,7 +4,7 @@ def crunch(i):
     return i * 2
 
 def main():
-    procs = [mp.Process(target=crunch, args=(i,)) for i in range(4)]  # info: MP403 7:14
+    procs = [mp.Process(target=crunch, args=(i,)) for i in range(4)]  # hint: MP403 7:14
     for p in procs:
         p.start()
     for p in procs:

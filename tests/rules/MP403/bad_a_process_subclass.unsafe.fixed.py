@@ -11,7 +11,7 @@ class Exporter(mp.Process):
 if __name__ == "__main__":
     workers = []
     for n in ["a.csv", "b.csv"]:
-        w = Exporter(n)  # info: MP403 14:13
+        w = Exporter(n)  # hint: MP403 14:13
         workers.append(w)
         w.start()
     for w in workers:

@@ -5,5 +5,5 @@ def export(table):
 
 if __name__ == "__main__":
     p = Process(target=export, args=("users",))
-    p.start()  # info: MP602 8:5
+    p.start()  # hint: MP602 8:5
     print("export started")

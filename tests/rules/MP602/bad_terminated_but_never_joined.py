@@ -8,7 +8,7 @@ def poll():
 def main():
     ctx = mp.get_context("spawn")
     watcher = ctx.Process(target=poll)
-    watcher.start()  # info: MP602 11:5
+    watcher.start()  # hint: MP602 11:5
     time.sleep(3)
     watcher.terminate()
 
