@@ -51,6 +51,8 @@ export interface MpguardApi {
   fixAll(): Promise<number>;
   /** Server commands vscode-languageclient registered (those not owned by the extension). */
   readonly serverCommands: string[];
+  /** The text of the last failure notification shown (for the extension-host tests). */
+  readonly lastFailureNotice: string | undefined;
 }
 
 let extension: Extension | undefined;
@@ -80,6 +82,7 @@ class Extension implements vscode.Disposable {
   private launchDetail = '';
   /** vscode-languageclient is restarting the server after a crash (CrashPolicy allowed it). */
   private crashRestart = false;
+  private lastFailureNotice: string | undefined;
   private launch: LaunchPlan | undefined;
   private lastResolution = '';
   private disposables: vscode.Disposable[] = [];
@@ -118,6 +121,7 @@ class Extension implements vscode.Disposable {
       restart: (reason = 'api') => self.queue.request(reason),
       fixAll: () => self.fixAll(),
       get serverCommands() { return self.registeredServerCommands; },
+      get lastFailureNotice() { return self.lastFailureNotice; },
     };
   }
 
@@ -324,6 +328,7 @@ class Extension implements vscode.Disposable {
     this.status.set({ kind: 'error', message, fix });
     if (!this.failures.shouldNotify(message)) return;
     const notice = failureNotice(message, fix, this.router.lastError, !!vscode.extensions.getExtension(PYTHON_EXTENSION_ID));
+    this.lastFailureNotice = notice.message;
     void vscode.window.showErrorMessage(notice.message, ...notice.actions.map(a => a.title)).then(choice => {
       const action = notice.actions.find(a => a.title === choice);
       if (action) void vscode.commands.executeCommand(action.command, ...action.args);
