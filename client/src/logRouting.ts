@@ -21,6 +21,8 @@ const SERVER_PREFIX = /^(CRITICAL|ERROR|WARNING|INFO|DEBUG) ([\w.]+: [\s\S]*)$/;
 const STDERR_RECORD = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (CRITICAL|ERROR|WARNING|INFO|DEBUG) ([\w.]+): (.*)$/;
 /** Protocol chatter, not a problem: the client cancelled a request the server had answered. */
 const NOISE = [/Cancel notification for unknown message id/];
+/** vscode-languageclient reports every exit as an error, also the one of a server it stopped. */
+const NORMAL_EXIT = /^Server process exited with code 0\.$/;
 
 const CLIENT_LEVELS: Record<string, Level> = { Trace: 'info', LSP: 'info', Debug: 'debug', Info: 'info', Warn: 'warn', Error: 'error' };
 const PYTHON_LEVELS: Record<string, Level> = { CRITICAL: 'error', ERROR: 'error', WARNING: 'warn', INFO: 'info', DEBUG: 'debug' };
@@ -44,7 +46,7 @@ export class LogRouter {
     if (!text) return;
     const client = CLIENT_LINE.exec(text);
     if (client) {
-      this.lineLevel = CLIENT_LEVELS[client[1]];
+      this.lineLevel = NORMAL_EXIT.test(client[2]) ? 'info' : CLIENT_LEVELS[client[1]];
       this.emitServerText(client[2], this.lineLevel);
       return;
     }

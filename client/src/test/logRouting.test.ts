@@ -32,6 +32,14 @@ describe('LogRouter: lines of vscode-languageclient', () => {
     assert.equal(out[0].text, 'Server initialization failed.');
   });
 
+  it('logs the exit of a stopped server (code 0) at info, other exits at error', () => {
+    const { r, out } = router();
+    r.line('[Error - 9:06:22 AM] Server process exited with code 0.');
+    r.line('[Error - 9:06:23 AM] Server process exited with code 1.');
+    assert.deepEqual(out.map(e => e.level), ['info', 'error']);
+    assert.equal(r.lastError, 'Server process exited with code 1.');
+  });
+
   it('shows traces (prefix appended, then the line) at info', () => {
     const { r, out } = router();
     r.line('[Trace - 11:02:03 AM] Sending request \'textDocument/hover - (12)\'.');
