@@ -41,6 +41,22 @@ export const DOCUMENT_SELECTOR = [
 /** Where the language status item shows (any Python editor, notebook cells included). */
 const STATUS_SELECTOR: vscode.DocumentSelector = [{ language: 'python' }];
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('mpguard');
+/** The server's last stderr lines (the reason it died) may arrive just after the connection closed. */
+const STDERR_DRAIN_MS = 200;
+
+/** vscode-languageclient, minus its forced generic error pop-ups: the extension shows its own
+ *  (with the reason and actions, see failure.ts) and hears of the others through `onForcedError`. */
+class QuietLanguageClient extends LanguageClient {
+  constructor(id: string, name: string, server: ServerOptions, options: LanguageClientOptions,
+    private readonly onForcedError: (message: string) => void) {
+    super(id, name, server, options);
+  }
+
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    super.error(message, data, showNotification === 'force' ? false : showNotification);
+    if (showNotification === 'force') this.onForcedError?.(message); // (not yet set while super() runs)
+  }
+}
 
 /** Returned by activate(): used by the extension-host tests, handy for debugging. */
 export interface MpguardApi {
@@ -83,6 +99,8 @@ class Extension implements vscode.Disposable {
   /** vscode-languageclient is restarting the server after a crash (CrashPolicy allowed it). */
   private crashRestart = false;
   private lastFailureNotice: string | undefined;
+  /** start() awaits client.start(): it reports a failure itself. */
+  private starting = false;
   private launch: LaunchPlan | undefined;
   private lastResolution = '';
   private disposables: vscode.Disposable[] = [];
@@ -249,7 +267,9 @@ class Extension implements vscode.Disposable {
         // vscode-languageclient's policy (shut down after 3 write errors), without its pop-up.
         error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true }),
         closed: () => {
-          const decision = this.crashes.closed(this.status.state.kind === 'running', Date.now());
+          // A server that dies while starting: start() reports it, with the reason from stderr.
+          if (this.status.state.kind !== 'running') return { action: CloseAction.DoNotRestart, handled: true };
+          const decision = this.crashes.closed(Date.now());
           if (decision.restart) {
             this.log.warn('the server exited; restarting it');
             this.crashRestart = true;
@@ -293,7 +313,11 @@ class Extension implements vscode.Disposable {
         },
       },
     };
-    const client = new LanguageClient('mpguard', 'mpguard', serverOptions, clientOptions);
+    const client = new QuietLanguageClient('mpguard', 'mpguard', serverOptions, clientOptions, message => {
+      // Its generic pop-ups ("couldn't create connection to server", "Restarting server failed"):
+      // while start() runs, start() reports the failure itself; afterwards, report it here.
+      if (!this.starting && this.status.state.kind !== 'error') this.fail(message, 'See "mpguard: Show Logs", then run "mpguard: Restart Server".');
+    });
     this.client = client;
     this.shareCommandsWithServer(client);
     client.onDidChangeState(e => {
@@ -304,8 +328,10 @@ class Extension implements vscode.Disposable {
     });
     this.router.connected = false;
     this.router.lastError = undefined;
+    this.starting = true;
     try {
       await client.start();
+      this.starting = false;
       this.router.connected = true;
       this.failures.reset();
       const info = client.initializeResult?.serverInfo;
@@ -313,6 +339,8 @@ class Extension implements vscode.Disposable {
       this.status.set({ kind: 'running', detail: `${info ? `${info.name} ${info.version ?? ''}`.trim() : 'mpguard'} · ${server} · ${detail}` });
       this.log.info(`server running: ${detail}`);
     } catch (e) {
+      this.starting = false;
+      await new Promise(resolve => setTimeout(resolve, STDERR_DRAIN_MS));
       this.router.flush();
       const reason = this.router.lastError ?? (e instanceof Error ? e.message : String(e));
       if (this.status.state.kind !== 'error') this.fail(`The mpguard server failed to start: ${reason}`, 'See "mpguard: Show Logs".');

@@ -52,16 +52,14 @@ export class FailureMemory {
 export type CrashDecision = { restart: true } | { restart: false; message: string };
 
 /**
- * After the connection closed: restart a server that had been running, at most `max` times in
- * `windowMs` (vscode-languageclient's own policy is 4 in 3 minutes, then a generic pop-up).
+ * After the connection to a running server closed: restart it, at most `max` times in `windowMs` (vscode-languageclient's own policy is 4 in 3 minutes, then a generic pop-up).
  */
 export class CrashPolicy {
   private readonly crashes: number[] = [];
 
   constructor(private readonly max = 4, private readonly windowMs = 3 * 60_000) {}
 
-  closed(wasRunning: boolean, now: number): CrashDecision {
-    if (!wasRunning) return { restart: false, message: 'The mpguard server exited while starting.' };
+  closed(now: number): CrashDecision {
     this.crashes.push(now);
     while (this.crashes.length && now - this.crashes[0] > this.windowMs) this.crashes.shift();
     if (this.crashes.length <= this.max) return { restart: true };

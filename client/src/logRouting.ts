@@ -31,7 +31,8 @@ export class LogRouter {
   /** Set once the server answered `initialize`: from then on its own records come through
    *  window/logMessage (at the user's `mpguard.logLevel`), so their stderr copies are dropped. */
   connected = false;
-  /** The last error-level line, e.g. `ModuleNotFoundError: No module named 'mpguard'`. */
+  /** The server's last error-level line (its stderr or logMessages, not the client's own
+   *  "connection closed"), e.g. `ModuleNotFoundError: No module named 'mpguard'`. */
   lastError: string | undefined;
   private partial = '';
   private stderrLevel: Level = 'error'; // before any record: Python's own start-up errors
@@ -74,23 +75,23 @@ export class LogRouter {
       const [, levelName, logger, message] = record;
       this.stderrLevel = PYTHON_LEVELS[levelName];
       this.stderrDropped = (this.connected && logger.startsWith('mpguard')) || NOISE.some(n => n.test(message));
-      if (!this.stderrDropped) this.emit(this.stderrLevel, `${logger}: ${message}`);
+      if (!this.stderrDropped) this.emit(this.stderrLevel, `${logger}: ${message}`, true);
       return;
     }
-    if (!this.stderrDropped) this.emit(this.stderrLevel, text); // a traceback line, or output of Python itself
+    if (!this.stderrDropped) this.emit(this.stderrLevel, text, true); // a traceback line, or Python's own output
   }
 
   private emitServerText(text: string, level: Level): void {
     const server = SERVER_PREFIX.exec(text);
     if (server) {
-      this.emit(PYTHON_LEVELS[server[1]], server[2]);
+      this.emit(PYTHON_LEVELS[server[1]], server[2], true);
     } else if (!NOISE.some(n => n.test(text))) {
-      this.emit(level, text);
+      this.emit(level, text, false);
     }
   }
 
-  private emit(level: Level, text: string): void {
-    if (level === 'error') this.lastError = text.split('\n').filter(l => l.trim()).pop()?.trim();
+  private emit(level: Level, text: string, fromServer: boolean): void {
+    if (level === 'error' && fromServer) this.lastError = text.split('\n').filter(l => l.trim()).pop()?.trim();
     this.sink({ level, text });
   }
 }

@@ -2,6 +2,7 @@
 // tests/e2e/workspace; the extension is loaded unpackaged from the repository root and runs
 // its bundled server (bundled/libs) on the first python3 on PATH, which has no mpguard.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MpguardApi } from '../extension';
@@ -52,7 +53,7 @@ describe('mpguard extension', function () {
 
   afterEach(async () => {
     const config = vscode.workspace.getConfiguration('mpguard');
-    for (const key of ['select', 'enable', 'interpreter', 'fixAll', 'codeAction.fixViolation', 'codeAction.disableRuleComment']) {
+    for (const key of ['select', 'enable', 'interpreter', 'path', 'fixAll', 'codeAction.fixViolation', 'codeAction.disableRuleComment']) {
       if (config.inspect(key)?.workspaceValue !== undefined) await setSetting(key, undefined);
     }
   });
@@ -179,5 +180,28 @@ describe('mpguard extension', function () {
     assert.match(info.getText(), /^# mpguard debug info\n/);
     assert.match(info.getText(), /^- server: mpguard /m);
     assert.match(info.getText(), /^- interpreter: Python 3\.\d+/m);
+  });
+
+  it('shows why a Python 3.8 interpreter cannot run the server, in a notification', async function () {
+    // pyenv's or Debian's 3.8, when the machine has one (the CI image has pyenv's).
+    const python38 = ['/root/.pyenv/versions/3.8.18/bin/python3.8', '/usr/bin/python3.8'].find(p => fs.existsSync(p));
+    if (!python38) return this.skip();
+    await setSetting('interpreter', [python38]);
+    const state = await waitFor('the error state', () => mp.state.kind === 'error' && mp.state);
+    assert.match(state.message, /is Python 3\.8\.\d+; mpguard needs Python 3\.10 or newer\./);
+    assert.match(mp.lastFailureNotice ?? '', /^mpguard: .*python3\.8 is Python 3\.8\.\d+; mpguard needs Python 3\.10 or newer\. Set "mpguard\.interpreter"/);
+    await setSetting('interpreter', undefined);
+    await waitFor('the server to run again', () => mp.state.kind === 'running');
+  });
+
+  it('names the missing module of a server that dies while starting', async () => {
+    // The server command of "mpguard.path", importing a module that does not exist.
+    await setSetting('path', ['python3', '-c', 'import mpguard_no_such_module']);
+    const state = await waitFor('the error state', () => mp.state.kind === 'error' && mp.state);
+    assert.match(state.message, /^The mpguard server (exited while starting|failed to start)/);
+    await waitFor('the notification', () => /No module named 'mpguard_no_such_module'/.test(mp.lastFailureNotice ?? ''));
+    await setSetting('path', undefined);
+    await waitFor('the server to run again', () => mp.state.kind === 'running');
+    await waitFor('MP101 after recovery', () => codes(broken()).includes('MP101'));
   });
 });

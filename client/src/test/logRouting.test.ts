@@ -37,7 +37,7 @@ describe('LogRouter: lines of vscode-languageclient', () => {
     r.line('[Error - 9:06:22 AM] Server process exited with code 0.');
     r.line('[Error - 9:06:23 AM] Server process exited with code 1.');
     assert.deepEqual(out.map(e => e.level), ['info', 'error']);
-    assert.equal(r.lastError, 'Server process exited with code 1.');
+    assert.equal(r.lastError, undefined, 'the client\'s own messages are not the server\'s reason');
   });
 
   it('shows traces (prefix appended, then the line) at info', () => {
@@ -82,7 +82,8 @@ describe('LogRouter: the server\'s stderr', () => {
     r.stderr('Traceback (most recent call last):\n  File "<frozen runpy>", line 189\n');
     r.stderr("ModuleNotFoundError: No module named 'mpguard'");
     r.flush();
-    assert.deepEqual(out.map(e => e.level), ['error', 'error', 'error']);
+    r.line('[Error - 11:02:03 AM] Connection to server got closed. Server will not be restarted.');
+    assert.deepEqual(out.map(e => e.level), ['error', 'error', 'error', 'error']);
     assert.equal(r.lastError, "ModuleNotFoundError: No module named 'mpguard'");
   });
 });
