@@ -89,7 +89,8 @@ class Extension implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('mpguard', { log: true });
   readonly status = new StatusItem(STATUS_SELECTOR);
   readonly queue = new RestartQueue(reasons => this.start(reasons));
-  private readonly router = new LogRouter(entry => writeRouted(this.log, entry));
+  /** One per server process (start()): a stopping server's stderr must not colour the next one's. */
+  private router = new LogRouter(entry => writeRouted(this.log, entry));
   private readonly traceRouter = new LogRouter(entry => writeRouted(this.log, entry));
   private readonly failures = new FailureMemory();
   private readonly crashes = new CrashPolicy();
@@ -253,6 +254,7 @@ class Extension implements vscode.Disposable {
     this.log.info(`launch: ${describeLaunch(plan)}`);
     this.launch = plan;
 
+    this.router = new LogRouter(entry => writeRouted(this.log, entry));
     const serverOptions: ServerOptions = { command: plan.command, args: plan.args, options: { cwd: plan.cwd, env: plan.env } };
     const folderSources = folders.map(f => ({ uri: f.uri.toString(), source: configSource(f.uri) }));
     const clientOptions: LanguageClientOptions = {
@@ -262,6 +264,8 @@ class Extension implements vscode.Disposable {
       outputChannel: new RoutedOutputChannel(this.log, this.router, 'stderr'),
       traceOutputChannel: new RoutedOutputChannel(this.log, this.traceRouter, 'prefix'),
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // No pop-up of the bare JSON-RPC error ("Pending response rejected..."): start() reports it.
+      initializationFailedHandler: () => false,
       // Our own error notification (with the reason and actions) instead of the client's generic one.
       errorHandler: {
         // vscode-languageclient's policy (shut down after 3 write errors), without its pop-up.
@@ -322,15 +326,16 @@ class Extension implements vscode.Disposable {
     this.shareCommandsWithServer(client);
     client.onDidChangeState(e => {
       if (e.newState === State.Running) this.crashRestart = false;
-      if (e.newState === State.Stopped && this.client === client && !this.stopping && !this.crashRestart && this.status.state.kind !== 'error') {
+      if (e.newState === State.Stopped && this.client === client && !this.stopping && !this.starting && !this.crashRestart
+        && this.status.state.kind !== 'error') {
         this.fail('The mpguard server stopped.', 'See "mpguard: Show Logs", then run "mpguard: Restart Server".');
       }
     });
-    this.router.connected = false;
-    this.router.lastError = undefined;
     this.starting = true;
     try {
       await client.start();
+      // vscode-languageclient 9 resolves start() when the server died during initialize.
+      if (!client.isRunning()) throw new Error('the server exited while starting');
       this.starting = false;
       this.router.connected = true;
       this.failures.reset();

@@ -19,8 +19,9 @@ const CLIENT_LINE = /^\[(Trace|LSP|Debug|Info|Warn|Error)\s*- [^\]]*\] ?([\s\S]*
 const SERVER_PREFIX = /^(CRITICAL|ERROR|WARNING|INFO|DEBUG) ([\w.]+: [\s\S]*)$/;
 /** `2026-01-02 11:02:03,456 WARNING pygls.protocol: text`: a server record on stderr. */
 const STDERR_RECORD = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (CRITICAL|ERROR|WARNING|INFO|DEBUG) ([\w.]+): (.*)$/;
-/** Protocol chatter, not a problem: the client cancelled a request the server had answered. */
-const NOISE = [/Cancel notification for unknown message id/];
+/** Protocol chatter, not a problem: the client cancelled a request the server had answered; a
+ *  message reached a server that was already shutting down (a restart). */
+const NOISE = [/Cancel notification for unknown message id/, /Server shutting down\. No more requests!/];
 /** vscode-languageclient reports every exit as an error, also the one of a server it stopped. */
 const NORMAL_EXIT = /^Server process exited with code 0\.$/;
 

@@ -62,6 +62,7 @@ describe('LogRouter: the server\'s stderr', () => {
     const { r, out } = router();
     r.stderr('2026-12-03 11:02:03,456 WARNING pygls.protocol: Cancel notification for unknown message id "42"\n');
     r.line('[Warn  - 11:02:03 AM] Cancel notification for unknown message id "43"');
+    r.stderr('2026-12-03 11:02:04,456 WARNING pygls.protocol.json_rpc: Server shutting down. No more requests!\n');
     assert.deepEqual(out, []);
   });
 
