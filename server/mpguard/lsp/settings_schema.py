@@ -173,9 +173,6 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 BY_KEY = {s.key: s for s in SETTINGS}
-# Keys of the client-only settings as the server receives them (top-level names), accepted and
-# ignored by lsp/settings.py.
-CLIENT_ONLY_KEYS = frozenset(s.key.split(".")[0] for s in SETTINGS if s.reader is Reader.CLIENT) - {"trace"}
 
 
 def contributed_property(s: Setting) -> dict:
