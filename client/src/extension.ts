@@ -4,12 +4,20 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
-  DidChangeConfigurationNotification, ExecuteCommandRequest, LanguageClient, RevealOutputChannelOn, State,
+  CloseAction, DidChangeConfigurationNotification, ErrorAction, ExecuteCommandRequest, LanguageClient, RevealOutputChannelOn, State,
 } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { bundleBlocksLaunch } from './bundleNotice';
-import { forwardToServer, splitServerCommands } from './commands';
-import { configSource, pythonEnvironmentsApi, pythonExtensionInterpreter, StatusItem } from './host';
+import { readBundleInfo } from './bundleSupport';
+import { actionShown } from './codeActionFilter';
+import { CHECK_WORKSPACE, forwardToServer, ruleAtCursor, splitServerCommands } from './commands';
+import { hasMpguardTable, renderDebugInfo } from './debugInfo';
+import { CrashPolicy, FailureMemory, failureNotice } from './failure';
+import {
+  configSource, PYTHON_EXTENSION_ID, pythonEnvironmentsApi, pythonExtensionInterpreter, RoutedOutputChannel, StatusItem,
+  VirtualDocs, writeRouted,
+} from './host';
+import { LogRouter } from './logRouting';
 import { resolutionKey, resolveServer } from './interpreter';
 import type { Resolution } from './interpreter';
 import { formatVersion, probePython, versionOk } from './probe';
@@ -18,9 +26,11 @@ import type { LaunchPlan } from './serverCommand';
 import { RestartQueue } from './restartQueue';
 import { nodeTrustFs, restrictInputs } from './trust';
 import {
-  actionForChange, buildInitializationOptions, ignoredWorkspaceValues, configurationAnswer, readLaunchSettings, SECTION,
+  actionForChange, buildInitializationOptions, ignoredWorkspaceValues, configurationAnswer, readCodeActionSettings,
+  readLaunchSettings, SECTION,
 } from './settings';
 import type { ServerState } from './status';
+import { statusView } from './status';
 import { which } from './which';
 
 export const DOCUMENT_SELECTOR = [
@@ -31,6 +41,22 @@ export const DOCUMENT_SELECTOR = [
 /** Where the language status item shows (any Python editor, notebook cells included). */
 const STATUS_SELECTOR: vscode.DocumentSelector = [{ language: 'python' }];
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('mpguard');
+/** The server's last stderr lines (the reason it died) may arrive just after the connection closed. */
+const STDERR_DRAIN_MS = 200;
+
+/** vscode-languageclient, minus its forced generic error pop-ups: the extension shows its own
+ *  (with the reason and actions, see failure.ts) and hears of the others through `onForcedError`. */
+class QuietLanguageClient extends LanguageClient {
+  constructor(id: string, name: string, server: ServerOptions, options: LanguageClientOptions,
+    private readonly onForcedError: (message: string) => void) {
+    super(id, name, server, options);
+  }
+
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    super.error(message, data, showNotification === 'force' ? false : showNotification);
+    if (showNotification === 'force') this.onForcedError?.(message); // (not yet set while super() runs)
+  }
+}
 
 /** Returned by activate(): used by the extension-host tests, handy for debugging. */
 export interface MpguardApi {
@@ -41,6 +67,8 @@ export interface MpguardApi {
   fixAll(): Promise<number>;
   /** Server commands vscode-languageclient registered (those not owned by the extension). */
   readonly serverCommands: string[];
+  /** The text of the last failure notification shown (for the extension-host tests). */
+  readonly lastFailureNotice: string | undefined;
 }
 
 let extension: Extension | undefined;
@@ -61,7 +89,19 @@ class Extension implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('mpguard', { log: true });
   readonly status = new StatusItem(STATUS_SELECTOR);
   readonly queue = new RestartQueue(reasons => this.start(reasons));
+  /** One per server process (start()): a stopping server's stderr must not colour the next one's. */
+  private router = new LogRouter(entry => writeRouted(this.log, entry));
+  private readonly traceRouter = new LogRouter(entry => writeRouted(this.log, entry));
+  private readonly failures = new FailureMemory();
+  private readonly crashes = new CrashPolicy();
+  private readonly docs = new VirtualDocs();
   private client: LanguageClient | undefined;
+  private launchDetail = '';
+  /** vscode-languageclient is restarting the server after a crash (CrashPolicy allowed it). */
+  private crashRestart = false;
+  private lastFailureNotice: string | undefined;
+  /** start() awaits client.start(): it reports a failure itself. */
+  private starting = false;
   private launch: LaunchPlan | undefined;
   private lastResolution = '';
   private disposables: vscode.Disposable[] = [];
@@ -73,9 +113,16 @@ class Extension implements vscode.Disposable {
     this.disposables.push(
       this.log,
       this.status,
-      vscode.commands.registerCommand('mpguard.restart', () => this.queue.request('command: Restart Server')),
+      this.docs,
+      vscode.commands.registerCommand('mpguard.restart', () => {
+        this.failures.reset(); // the user asked: a failure again is worth telling
+        return this.queue.request('command: Restart Server');
+      }),
       vscode.commands.registerCommand('mpguard.showLogs', () => this.log.show(true)),
       vscode.commands.registerCommand('mpguard.fixAll', (...args: unknown[]) => this.fixAllCommand(args)),
+      vscode.commands.registerCommand('mpguard.showRuleDocumentation', (code?: unknown) => this.showRuleDocumentation(code)),
+      vscode.commands.registerCommand('mpguard.showDebugInfo', () => this.showDebugInfo()),
+      vscode.commands.registerCommand('mpguard.checkWorkspace', (...args: unknown[]) => this.checkWorkspace(args)),
       vscode.workspace.onDidChangeConfiguration(e => this.onConfigChange(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.queue.request('workspace trusted')),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.queue.request('workspace folders changed')),
@@ -93,6 +140,7 @@ class Extension implements vscode.Disposable {
       restart: (reason = 'api') => self.queue.request(reason),
       fixAll: () => self.fixAll(),
       get serverCommands() { return self.registeredServerCommands; },
+      get lastFailureNotice() { return self.lastFailureNotice; },
     };
   }
 
@@ -163,8 +211,7 @@ class Extension implements vscode.Disposable {
     this.lastResolution = resolutionKey(resolution);
     for (const note of resolution.notes) this.log.info(note);
     if (!resolution.ok) {
-      this.log.error(`${resolution.message} ${resolution.fix}`);
-      this.status.set({ kind: 'error', message: resolution.message, fix: resolution.fix });
+      this.fail(resolution.message, resolution.fix);
       return;
     }
 
@@ -178,25 +225,23 @@ class Extension implements vscode.Disposable {
       });
       if (!probe.ok) {
         const message = `Cannot run the Python interpreter ${resolution.argv[0]} (from ${resolution.source}): ${probe.error}.`;
-        const fix = 'Set "mpguard.interpreter" to a working Python 3.10+ executable.';
-        this.log.error(`${message} ${fix}`);
-        this.status.set({ kind: 'error', message, fix });
+        this.fail(message, 'Set "mpguard.interpreter" to a working Python 3.10+ executable.');
         return;
       }
       if (!versionOk(probe.version)) {
         const message = `${probe.executable} is Python ${formatVersion(probe.version)}; mpguard needs Python 3.10 or newer.`;
-        const fix = 'Set "mpguard.interpreter" to a Python 3.10+ executable.';
-        this.log.error(`${message} ${fix}`);
-        this.status.set({ kind: 'error', message, fix });
+        this.fail(message, 'Set "mpguard.interpreter" to a Python 3.10+ executable.');
         return;
       }
       const probeOptions = { env: probeEnv(process.env), cwd: this.context.extensionPath };
+      // bundleNotice shows its own notification (with "Use mpguard from the Environment").
       const report = (message: string, fix: string): void => this.status.set({ kind: 'error', message, fix });
       if (await bundleBlocksLaunch({ extensionPath: this.context.extensionPath, argv: resolution.argv, probe, probeOptions,
         importStrategy: launchSettings.importStrategy, log: this.log, report })) return;
       importable = probe.mpguardImportable;
       detail = `Python ${formatVersion(probe.version)} (${probe.executable}, from ${resolution.source})`;
     }
+    this.launchDetail = detail;
 
     const plan = buildLaunch({
       resolved: resolution,
@@ -209,16 +254,45 @@ class Extension implements vscode.Disposable {
     this.log.info(`launch: ${describeLaunch(plan)}`);
     this.launch = plan;
 
+    this.router = new LogRouter(entry => writeRouted(this.log, entry));
     const serverOptions: ServerOptions = { command: plan.command, args: plan.args, options: { cwd: plan.cwd, env: plan.env } };
     const folderSources = folders.map(f => ({ uri: f.uri.toString(), source: configSource(f.uri) }));
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       diagnosticCollectionName: 'mpguard',
-      outputChannel: this.log,
-      traceOutputChannel: this.log,
+      // Routed: one timestamp, the server's levels, no protocol noise (logRouting.ts).
+      outputChannel: new RoutedOutputChannel(this.log, this.router, 'stderr'),
+      traceOutputChannel: new RoutedOutputChannel(this.log, this.traceRouter, 'prefix'),
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // No pop-up of the bare JSON-RPC error ("Pending response rejected..."): start() reports it.
+      initializationFailedHandler: () => false,
+      // Our own error notification (with the reason and actions) instead of the client's generic one.
+      errorHandler: {
+        // vscode-languageclient's policy (shut down after 3 write errors), without its pop-up.
+        error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true }),
+        closed: () => {
+          // A server that dies while starting: start() reports it, with the reason from stderr.
+          if (this.status.state.kind !== 'running') return { action: CloseAction.DoNotRestart, handled: true };
+          const decision = this.crashes.closed(Date.now());
+          if (decision.restart) {
+            this.log.warn('the server exited; restarting it');
+            this.crashRestart = true;
+            return { action: CloseAction.Restart, handled: true };
+          }
+          this.router.flush();
+          this.fail(decision.message, 'See "mpguard: Show Logs", then run "mpguard: Restart Server".');
+          return { action: CloseAction.DoNotRestart, handled: true };
+        },
+      },
       initializationOptions: buildInitializationOptions(folderSources, configSource(), { trusted }),
       middleware: {
+        // mpguard.fixAll / mpguard.codeAction.*.enable, read at each request (no restart needed).
+        provideCodeActions: async (document, range, context, token, next) => {
+          const actions = await next(document, range, context, token);
+          if (!actions) return actions;
+          const settings = readCodeActionSettings(configSource(document.uri), { trusted: vscode.workspace.isTrusted });
+          return actions.filter(a => a instanceof vscode.CodeAction ? actionShown(a.kind?.value, a.title, settings) : true);
+        },
         workspace: {
           // Defaults must not override pyproject.toml; Restricted Mode hides workspace launch settings.
           configuration: async (params, token, next) => {
@@ -243,25 +317,55 @@ class Extension implements vscode.Disposable {
         },
       },
     };
-    const client = new LanguageClient('mpguard', 'mpguard', serverOptions, clientOptions);
+    const client = new QuietLanguageClient('mpguard', 'mpguard', serverOptions, clientOptions, message => {
+      // Its generic pop-ups ("couldn't create connection to server", "Restarting server failed"):
+      // while start() runs, start() reports the failure itself; afterwards, report it here.
+      if (!this.starting && this.status.state.kind !== 'error') this.fail(message, 'See "mpguard: Show Logs", then run "mpguard: Restart Server".');
+    });
     this.client = client;
     this.shareCommandsWithServer(client);
     client.onDidChangeState(e => {
-      if (e.newState === State.Stopped && this.client === client && !this.stopping) {
-        this.status.set({ kind: 'error', message: 'The mpguard server stopped.', fix: 'See "mpguard: Show Logs", then run "mpguard: Restart Server".' });
+      if (e.newState === State.Running) this.crashRestart = false;
+      if (e.newState === State.Stopped && this.client === client && !this.stopping && !this.starting && !this.crashRestart
+        && this.status.state.kind !== 'error') {
+        this.fail('The mpguard server stopped.', 'See "mpguard: Show Logs", then run "mpguard: Restart Server".');
       }
     });
+    this.starting = true;
     try {
       await client.start();
+      // vscode-languageclient 9 resolves start() when the server died during initialize.
+      if (!client.isRunning()) throw new Error('the server exited while starting');
+      this.starting = false;
+      this.router.connected = true;
+      this.failures.reset();
       const info = client.initializeResult?.serverInfo;
       const server = plan.serverFrom === 'bundled' ? 'bundled server' : plan.serverFrom === 'environment' ? 'server from the environment' : 'server';
       this.status.set({ kind: 'running', detail: `${info ? `${info.name} ${info.version ?? ''}`.trim() : 'mpguard'} · ${server} · ${detail}` });
       this.log.info(`server running: ${detail}`);
     } catch (e) {
-      const message = `The mpguard server failed to start: ${e instanceof Error ? e.message : String(e)}`;
-      this.log.error(message);
-      this.status.set({ kind: 'error', message, fix: 'See "mpguard: Show Logs".' });
+      this.starting = false;
+      await new Promise(resolve => setTimeout(resolve, STDERR_DRAIN_MS));
+      this.router.flush();
+      const reason = this.router.lastError ?? (e instanceof Error ? e.message : String(e));
+      if (this.status.state.kind !== 'error') this.fail(`The mpguard server failed to start: ${reason}`, 'See "mpguard: Show Logs".');
     }
+  }
+
+  /**
+   * The server cannot run: the language status and a status-bar item turn to error, and an error
+   * notification says why with actions, whatever `mpguard.showNotifications` says.
+   */
+  private fail(message: string, fix: string): void {
+    this.log.error(`${message} ${fix}`);
+    this.status.set({ kind: 'error', message, fix });
+    if (!this.failures.shouldNotify(message)) return;
+    const notice = failureNotice(message, fix, this.router.lastError, !!vscode.extensions.getExtension(PYTHON_EXTENSION_ID));
+    this.lastFailureNotice = notice.message;
+    void vscode.window.showErrorMessage(notice.message, ...notice.actions.map(a => a.title)).then(choice => {
+      const action = notice.actions.find(a => a.title === choice);
+      if (action) void vscode.commands.executeCommand(action.command, ...action.args);
+    });
   }
 
   private async stopClient(): Promise<void> {
@@ -302,6 +406,73 @@ class Extension implements vscode.Disposable {
     return this.fixAll();
   }
 
+  /** Palette: the documentation of the rule of the diagnostic at the cursor (or of `code`). */
+  private async showRuleDocumentation(arg?: unknown): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const code = typeof arg === 'string' ? arg
+      : editor && ruleAtCursor(vscode.languages.getDiagnostics(editor.document.uri), editor.selection.active);
+    if (!code) {
+      void vscode.window.showInformationMessage('mpguard: no mpguard finding at the cursor.');
+      return;
+    }
+    const client = this.client;
+    if (client?.isRunning()) {
+      const answer = await client.sendRequest(ExecuteCommandRequest.type, { command: 'mpguard.showRuleDocs', arguments: [{ code, open: false }] })
+        .catch((e: unknown) => { this.log.warn(`mpguard.showRuleDocs: ${String(e)}`); return undefined; }) as { markdown?: string } | undefined;
+      if (answer?.markdown) {
+        await this.docs.show(`${code}.md`, answer.markdown);
+        return;
+      }
+    }
+    // No server to ask: the published page.
+    await vscode.env.openExternal(vscode.Uri.parse(`https://github.com/mpguard/mpguard/blob/main/docs/rules/${code}.md`));
+  }
+
+  /** Palette: versions, interpreter, bundle, settings and config files, as a Markdown page. */
+  private async showDebugInfo(): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const client = this.client;
+    const serverStats = client?.isRunning()
+      ? await client.sendRequest(ExecuteCommandRequest.type, { command: 'mpguard.debugInfo', arguments: [] }).catch((e: unknown) => `error: ${String(e)}`)
+      : 'not running';
+    const pyprojects = await vscode.workspace.findFiles('**/pyproject.toml', '**/{node_modules,.venv,venv,.git}/**', 50);
+    const configFiles: string[] = [];
+    for (const uri of pyprojects) {
+      const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+      if (hasMpguardTable(text)) configFiles.push(vscode.workspace.asRelativePath(uri));
+    }
+    const view = statusView(this.status.state);
+    const info = client?.initializeResult?.serverInfo;
+    const text = renderDebugInfo({
+      extensionVersion: String(this.context.extension.packageJSON.version ?? '?'),
+      vscodeVersion: vscode.version,
+      platform: `${process.platform}-${process.arch}`,
+      state: `${view.text} — ${view.detail}`,
+      launch: this.launch ? describeLaunch(this.launch) : 'not launched',
+      interpreter: this.launchDetail || 'not resolved',
+      bundle: readBundleInfo(this.context.extensionPath) ?? 'no bundled server',
+      server: info ? `${info.name} ${info.version ?? ''}`.trim() : 'not running',
+      settings: JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SECTION, folder?.uri))),
+      configFiles,
+      serverStats,
+    });
+    await this.docs.show('debug-info.md', text);
+  }
+
+  /** Palette: the server's whole-workspace check (its progress and cancellation are the server's). */
+  private async checkWorkspace(args: unknown[]): Promise<unknown> {
+    const client = this.client;
+    if (!client?.isRunning()) {
+      void vscode.window.showWarningMessage('mpguard: the server is not running; see "mpguard: Show Logs".');
+      return undefined;
+    }
+    if (!this.ownedServerCommands.includes(CHECK_WORKSPACE)) {
+      void vscode.window.showWarningMessage('mpguard: this mpguard server cannot check the whole workspace; update it.');
+      return undefined;
+    }
+    return client.sendRequest(ExecuteCommandRequest.type, { command: CHECK_WORKSPACE, arguments: args });
+  }
+
   /** Apply the server's `source.fixAll.mpguard` action to the active editor. Returns edits applied. */
   async fixAll(): Promise<number> {
     const editor = vscode.window.activeTextEditor;
@@ -310,6 +481,10 @@ class Extension implements vscode.Disposable {
       return 0;
     }
     const doc = editor.document;
+    if (!readCodeActionSettings(configSource(doc.uri), { trusted: vscode.workspace.isTrusted }).fixAll) {
+      void vscode.window.showInformationMessage('mpguard: Fix All is turned off ("mpguard.fixAll").');
+      return 0;
+    }
     const range = doc.validateRange(new vscode.Range(0, 0, doc.lineCount, 0));
     const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>(
       'vscode.executeCodeActionProvider', doc.uri, range, FIX_ALL_KIND.value, 10)) ?? [];

@@ -4,6 +4,11 @@
 // `workspace.getConfiguration('mpguard', folder).inspect`), and everything that decides what a
 // setting means — precedence, Restricted Mode, validation, `${...}` substitution, the
 // `initializationOptions` sent to the server, which changes need a restart — lives here.
+// The settings themselves (keys, defaults, groups) are declared once, in Python
+// (server/mpguard/lsp/settings_schema.py), and generated into settingsSchema.ts and package.json.
+import {
+  CLIENT_SETTING_KEYS, LAUNCH_SETTING_KEYS, PROJECT_KEYS, RESTRICTED_SETTING_KEYS, SERVER_READ_KEYS, SETTING_DEFAULTS,
+} from './settingsSchema';
 
 export const SECTION = 'mpguard';
 
@@ -37,11 +42,17 @@ export interface ServerSettings {
   enable: boolean;
   run: RunMode;
   select: string[] | null;
+  extendSelect: string[] | null;
   ignore: string[] | null;
   severity: Record<string, SeverityLevel> | null;
   startMethod: StartMethod | null;
   showNotifications: Notifications;
   logLevel: LogLevel;
+  debounceMs: number;
+  showSyntaxErrors: boolean;
+  typeAware: boolean;
+  typeAwareDelayMs: number;
+  typeAwareBudgetMs: number;
 }
 
 export interface WorkspaceServerSettings extends ServerSettings {
@@ -63,32 +74,20 @@ export interface LaunchSettings {
   importStrategy: ImportStrategy;
 }
 
-/** The defaults contributed in package.json. */
-export const DEFAULTS = {
-  enable: true,
-  run: 'onType',
-  select: [],
-  ignore: [],
-  severity: {},
-  startMethod: 'spawn',
-  showNotifications: 'off',
-  logLevel: 'warning',
-  interpreter: [],
-  path: [],
-  importStrategy: 'useBundled' as ImportStrategy,
-};
+/** The defaults contributed in package.json (generated from the Python declarations). */
+export const DEFAULTS = SETTING_DEFAULTS;
 
 /** Keys that override pyproject.toml on the server: sent only when the user set them. */
-export const PROJECT_OVERRIDE_KEYS: readonly string[] = ['select', 'ignore', 'severity', 'startMethod'];
+export const PROJECT_OVERRIDE_KEYS: readonly string[] = PROJECT_KEYS;
 
 /** Settings a workspace must not be able to set in Restricted Mode (they run programs). */
-export const RESTRICTED_KEYS: readonly string[] = ['path', 'interpreter', 'importStrategy'];
+export const RESTRICTED_KEYS: readonly string[] = RESTRICTED_SETTING_KEYS;
 /** Settings that change the server's command line: a change always restarts the server. */
-export const LAUNCH_KEYS: readonly string[] = ['path', 'interpreter', 'importStrategy'];
+export const LAUNCH_KEYS: readonly string[] = LAUNCH_SETTING_KEYS;
 /** Settings the server reads itself; a change restarts only a server that cannot take it live. */
-export const SERVER_KEYS: readonly (keyof ServerSettings)[] = [
-  'enable', 'run', 'select', 'ignore', 'severity', 'startMethod', 'showNotifications', 'logLevel',
-];
+export const SERVER_KEYS: readonly string[] = SERVER_READ_KEYS;
+/** Settings the client alone reads, at each use: a change needs nothing else. */
+export const CLIENT_KEYS: readonly string[] = CLIENT_SETTING_KEYS;
 
 export interface ReadOptions {
   /** Workspace trust. When false, workspace and folder values of RESTRICTED_KEYS are ignored. */
@@ -128,6 +127,14 @@ function stringArray(value: unknown, fallback: string[]): string[] {
   return value.filter((v): v is string => typeof v === 'string').map(v => v.trim()).filter(v => v.length > 0);
 }
 
+function millis(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.min(Math.round(value), 60_000) : fallback;
+}
+
+function bool(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
+}
+
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
@@ -150,19 +157,26 @@ export function readServerSettings(src: ConfigSource, opts: ReadOptions): Server
   const set = (key: string): unknown => explicitValue(src.inspect<unknown>(key), key, opts);
   const enable = get('enable');
   const select = set('select');
+  const extendSelect = set('extendSelect');
   const ignore = set('ignore');
   const severity = set('severity');
   const startMethod = set('startMethod');
   const selected = select === undefined ? [] : stringArray(select, []);
   return {
-    enable: typeof enable === 'boolean' ? enable : DEFAULTS.enable,
+    enable: bool(enable, DEFAULTS.enable),
     run: oneOf(get('run'), ['onType', 'onSave'] as const, DEFAULTS.run as RunMode),
     select: selected.length ? selected : null,
+    extendSelect: extendSelect === undefined ? null : stringArray(extendSelect, []),
     ignore: ignore === undefined ? null : stringArray(ignore, []),
     severity: severity === undefined ? null : severityMap(severity),
     startMethod: startMethod === undefined ? null : oneOf(startMethod, ['spawn', 'fork', 'forkserver'] as const, DEFAULTS.startMethod as StartMethod),
     showNotifications: oneOf(get('showNotifications'), ['off', 'onError', 'onWarning', 'always'] as const, DEFAULTS.showNotifications as Notifications),
     logLevel: oneOf(get('logLevel'), ['error', 'warning', 'info', 'debug'] as const, DEFAULTS.logLevel as LogLevel),
+    debounceMs: millis(get('debounceMs'), DEFAULTS.debounceMs),
+    showSyntaxErrors: bool(get('showSyntaxErrors'), DEFAULTS.showSyntaxErrors),
+    typeAware: bool(get('typeAware'), DEFAULTS.typeAware),
+    typeAwareDelayMs: millis(get('typeAwareDelayMs'), DEFAULTS.typeAwareDelayMs),
+    typeAwareBudgetMs: millis(get('typeAwareBudgetMs'), DEFAULTS.typeAwareBudgetMs),
   };
 }
 
@@ -188,9 +202,31 @@ export function readLaunchSettings(src: ConfigSource, opts: ReadOptions, vars: V
   const get = (key: string): unknown => effectiveValue(src.inspect<unknown>(key), key, opts);
   const sub = (xs: string[]): string[] => xs.map(x => substituteVariables(x, vars));
   return {
-    interpreter: sub(stringArray(get('interpreter'), DEFAULTS.interpreter)),
-    path: sub(stringArray(get('path'), DEFAULTS.path)),
+    interpreter: sub(stringArray(get('interpreter'), [])),
+    path: sub(stringArray(get('path'), [])),
     importStrategy: oneOf(get('importStrategy'), ['useBundled', 'fromEnvironment'] as const, DEFAULTS.importStrategy),
+  };
+}
+
+/** What the client itself does with code actions (Ruff's `fixAll` and `codeAction.*` toggles). */
+export interface CodeActionSettings {
+  fixAll: boolean;
+  fixViolation: boolean;
+  disableRuleComment: boolean;
+}
+
+function toggle(value: unknown, fallback: boolean): boolean {
+  if (typeof value === 'boolean') return value; // `"mpguard.codeAction.fixViolation": false` by hand
+  const enable = value && typeof value === 'object' ? (value as { enable?: unknown }).enable : undefined;
+  return bool(enable, fallback);
+}
+
+export function readCodeActionSettings(src: ConfigSource, opts: ReadOptions): CodeActionSettings {
+  const get = (key: string): unknown => effectiveValue(src.inspect<unknown>(key), key, opts);
+  return {
+    fixAll: bool(get('fixAll'), DEFAULTS.fixAll),
+    fixViolation: toggle(get('codeAction.fixViolation'), DEFAULTS['codeAction.fixViolation'].enable),
+    disableRuleComment: toggle(get('codeAction.disableRuleComment'), DEFAULTS['codeAction.disableRuleComment'].enable),
   };
 }
 
@@ -226,12 +262,14 @@ export function actionForChange(affects: (key: string) => boolean, serverListens
 /**
  * The answer to the server's `workspace/configuration` pull for section `mpguard` and one scope:
  * VS Code's raw answer (which includes package.json defaults) with the server keys normalised as
- * in `initializationOptions`, and, in Restricted Mode, the restricted keys replaced by their
+ * in `initializationOptions`, without the client-only keys (`fixAll`, `codeAction`), and, in Restricted Mode, the restricted keys replaced by their
  * user-level values (the server may run `interpreter` for type inference).
  */
 export function configurationAnswer(raw: unknown, src: ConfigSource, opts: ReadOptions, vars: Variables): unknown {
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) return raw;
   const out: Record<string, unknown> = { ...((raw as Record<string, unknown> | null) ?? {}), ...readServerSettings(src, opts) };
+  // The client's own settings are not the server's business (it would log them as unknown).
+  for (const key of CLIENT_KEYS) if (key !== 'trace.server') delete out[key.split('.')[0]];
   if (!opts.trusted) {
     const user = readLaunchSettings(src, { trusted: false }, vars) as unknown as Record<string, unknown>;
     for (const key of RESTRICTED_KEYS) out[key] = user[key];

@@ -2,6 +2,7 @@
 // tests/e2e/workspace; the extension is loaded unpackaged from the repository root and runs
 // its bundled server (bundled/libs) on the first python3 on PATH, which has no mpguard.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MpguardApi } from '../extension';
@@ -52,7 +53,7 @@ describe('mpguard extension', function () {
 
   afterEach(async () => {
     const config = vscode.workspace.getConfiguration('mpguard');
-    for (const key of ['select', 'enable', 'interpreter']) {
+    for (const key of ['select', 'enable', 'interpreter', 'path', 'fixAll', 'codeAction.fixViolation', 'codeAction.disableRuleComment']) {
       if (config.inspect(key)?.workspaceValue !== undefined) await setSetting(key, undefined);
     }
   });
@@ -134,7 +135,72 @@ describe('mpguard extension', function () {
     const state = await waitFor('the error state', () => mp.state.kind === 'error' && mp.state);
     assert.match(state.message, /\/nonexistent\/python3/);
     assert.match(state.fix ?? '', /mpguard\.interpreter/);
+    // An error notification, whatever mpguard.showNotifications says (default "off").
+    assert.match(mp.lastFailureNotice ?? '', /^mpguard: Cannot run the Python interpreter \/nonexistent\/python3/);
     await setSetting('interpreter', undefined);
+    await waitFor('the server to run again', () => mp.state.kind === 'running');
+    await waitFor('MP101 after recovery', () => codes(broken()).includes('MP101'));
+  });
+
+  it('hovers a finding with the rule summary, not the message or the whole page', async () => {
+    await vscode.window.showTextDocument(lambdas());
+    const d = await waitFor('MP201', () => ours(lambdas()).find(x => codeOf(x) === 'MP201'));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', lambdas(), d.range.start);
+    const texts = hovers.flatMap(h => h.contents.map(c => (typeof c === 'string' ? c : c.value)));
+    const ourHover = texts.find(t => t.startsWith('**MP201** lambda-to-process'));
+    assert.ok(ourHover, texts.join('\n---\n'));
+    assert.ok(!ourHover.includes(d.message), 'the hover repeats the message');
+    assert.ok(!/^#/m.test(ourHover), 'the hover has a heading');
+    assert.match(ourHover, /\[Full documentation of MP201\]\(https:/);
+  });
+
+  it('hides the code actions turned off by fixAll and codeAction.*.enable', async () => {
+    const d = await waitFor('MP101', () => ours(broken()).find(x => codeOf(x) === 'MP101'));
+    const titles = async () => ((await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider', broken(), d.range)) ?? []).map(a => a.title);
+    assert.ok((await titles()).includes('Disable MP101 for this line'));
+    await setSetting('codeAction.disableRuleComment', { enable: false });
+    await setSetting('codeAction.fixViolation', { enable: false });
+    const left = await titles();
+    assert.ok(!left.some(t => t.startsWith('Disable MP101') || t.startsWith('Wrap in')), left.join(' | '));
+    await setSetting('fixAll', false);
+    await vscode.window.showTextDocument(broken());
+    assert.equal(await vscode.commands.executeCommand<number>('mpguard.fixAll'), 0);
+  });
+
+  it('shows the rule documentation of the finding at the cursor, and the debug info', async () => {
+    const editor = await vscode.window.showTextDocument(lambdas());
+    const d = await waitFor('MP201', () => ours(lambdas()).find(x => codeOf(x) === 'MP201'));
+    editor.selection = new vscode.Selection(d.range.start, d.range.start);
+    await vscode.commands.executeCommand('mpguard.showRuleDocumentation');
+    const page = await vscode.workspace.openTextDocument(vscode.Uri.parse('mpguard-docs:/MP201.md'));
+    assert.match(page.getText(), /^# MP201 lambda-to-process/);
+    await vscode.commands.executeCommand('mpguard.showDebugInfo');
+    const info = await vscode.workspace.openTextDocument(vscode.Uri.parse('mpguard-docs:/debug-info.md'));
+    assert.match(info.getText(), /^# mpguard debug info\n/);
+    assert.match(info.getText(), /^- server: mpguard /m);
+    assert.match(info.getText(), /^- interpreter: Python 3\.\d+/m);
+  });
+
+  it('shows why a Python 3.8 interpreter cannot run the server, in a notification', async function () {
+    // pyenv's or Debian's 3.8, when the machine has one (the CI image has pyenv's).
+    const python38 = ['/root/.pyenv/versions/3.8.18/bin/python3.8', '/usr/bin/python3.8'].find(p => fs.existsSync(p));
+    if (!python38) return this.skip();
+    await setSetting('interpreter', [python38]);
+    const state = await waitFor('the error state', () => mp.state.kind === 'error' && mp.state);
+    assert.match(state.message, /is Python 3\.8\.\d+; mpguard needs Python 3\.10 or newer\./);
+    assert.match(mp.lastFailureNotice ?? '', /^mpguard: .*python3\.8 is Python 3\.8\.\d+; mpguard needs Python 3\.10 or newer\. Set "mpguard\.interpreter"/);
+    await setSetting('interpreter', undefined);
+    await waitFor('the server to run again', () => mp.state.kind === 'running');
+  });
+
+  it('names the missing module of a server that dies while starting', async () => {
+    // The server command of "mpguard.path", importing a module that does not exist.
+    await setSetting('path', ['python3', '-c', 'import mpguard_no_such_module']);
+    const state = await waitFor('the error state', () => mp.state.kind === 'error' && mp.state);
+    assert.match(state.message, /^The mpguard server (exited while starting|failed to start)/);
+    await waitFor('the notification', () => /No module named 'mpguard_no_such_module'/.test(mp.lastFailureNotice ?? ''));
+    await setSetting('path', undefined);
     await waitFor('the server to run again', () => mp.state.kind === 'running');
     await waitFor('MP101 after recovery', () => codes(broken()).includes('MP101'));
   });

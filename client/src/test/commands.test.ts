@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { CLIENT_COMMANDS, forwardToServer, splitServerCommands } from '../commands';
+import { CLIENT_COMMANDS, forwardToServer, ruleAtCursor, splitServerCommands } from '../commands';
 
 describe('splitServerCommands', () => {
   it('keeps the extension\'s own ids out of vscode-languageclient\'s registrations', () => {
@@ -11,8 +11,13 @@ describe('splitServerCommands', () => {
   it('handles a server without commands', () => {
     assert.deepEqual(splitServerCommands(undefined), { register: [], owned: [] });
   });
-  it('owns restart, showLogs and fixAll', () => {
-    assert.deepEqual([...CLIENT_COMMANDS].sort(), ['mpguard.fixAll', 'mpguard.restart', 'mpguard.showLogs']);
+  it('owns its palette commands, the server\'s checkWorkspace included', () => {
+    assert.deepEqual([...CLIENT_COMMANDS].sort(), [
+      'mpguard.checkWorkspace', 'mpguard.fixAll', 'mpguard.restart', 'mpguard.showDebugInfo', 'mpguard.showLogs',
+      'mpguard.showRuleDocumentation',
+    ]);
+    const s = splitServerCommands(['mpguard.checkWorkspace', 'mpguard.showRuleDocs']);
+    assert.deepEqual(s, { register: ['mpguard.showRuleDocs'], owned: ['mpguard.checkWorkspace'] });
   });
 });
 
@@ -25,5 +30,23 @@ describe('forwardToServer', () => {
   });
   it('does not forward when the server has no such command', () => {
     assert.equal(forwardToServer('mpguard.fixAll', ['file:///a.py'], []), false);
+  });
+});
+
+describe('ruleAtCursor', () => {
+  const at = (line: number, a: number, b: number) => ({ start: { line, character: a }, end: { line, character: b } });
+  const diags = [
+    { source: 'Pylance', code: 'reportX', range: at(3, 0, 40) },
+    { source: 'mpguard', code: { value: 'MP201' }, range: at(3, 20, 30) },
+    { source: 'mpguard', code: 'MP604', range: at(5, 4, 15) },
+  ];
+  it('takes the mpguard diagnostic under the cursor, ignoring other sources', () => {
+    assert.equal(ruleAtCursor(diags, { line: 3, character: 25 }), 'MP201');
+    assert.equal(ruleAtCursor(diags, { line: 5, character: 15 }), 'MP604');
+  });
+  it('falls back to one on the cursor\'s line, else none', () => {
+    assert.equal(ruleAtCursor(diags, { line: 5, character: 40 }), 'MP604');
+    assert.equal(ruleAtCursor(diags, { line: 3, character: 2 }), 'MP201');
+    assert.equal(ruleAtCursor(diags, { line: 4, character: 0 }), undefined);
   });
 });

@@ -41,7 +41,10 @@ describe('package.json', () => {
 
   it('contributes the commands extension.ts registers', () => {
     const commands = pkg.contributes.commands.map((c: { command: string }) => c.command).sort();
-    assert.deepEqual(commands, ['mpguard.fixAll', 'mpguard.restart', 'mpguard.showLogs']);
+    assert.deepEqual(commands, [
+      'mpguard.checkWorkspace', 'mpguard.fixAll', 'mpguard.restart', 'mpguard.showDebugInfo', 'mpguard.showLogs',
+      'mpguard.showRuleDocumentation',
+    ]);
     assert.deepEqual([...CLIENT_COMMANDS].sort(), commands);
     const src = fs.readFileSync(path.join(root, 'client', 'src', 'extension.ts'), 'utf8');
     for (const c of commands) assert.ok(src.includes(`registerCommand('${c}'`), c);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
   actionForChange, buildInitializationOptions, DEFAULTS, effectiveValue, ignoredWorkspaceValues,
-  configurationAnswer, readLaunchSettings, readServerSettings, substituteVariables,
+  configurationAnswer, readCodeActionSettings, readLaunchSettings, readServerSettings, substituteVariables,
 } from '../settings';
 import type { ConfigSource, Inspected } from '../settings';
 
@@ -44,11 +44,13 @@ describe('readServerSettings', () => {
   it('leaves the pyproject-overriding keys unset (null) when the user set nothing', () => {
     const s = readServerSettings(source({
       select: { defaultValue: [] }, ignore: { defaultValue: [] }, severity: { defaultValue: {} },
-      startMethod: { defaultValue: 'spawn' }, enable: { defaultValue: true }, logLevel: { defaultValue: 'warning' },
+      startMethod: { defaultValue: 'spawn' }, enable: { defaultValue: true }, logLevel: { defaultValue: 'info' },
+      extendSelect: { defaultValue: [] },
     }), { trusted: true });
     assert.deepEqual(s, {
-      enable: true, run: 'onType', select: null, ignore: null, severity: null, startMethod: null,
-      showNotifications: 'off', logLevel: 'warning',
+      enable: true, run: 'onType', select: null, extendSelect: null, ignore: null, severity: null, startMethod: null,
+      showNotifications: 'off', logLevel: 'info', debounceMs: 100, showSyntaxErrors: true, typeAware: true,
+      typeAwareDelayMs: 1000, typeAwareBudgetMs: 5000,
     });
   });
 
@@ -62,6 +64,12 @@ describe('readServerSettings', () => {
       startMethod: { globalValue: 'threads' },
       showNotifications: { globalValue: 'onError' },
       logLevel: { globalValue: 'debug' },
+      extendSelect: { workspaceValue: ['MP9'] },
+      debounceMs: { globalValue: 250.4 },
+      typeAwareDelayMs: { globalValue: -5 },
+      typeAwareBudgetMs: { globalValue: 10 ** 9 },
+      typeAware: { workspaceValue: false },
+      showSyntaxErrors: { workspaceValue: 'no' },
     }), { trusted: true });
     assert.equal(s.enable, false);
     assert.equal(s.run, 'onSave');
@@ -71,6 +79,9 @@ describe('readServerSettings', () => {
     assert.equal(s.startMethod, 'spawn');
     assert.equal(s.showNotifications, 'onError');
     assert.equal(s.logLevel, 'debug');
+    assert.deepEqual(s.extendSelect, ['MP9']);
+    assert.deepEqual([s.debounceMs, s.typeAwareDelayMs, s.typeAwareBudgetMs], [250, 1000, 60_000]);
+    assert.deepEqual([s.typeAware, s.showSyntaxErrors], [false, true]);
   });
 
   it('treats an explicitly empty select as unset, an explicit ignore list as set', () => {
@@ -130,7 +141,8 @@ describe('buildInitializationOptions', () => {
     assert.deepEqual(opts.settings[0].select, ['MP2']);
     assert.equal(opts.settings[1].enable, false);
     assert.equal(opts.globalSettings.logLevel, 'info');
-    const keys = ['enable', 'run', 'select', 'ignore', 'severity', 'startMethod', 'showNotifications', 'logLevel'];
+    const keys = ['enable', 'run', 'select', 'extendSelect', 'ignore', 'severity', 'startMethod', 'showNotifications',
+      'logLevel', 'debounceMs', 'showSyntaxErrors', 'typeAware', 'typeAwareDelayMs', 'typeAwareBudgetMs'];
     assert.deepEqual(Object.keys(opts.globalSettings).sort(), [...keys].sort());
     assert.deepEqual(Object.keys(opts.settings[0]).sort(), [...keys, 'workspace'].sort());
     // Launch settings never go to the server.
@@ -146,13 +158,16 @@ describe('actionForChange', () => {
     }
   });
   it('lets a listening server take the other keys live, restarts otherwise', () => {
-    for (const k of ['enable', 'select', 'ignore', 'severity', 'run', 'startMethod', 'showNotifications', 'logLevel']) {
+    for (const k of ['enable', 'select', 'ignore', 'severity', 'run', 'startMethod', 'showNotifications', 'logLevel',
+      'extendSelect', 'debounceMs', 'showSyntaxErrors', 'typeAware', 'typeAwareDelayMs', 'typeAwareBudgetMs']) {
       assert.equal(actionForChange(only(k), true), 'notify', k);
       assert.equal(actionForChange(only(k), false), 'restart', k);
     }
   });
   it('ignores keys the server does not read', () => {
-    assert.equal(actionForChange(only('trace.server'), false), 'none');
+    for (const k of ['trace.server', 'fixAll', 'codeAction.fixViolation', 'codeAction.disableRuleComment']) {
+      assert.equal(actionForChange(only(k), false), 'none', k);
+    }
     assert.equal(actionForChange(only(), false), 'none');
   });
 });
@@ -161,7 +176,7 @@ describe('configurationAnswer', () => {
   const raw = {
     enable: true, run: 'onType', select: [], ignore: [], severity: {}, startMethod: 'spawn', showNotifications: 'off',
     logLevel: 'warning', interpreter: ['/ws/.venv/bin/python'], path: ['./evil'], importStrategy: 'fromEnvironment',
-    trace: { server: 'off' },
+    trace: { server: 'off' }, fixAll: true, codeAction: { fixViolation: { enable: true } },
   };
   const src = source({
     select: { defaultValue: [], workspaceValue: ['MP2'] }, startMethod: { defaultValue: 'spawn' },
@@ -175,6 +190,7 @@ describe('configurationAnswer', () => {
     assert.equal(a.severity, null);
     assert.equal(a.startMethod, null);
     assert.deepEqual(a.trace, { server: 'off' });
+    assert.ok(!('fixAll' in a) && !('codeAction' in a), 'client-only settings stay in the client');
     assert.deepEqual(a.interpreter, ['/ws/.venv/bin/python']); // trusted: as is
   });
   it('replaces restricted keys with user-level values in Restricted Mode', () => {
@@ -187,5 +203,20 @@ describe('configurationAnswer', () => {
   it('passes non-object answers through', () => {
     assert.equal(configurationAnswer(42, src, { trusted: false }, vars), 42);
     assert.equal((configurationAnswer(null, src, { trusted: true }, vars) as Record<string, unknown>).run, 'onType');
+  });
+});
+
+describe('readCodeActionSettings', () => {
+  it('enables everything by default, like Ruff', () => {
+    assert.deepEqual(readCodeActionSettings(source({}), { trusted: true }), { fixAll: true, fixViolation: true, disableRuleComment: true });
+  });
+  it('reads the {enable} objects, a bare boolean, and ignores garbage', () => {
+    const src = source({
+      fixAll: { workspaceValue: false },
+      'codeAction.fixViolation': { globalValue: { enable: false } },
+      'codeAction.disableRuleComment': { workspaceFolderValue: 'off' },
+    });
+    assert.deepEqual(readCodeActionSettings(src, { trusted: true }), { fixAll: false, fixViolation: false, disableRuleComment: true });
+    assert.equal(readCodeActionSettings(source({ 'codeAction.fixViolation': { globalValue: false } }), { trusted: true }).fixViolation, false);
   });
 });

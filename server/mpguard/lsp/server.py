@@ -59,6 +59,7 @@ from mpguard.lsp.convert import (
 )
 from mpguard.lsp import notebooks as _notebooks
 from mpguard.lsp.commands import command_arguments
+from mpguard.lsp.hover_text import findings_hover, suppression_hover
 from mpguard.lsp.isolated import ISOLATE_MIN_CHARS, IsolatedAnalyzer
 from mpguard.lsp.requests import CODE_ACTION_BUDGET_S, RESOLVE_BUDGET_S, RequestLane
 from mpguard.lsp.text_sync import TextSyncProtocol, index_of, inside_document, register_debug_text
@@ -1272,9 +1273,7 @@ def create_server() -> MpguardServer:
             for cm in _CODE.finditer(m.group("codes")):
                 s, e = start + cm.start(), start + cm.end()
                 if s <= here.column <= e:
-                    md = rule_markdown(cm.group(0))
-                    if md is None:
-                        md = f"Unknown rule code `{cm.group(0)}`."
+                    md = suppression_hover(cm.group(0))
                     return lsp.Hover(
                         contents=lsp.MarkupContent(kind=kind, value=md),
                         range=lsp.Range(start=index.to_client(here.line, s), end=index.to_client(here.line, e)),
@@ -1290,17 +1289,8 @@ def create_server() -> MpguardServer:
         hits = [d for d in inside_document(current, index) if contains(d.range, pos)]
         if not hits:
             return None
-        parts = []
-        seen = set()
-        for d in hits:
-            code = str(d.code)
-            parts.append(f"**{code}** {d.message}")
-            if code not in seen:
-                seen.add(code)
-                md = rule_markdown(code)
-                if md:
-                    parts.append(md)
-        return lsp.Hover(contents=lsp.MarkupContent(kind=kind, value="\n\n---\n\n".join(parts)), range=hits[0].range)
+        md = findings_hover(str(d.code) for d in hits)
+        return lsp.Hover(contents=lsp.MarkupContent(kind=kind, value=md), range=hits[0].range) if md else None
 
     # ---------------------------------------------------------------- instrumentation
     register_debug_text(server)
