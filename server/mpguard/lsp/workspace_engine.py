@@ -158,7 +158,7 @@ class WorkspaceEngine:
         if cancelled():
             return False
         todo.sort(key=lambda job: -job.size)  # biggest first: one large file does not finish last
-        if sum(job.size for job in todo) < IN_SERVER_MAX_CHARS:
+        if not todo or sum(job.size for job in todo) < IN_SERVER_MAX_CHARS:
             return await self._run_here(todo, cache, on_file, cancelled)
         return await self._run_pool(todo, cache, on_file, cancelled, workers)
 
