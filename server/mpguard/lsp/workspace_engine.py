@@ -28,8 +28,11 @@ from typing import Callable, Optional
 from mpguard.findings import Finding, Position, Range, RelatedLocation, Severity
 
 # Below this much source to analyse the server's own thread does it: a spawned worker costs
-# ~0.3-0.5 s to start (it imports libcst). The CLI makes the same trade in `check_files`.
-IN_SERVER_MAX_CHARS = 150_000
+# ~0.3-0.5 s to start (it imports libcst). The CLI makes the same trade at 150 kB (`check_files`);
+# the server draws the line lower because an analysis in its process holds the GIL against
+# hover and typing: 20 kB is about what linting one open document costs (median hover during a
+# check of billiard's 4 files to analyse, 120 kB: 123 ms in a thread, see benchmarks/workspace_check.py).
+IN_SERVER_MAX_CHARS = 20_000
 CANCEL_POLL_S = 0.05  # how often a wait for pool workers looks at the cancellation flag
 
 
