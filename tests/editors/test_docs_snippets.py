@@ -155,6 +155,8 @@ SAVE_LUA = textwrap.dedent(
     vim.cmd("edit " .. vim.fn.fnameescape(os.getenv("MPG_FILE")))
     if vim.bo.filetype ~= "python" then vim.bo.filetype = "python" end
     local ok = vim.wait(30000, function() return #vim.diagnostic.get(0) > 0 end, 50)
+    -- typed just before saving: the fixes must apply to this text, not the analysed one
+    vim.api.nvim_buf_set_lines(0, -1, -1, false, { "# saved" })
     vim.cmd("write")
     vim.fn.writefile({ ok and "ok" or "timeout" }, os.getenv("MPG_OUT"))
     vim.cmd("qa!")
@@ -214,7 +216,7 @@ def test_neovim_fix_on_save_writes_the_fixed_file(binary, marker, tmp_path):
     src.write_text(GUARD_SRC)
     init = snippet("lua", marker) + "\n" + snippet("lua", "fix all on save (Neovim 0.7+)") + SAVE_LUA
     assert run_nvim(binary, init, tmp_path, MPG_FILE=str(src)).splitlines() == ["ok"]
-    assert src.read_text() == fixed_by_cli(GUARD_SRC, tmp_path)
+    assert src.read_text() == fixed_by_cli(GUARD_SRC + "# saved\n", tmp_path)
     assert 'if __name__ == "__main__":' in src.read_text()
 
 
@@ -229,13 +231,14 @@ SAVE_EL = textwrap.dedent(
       (while (and (< (float-time) deadline) (null (flymake-diagnostics)))
         (accept-process-output nil 0.05))
       (princ (if (flymake-diagnostics) "ok\n" "timeout\n")))
+    (goto-char (point-max))
+    (insert "# saved\n")  ; typed just before saving: the fixes must apply to this text
     (save-buffer)
-    (let ((clean (get-buffer-create "clean.py")))  ; nothing to fix: saving must still work
-      (find-file (getenv "MPG_CLEAN"))
-      (run-hooks 'post-command-hook)
-      (insert "# edited\n")
-      (save-buffer)
-      (princ "saved-clean\n"))
+    (find-file (getenv "MPG_CLEAN"))  ; nothing to fix: saving must still work
+    (run-hooks 'post-command-hook)
+    (insert "# edited\n")
+    (save-buffer)
+    (princ "saved-clean\n")
     (kill-emacs 0)
     """
 )
@@ -254,5 +257,5 @@ def test_eglot_fix_on_save_writes_the_fixed_file(tmp_path):
     proc = subprocess.run(["emacs", "--batch", "-q", "-l", str(el)], env=env, capture_output=True, text=True,
                           timeout=120, cwd=tmp_path)
     assert proc.stdout.splitlines() == ["ok", "saved-clean"], proc.stderr[-3000:]
-    assert src.read_text() == fixed_by_cli(GUARD_SRC, tmp_path)
+    assert src.read_text() == fixed_by_cli(GUARD_SRC + "# saved\n", tmp_path)
     assert clean.read_text() == "# edited\nprint(1)\n"
