@@ -182,3 +182,25 @@ async def test_pull_mode_partial_results_and_open_documents(pull_client: Languag
     uris = sorted(item["uri"] for value in partial for item in value["items"])
     # the open document is left to textDocument/diagnostic (its buffer, not the disk)
     assert uris == sorted((tmp_path / name).as_uri() for name in ("clean.py", "pkg/lam.py", "plain.py"))
+
+
+@pytest.mark.asyncio
+async def test_pull_mode_clears_a_document_once_closed(pull_client: LanguageClient, tmp_path):
+    """VS Code keeps a closed document's last pulled diagnostics when the server offers workspace
+    diagnostics: the next workspace pull clears them (the command has not run: nothing else)."""
+    client = pull_client
+    uri = (tmp_path / "broken.py").as_uri()
+    open_doc(client, uri, BROKEN)
+    pulled = await client.text_document_diagnostic_async(
+        lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert codes(pulled.items) == ["MP101"]
+    previous = [lsp.PreviousResultId(uri=uri, value=pulled.result_id)]
+    open_report = await client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(previous_result_ids=previous))
+    assert list(open_report.items) == []  # open: left to textDocument/diagnostic
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    closed = await client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(previous_result_ids=previous))
+    (item,) = closed.items
+    assert (item.uri, item.kind, list(item.items), item.result_id) == (uri, "full", [], "closed")
+    again = [lsp.PreviousResultId(uri=uri, value="closed")]
+    assert list((await client.workspace_diagnostic_async(
+        lsp.WorkspaceDiagnosticParams(previous_result_ids=again))).items) == []

@@ -9,7 +9,8 @@
   skipped by the prefilter nor found in the cache).
 * `workspace/diagnostic` reports the closed files of the workspace once a check has been asked
   for in the session (as Pylance and ty answer nothing outside their "workspace" mode: VS Code
-  pulls it every two seconds, and the whole tree is not analysed unasked). Each file's result id
+  pulls it every two seconds, and the whole tree is not analysed unasked). Before that it only
+  clears the documents the client has just closed. Each file's result id
   is its stamp (modification time, size, settings): a file whose id the client sent back is
   `unchanged`; a file whose stamp moved is checked again. With a `partialResultToken` the
   reports stream as `$/progress` batches and the response is empty.
@@ -48,6 +49,7 @@ CMD_CHECK_WORKSPACE = "mpguard.checkWorkspace"
 PROGRESS_TITLE = "mpguard: Check Workspace"
 REPORT_EVERY_S = 0.1  # progress reports at most this often (each file would flood the client)
 PARTIAL_BATCH = 50  # workspace/diagnostic reports per $/progress partial result
+CLOSED = "closed"  # result id of the empty report of a closed document outside the checked files
 
 
 class WorkspaceDiagnostics:
@@ -178,17 +180,21 @@ class WorkspaceDiagnostics:
 
     # ------------------------------------------------------------------ workspace/diagnostic
     async def workspace_diagnostic(self, params: lsp.WorkspaceDiagnosticParams) -> lsp.WorkspaceDiagnosticReport:
-        if not self.enabled:
-            return lsp.WorkspaceDiagnosticReport(items=[])
         previous = KeyedDict()
         for item in params.previous_result_ids or []:
-            previous[item.uri] = item.value
+            previous[item.uri] = (item.uri, item.value)
+        ids = KeyedDict({key: value for key, (_, value) in previous.items()})
         out = _Reports(self.server, params.partial_result_token)
-        if not self.running:  # during the command its results arrive by themselves
-            await self._refresh(previous, out)
+        if self.enabled and not self.running:  # during the command its results arrive by themselves
+            await self._refresh(ids, out)
         for uri, result in list(self.results.items()):
             if not out.sent(uri) and not self.is_open(uri):
-                out.add(self.report(uri, result, previous))
+                out.add(self.report(uri, result, ids))
+        # A document just closed: VS Code keeps its last pulled diagnostics when the server pulls
+        # workspace diagnostics, so they are cleared here (as they are without workspace pull).
+        for key, (uri, value) in previous.items():
+            if value != CLOSED and not out.sent(key) and not self.is_open(key) and key not in self.results:
+                out.add(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=[], version=None, result_id=CLOSED))
         return out.finish()
 
     async def _refresh(self, previous: dict, out: "_Reports") -> None:
@@ -196,7 +202,7 @@ class WorkspaceDiagnostics:
         found = await self.discover()
         present = {path_to_uri(str(path)): (path, root) for path, root in found.files}
         for uri in self.forget_missing(set(present)):
-            out.add(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=[], version=None, result_id="gone"))
+            out.add(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=[], version=None, result_id=CLOSED))
         def stale() -> list:
             return [(path, root) for uri, (path, root) in present.items()
                     if uri not in self.results or self.results[uri].stamp is None
