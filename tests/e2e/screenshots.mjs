@@ -64,6 +64,18 @@ async function texts(page, selector) {
     .catch(() => []);
 }
 
+/** Press `keys`, wait for `selector`, screenshot into `file`, close with Escape; the texts shown. */
+async function capture(page, keys, selector, file, renderMs) {
+  for (const key of keys) await page.keyboard.press(key);
+  await page.waitForSelector(selector, { timeout: 15000 });
+  await sleep(renderMs);
+  const shown = await texts(page, selector);
+  await page.screenshot({ path: file });
+  await page.keyboard.press('Escape');
+  await sleep(200);
+  return shown;
+}
+
 async function goTo(page, diag) {
   await page.click('.monaco-editor .view-lines');
   await page.keyboard.press('Control+G');
@@ -82,23 +94,11 @@ async function working(page, { diagnostics, deadline }, outDir) {
     .catch(() => {});
 
   await goTo(page, diags[0]);
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('Control+I'); // editor.action.showHover
-  await page.waitForSelector('.monaco-hover:not(.hidden) .hover-contents', { timeout: 15000 });
-  await sleep(700); // the Markdown renders after the box appears
-  out.hover = (await texts(page, '.monaco-hover:not(.hidden) .hover-contents')).join('\n');
-  await page.screenshot({ path: path.join(outDir, 'hover.png') });
-  await page.keyboard.press('Escape');
-  await sleep(200);
-
-  await page.keyboard.press('Control+.');
-  await page.waitForSelector('.action-widget .monaco-list-row', { timeout: 15000 });
-  await sleep(300);
-  out.quickFixMenu = await texts(page, '.action-widget .monaco-list-row.action');
-  await page.screenshot({ path: path.join(outDir, 'quickfix.png') });
-  await page.keyboard.press('Escape');
-  await sleep(200);
-
+  // editor.action.showHover; the Markdown renders after the box appears
+  out.hover = (await capture(page, ['Control+K', 'Control+I'], '.monaco-hover:not(.hidden) .hover-contents',
+    path.join(outDir, 'hover.png'), 700)).join('\n');
+  out.quickFixMenu = await capture(page, ['Control+.'], '.action-widget .monaco-list-row.action',
+    path.join(outDir, 'quickfix.png'), 300);
   await page.keyboard.press('Control+Shift+M');
   await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 15000 });
   await sleep(300);

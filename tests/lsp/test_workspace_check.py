@@ -39,26 +39,21 @@ def make_tree(root) -> None:
 
 
 async def start(lsp_client: LanguageClient, tmp_path, caps) -> None:
-    lsp_client.partial_results = []  # type: ignore[attr-defined]
     await lsp_client.initialize_session(lsp.InitializeParams(
         capabilities=caps, root_uri=tmp_path.as_uri(),
         workspace_folders=[lsp.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")]))
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD, server_env=ENV))
-async def client(lsp_client: LanguageClient, tmp_path):
+async def client(lsp_client: LanguageClient, request, tmp_path):
+    """Push client with work-done progress; parametrise indirectly with PULL_CAPS for pull."""
     make_tree(tmp_path)
-    await start(lsp_client, tmp_path, PROGRESS_CAPS)
+    await start(lsp_client, tmp_path, getattr(request, "param", None) or PROGRESS_CAPS)
     yield
     await lsp_client.shutdown_session()
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD, server_env=ENV))
-async def pull_client(lsp_client: LanguageClient, tmp_path):
-    make_tree(tmp_path)
-    await start(lsp_client, tmp_path, PULL_CAPS)
-    yield
-    await lsp_client.shutdown_session()
+PULL = pytest.mark.parametrize("client", [PULL_CAPS], indirect=True, ids=["pull"])
 
 
 async def check_workspace(client) -> dict:
@@ -132,9 +127,9 @@ async def test_cancel_stops_the_check(client: LanguageClient, tmp_path):
     assert published < 60
 
 
+@PULL
 @pytest.mark.asyncio
-async def test_pull_mode_workspace_diagnostic_result_ids(pull_client: LanguageClient, tmp_path):
-    client = pull_client
+async def test_pull_mode_workspace_diagnostic_result_ids(client: LanguageClient, tmp_path):
     params = lsp.WorkspaceDiagnosticParams(previous_result_ids=[])
     before = await client.workspace_diagnostic_async(params)
     assert list(before.items) == []  # nothing is analysed until a check is asked for
@@ -157,9 +152,9 @@ async def test_pull_mode_workspace_diagnostic_result_ids(pull_client: LanguageCl
     assert len(by_uri) == 3
 
 
+@PULL
 @pytest.mark.asyncio
-async def test_pull_mode_partial_results_and_open_documents(pull_client: LanguageClient, tmp_path):
-    client = pull_client
+async def test_pull_mode_partial_results_and_open_documents(client: LanguageClient, tmp_path):
     partial: list = []
     default_progress = client.protocol.fm.features[lsp.PROGRESS]
 
@@ -184,11 +179,11 @@ async def test_pull_mode_partial_results_and_open_documents(pull_client: Languag
     assert uris == sorted((tmp_path / name).as_uri() for name in ("clean.py", "pkg/lam.py", "plain.py"))
 
 
+@PULL
 @pytest.mark.asyncio
-async def test_pull_mode_clears_a_document_once_closed(pull_client: LanguageClient, tmp_path):
+async def test_pull_mode_clears_a_document_once_closed(client: LanguageClient, tmp_path):
     """VS Code keeps a closed document's last pulled diagnostics when the server offers workspace
     diagnostics: the next workspace pull clears them (the command has not run: nothing else)."""
-    client = pull_client
     uri = (tmp_path / "broken.py").as_uri()
     open_doc(client, uri, BROKEN)
     pulled = await client.text_document_diagnostic_async(
