@@ -72,15 +72,14 @@ class WorkspaceDiagnostics:
             uris = [f.uri for f in ls.workspace.folders.values()]
         except Exception:  # noqa: BLE001
             pass
-        paths = [(u, folder_path(u)) for u in uris]
+        folders = [(uri, folder_path(uri)) for uri in uris]
+        if not any(path for _, path in folders) and ls.workspace.root_path:
+            folders = [(path_to_uri(ls.workspace.root_path), ls.workspace.root_path)]
         roots = []
-        for uri, path in paths:
+        for uri, path in folders:
             if path is not None:
-                settings = ls.settings_for(uri)
+                settings = ls.settings_for(uri)  # the folder's editor settings, as for its open files
                 roots.append(Root(path, dict(settings.overrides), settings.enable))
-        if not roots and ls.workspace.root_path:
-            settings = ls.settings_for(path_to_uri(ls.workspace.root_path))
-            roots.append(Root(ls.workspace.root_path, dict(settings.overrides), settings.enable))
         return roots
 
     def is_open(self, uri: str) -> bool:
@@ -97,8 +96,11 @@ class WorkspaceDiagnostics:
         uri = path_to_uri(result.path)
         self.results[uri] = result
         self.diagnostics[uri] = self.to_diagnostics(uri, result)
-        if result.warnings:
-            self.server.warn([w for w in result.warnings if "internal error" not in w])
+        for warning in result.warnings:
+            if "internal error" in warning:  # a rule failed on one file: the log, not a pop-up
+                log.warning("%s", warning)
+            else:
+                self.server.warn([warning])  # configuration warnings, said once
         if result.error:
             log.warning("%s", result.error)
         return uri
