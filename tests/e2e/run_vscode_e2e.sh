@@ -4,8 +4,12 @@
 #   npm ci -> unit tests (node --test) -> npm run package (.vsix) -> pytest tests/test_vsix_bundle.py
 #   -> harness setup -> UI checks in a real VS Code (tests/e2e/vscode_ui_check.sh)
 #   -> extension-host tests (mocha inside VS Code: commands, settings, restart)
-#   -> notebook check (mocha inside VS Code with the installed .vsix: MP204 on an .ipynb cell).
+#   -> notebook check (mocha inside VS Code with the installed .vsix: MP204 on an .ipynb cell)
+#   -> screenshots (tests/e2e/screenshots.mjs): OUT/screenshots/{hover,quickfix,problems,error-state}.png
+#      and their text in OUT/screenshots/screenshots.json.
 # Exit 0 when everything passed. Output: vscode-e2e-out/ (or $1).
+#   MPGUARD_E2E_OLD_PYTHON  the unusable interpreter of the error-state screenshot (default: a
+#                           python3.8 on PATH or under ~/.pyenv, else a path that does not exist)
 #   SKIP_NPM_CI=1  reuse node_modules     SKIP_PYTEST=1  skip the packaging pytest
 set -uo pipefail
 ROOT="$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)"
@@ -56,6 +60,11 @@ rm -rf "$WS_NB"; cp -r "$ROOT/tests/e2e/workspace" "$WS_NB"
 check env -u PYTHONPATH PATH="$VENV/bin:$PATH" node "$E2E/ext-tests.mjs" --dev-ext "$ROOT/tests/e2e/ext-host-stub" \
   --vsix "$VSIX" --tests "$ROOT/client/out/ext-test/notebookIndex.js" --workspace "$WS_NB" \
   --out "$OUT/notebook" --timeout 180
+
+step "screenshots in VS Code (hover, quick-fix menu, Problems panel, error state)"
+OLD_PY="${MPGUARD_E2E_OLD_PYTHON:-$(command -v python3.8 || ls "$HOME"/.pyenv/versions/3.8*/bin/python3.8 2>/dev/null | head -1 || true)}"
+check env -u PYTHONPATH PATH="$VENV/bin:$PATH" node "$ROOT/tests/e2e/screenshots.mjs" --vsix "$VSIX" \
+  --workspace "$ROOT/tests/e2e/workspace" --out "$OUT/screenshots" ${OLD_PY:+--bad-interpreter "$OLD_PY"}
 
 step "done: $([ $status = 0 ] && echo PASS || echo FAIL) (output in $OUT)"
 exit $status

@@ -58,6 +58,7 @@ from mpguard.lsp.convert import (
     text_edit_to_client,
 )
 from mpguard.lsp import notebooks as _notebooks
+from mpguard.lsp import workspace_check as _workspace_check
 from mpguard.lsp.commands import command_arguments
 from mpguard.lsp.hover_text import findings_hover, suppression_hover
 from mpguard.lsp.isolated import ISOLATE_MIN_CHARS, IsolatedAnalyzer
@@ -857,6 +858,7 @@ def _idle_housekeeping() -> None:
 def create_server() -> MpguardServer:
     server = MpguardServer()
     _notebooks.register(server)
+    _workspace_check.register(server)  # mpguard.checkWorkspace, workspace/diagnostic
 
     # ---------------------------------------------------------------- lifecycle
     @server.feature(lsp.INITIALIZE)
