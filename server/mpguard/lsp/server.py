@@ -45,7 +45,8 @@ import mpguard
 from mpguard.catalogue import CATALOGUE, docs_url
 from mpguard.config import Config, config_for, invalidate_cache
 from mpguard.engine import Analysis, analyze, mentions_process_api, prepare_incremental
-from mpguard.findings import Finding, Range, Safety
+from mpguard.findings import Finding, Range, Safety, Severity
+from mpguard.size_limit import size_notice, size_over_limit
 from mpguard.uris import document_key, uri_to_path
 from mpguard.lsp.documents import FolderDict, KeyedDict, adopt_workspace, best_folder, is_pyproject
 from mpguard.lsp.convert import (
@@ -409,6 +410,8 @@ class MpguardServer(LanguageServer):
                 self.publish(uri, doc.version)
                 return
             text, version, path = doc.source, doc.version, self.path_of(uri)
+            if self.publish_if_oversized(st, text, version, path, settings):
+                return
             if not mentions_process_api(text):
                 self._lint_trivial(st, text, version, path, settings)
                 return
@@ -456,9 +459,9 @@ class MpguardServer(LanguageServer):
         if st is None or doc is None:
             return False
         text = doc.source
-        if mentions_process_api(text):
-            return False
         settings = self.settings_for(uri)
+        if self.oversized(text, self.path_of(uri), settings) is not None or mentions_process_api(text):
+            return False
         if not settings.enable or settings.run != "onType":
             return False
         if st.task is not None and not st.task.done():
@@ -467,6 +470,30 @@ class MpguardServer(LanguageServer):
             self._lint_trivial(st, text, doc.version, self.path_of(uri), settings)
         except Exception:  # noqa: BLE001 - never let a lint take the server down
             log.exception("linting %s failed", uri)
+        return True
+
+    def oversized(self, text: str, path: Optional[str], settings: Settings) -> Optional[Finding]:
+        """The notice for a text over the size limit (``maxFileSizeKb``, mpguard.size_limit)."""
+        limit = self.config_for_doc(path, settings).max_file_size_kb
+        size = size_over_limit(text, limit)
+        if size is None:
+            return None
+        return Finding("MP000", "file-too-large", Severity.INFO, size_notice(size, limit, "maxFileSizeKb"),
+                       Range.of(1, 0, 1, 0))
+
+    def publish_if_oversized(self, st: DocState, text: str, version: Optional[int], path: Optional[str],
+                             settings: Settings) -> bool:
+        """Publish the one notice of a text over the size limit instead of analysing it."""
+        notice = self.oversized(text, path, settings)
+        if notice is None:
+            return False
+        self.isolated.cancel_outdated(st.uri, None)
+        # An analysis with no findings: code actions and fix commands find nothing to do.
+        st.analysis, st.analysis_text, st.analysis_version = Analysis(path=path, text=text), text, version
+        st.base = None
+        st.good = [finding_to_diagnostic(notice, self.index_for(st.uri, text), st.uri, version, False)]
+        st.slow, st.syntax = [], []
+        self.publish(st.uri, version)
         return True
 
     # Housekeeping when the user pauses (no edit and no analysis for IDLE_S):
