@@ -79,7 +79,7 @@ async def test_hover_in_another_document_answers_at_once_while_a_big_file_is_ope
 
     async def hover_latencies(edit_big_from: int = 0) -> list[float]:
         latencies = []
-        for k in range(10):
+        for k in range(20):
             if edit_big_from:  # a keystroke at the top of the big file: every line start moves
                 change(client, big, edit_big_from + k, "#", (0, 0), (0, 0))
             t0 = time.perf_counter()
@@ -93,5 +93,6 @@ async def test_hover_in_another_document_answers_at_once_while_a_big_file_is_ope
     open_doc(client, big, BIG * 4)  # ~5 MB
     await diagnostics_for(client, big, lambda ds: len(ds) == 1 and ds[0].code == "MP000")
     busy = await hover_latencies(edit_big_from=2)
-    # 50 ms on a quiet machine; a loaded one (shared CI) slows the idle hovers as much
-    assert busy[5] < max(0.05, 3 * idle[5]), (busy, idle)
+    # Medians: 50 ms on a quiet machine (each edit used to hold the loop for 60 ms); a loaded
+    # one (shared CI, 2 cores) slows the idle hovers too, so the bound follows them there.
+    assert busy[10] < max(0.05, 4 * idle[10]), (busy, idle)
