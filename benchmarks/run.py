@@ -11,6 +11,7 @@ Sections (issue 5):
   3. a file with no process API: edit -> diagnostics round trip
   4. `mpguard check` over the stdlib vs `ruff check --select ALL --no-cache`, alternating runs
   5. server RSS before/after 10,000 edits to the 6,000-line file
+  6. a 5 MB file open: hover in another document after each keystroke in the big file
 
 Files come from the running interpreter's stdlib. `multiprocessing/pool.py` and
 `popen_spawn_posix.py` only import their own package relatively, so the prefilter skips them;
@@ -440,12 +441,57 @@ def section5(root: Path, quick: bool) -> None:
           f"{r['analyses']} analyses, {r['seconds']:.0f} s")
 
 
+# ---- 6. a big file open -------------------------------------------------------------------------
+
+BIG_UNIT = "from multiprocessing import Pool\ndef work(x):\n    return x * 2\nwith Pool(2) as p:\n" \
+           "    print(p.map(work, range(4)))\n"
+
+
+async def big_file(root: Path, megabytes: float, edits: int) -> dict:
+    """Hover in a small document, idle, then right after each keystroke at the top of an open
+    file of `megabytes` (over the size limit: one notice, no analysis; its text is still kept in
+    step with every edit on the event loop)."""
+    text = (BIG_UNIT + "x = 1  # padding\n" * 60) * int(megabytes * 1_000_000 / (len(BIG_UNIT) + 17 * 60))
+    small, big = file_uri(str(root / "small_for_big.py")), file_uri(str(root / "big.py"))
+    s = Session({"debounceMs": 0})
+    await s.start(root)
+    try:
+        await asyncio.sleep(SETTLE)
+        await s.open(small, BIG_UNIT)
+        idle = [await s.hover(small, 3, 6) for _ in range(edits)]
+        open_s = await s.open(big, text)
+        busy = []
+        for version in range(1, edits + 1):
+            s.change(big, version, 0, 0, "#")
+            busy.append(await s.hover(small, 3, 6))
+        await s.wait_version(big, edits)
+        return {"bytes": len(text.encode()), "lines": text.count("\n"), "edits": edits,
+                "didOpen_to_notice_ms": open_s * 1e3, "rss_kib": rss_kib(s.pid),
+                "hover_idle_median_ms": statistics.median(idle) * 1e3,
+                "hover_after_edit_median_ms": statistics.median(busy) * 1e3,
+                "hover_after_edit_p95_ms": pct(busy, 0.95) * 1e3, "hover_after_edit_max_ms": max(busy) * 1e3}
+    finally:
+        await s.stop()
+
+
+def section6(root: Path, quick: bool) -> None:
+    edits = 20 if quick else 100
+    print(f"\n## 6. a 5 MB file open (over maxFileSizeKb: one notice): hover in another document right after "
+          f"each of {edits} keystrokes at the top of the big file (target <= 50 ms)")
+    r = asyncio.run(big_file(root, 5.0, edits))
+    RESULTS["6_big_file"] = r
+    print(f"{r['bytes'] / 1e6:.1f} MB, {r['lines']} lines: didOpen -> notice {r['didOpen_to_notice_ms']:.0f} ms; "
+          f"hover idle median {r['hover_idle_median_ms']:.1f} ms; after an edit of the big file median "
+          f"{r['hover_after_edit_median_ms']:.1f} ms, p95 {r['hover_after_edit_p95_ms']:.1f}, max "
+          f"{r['hover_after_edit_max_ms']:.1f}; server RSS {r['rss_kib'] / 1024:.0f} MiB")
+
+
 # ---- main --------------------------------------------------------------------------------------
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="reduced counts")
-    ap.add_argument("--only", default="0,1,2,3,4,5", help="comma-separated sections")
+    ap.add_argument("--only", default="0,1,2,3,4,5,6", help="comma-separated sections")
     ap.add_argument("--json", help="also write the results here")
     ns = ap.parse_args()
     only = {int(x) for x in ns.only.split(",") if x.strip()}
@@ -458,7 +504,7 @@ def main() -> int:
         root = Path(tmp)
         (root / "pyproject.toml").write_text("[tool.mpguard]\n", encoding="utf-8")
         for number, fn in ((0, section0), (1, section1), (2, section2), (3, section3), (4, section4),
-                           (5, section5)):
+                           (5, section5), (6, section6)):
             if number in only:
                 if number == 0:
                     fn(ns.quick)  # type: ignore[call-arg]

@@ -14,6 +14,7 @@ export const SETTING_DEFAULTS = {
   'severity': {},
   'startMethod': 'spawn',
   'debounceMs': 100,
+  'maxFileSizeKb': 1024,
   'showSyntaxErrors': true,
   'typeAware': true,
   'typeAwareDelayMs': 1000,
@@ -27,9 +28,9 @@ export const SETTING_DEFAULTS = {
 } as const;
 
 /** Settings the server reads (sent in initializationOptions and workspace/configuration). */
-export const SERVER_READ_KEYS: readonly string[] = ['enable', 'run', 'select', 'extendSelect', 'ignore', 'severity', 'startMethod', 'debounceMs', 'showSyntaxErrors', 'typeAware', 'typeAwareDelayMs', 'typeAwareBudgetMs', 'showNotifications', 'logLevel'];
+export const SERVER_READ_KEYS: readonly string[] = ['enable', 'run', 'select', 'extendSelect', 'ignore', 'severity', 'startMethod', 'debounceMs', 'maxFileSizeKb', 'showSyntaxErrors', 'typeAware', 'typeAwareDelayMs', 'typeAwareBudgetMs', 'showNotifications', 'logLevel'];
 /** Settings that override `[tool.mpguard]` in pyproject.toml: sent only when the user set them. */
-export const PROJECT_KEYS: readonly string[] = ['select', 'extendSelect', 'ignore', 'severity', 'startMethod'];
+export const PROJECT_KEYS: readonly string[] = ['select', 'extendSelect', 'ignore', 'severity', 'startMethod', 'maxFileSizeKb'];
 /** Settings that change the server's command line: a change restarts the server. */
 export const LAUNCH_SETTING_KEYS: readonly string[] = ['interpreter', 'path', 'importStrategy'];
 /** Settings only the client reads (a change needs neither the server nor a restart). */

@@ -127,6 +127,17 @@ def _read(path: Path, report: FileReport, notebooks: bool):
         return None
 
 
+def size_limit_notice(path: str, text: str, cfg: Config) -> Optional[str]:
+    """The warning for a file over `max-file-size-kb` (mpguard.size_limit), None when under it."""
+    from mpguard.size_limit import size_notice, size_over_limit
+
+    size = size_over_limit(text, cfg.max_file_size_kb)
+    if size is None:
+        return None
+    notice = size_notice(size, cfg.max_file_size_kb, "max-file-size-kb")
+    return f"mpguard: warning: {printable(path)}: {notice} Use --force to check it."
+
+
 def read_error_message(exc: Exception) -> str:
     """One sentence for the user on why a file could not be read."""
     from mpguard.sources import UnreadableSource
@@ -182,6 +193,10 @@ def fix_file(args: tuple[str, dict, bool]) -> FileReport:
 
         cfg = _config(path, overrides)
         report.warnings = list(cfg.warnings)
+        notice = size_limit_notice(path_str, text, cfg)
+        if notice is not None:
+            report.warnings.append(notice)
+            return report
         fixed = fix_text(text, path_str, cfg, unsafe=unsafe)
         report.old_text, report.new_text, report.applied = text, fixed.text, fixed.applied
         result = analyze(fixed.text, path_str, cfg)
@@ -213,6 +228,10 @@ def check_files(files: list[Path], overrides: dict, workers: Optional[int],
             cfg = _config(f, overrides)
         except Exception:  # noqa: BLE001 - the worker reports it exactly as before
             todo.append((i, path_str, 0, None))
+            continue
+        notice = size_limit_notice(path_str, text, cfg)
+        if notice is not None:
+            reports[i] = FileReport(path_str, warnings=list(cfg.warnings) + [notice])
             continue
         if "\x00" not in text and not mentions_process_api(text, cfg):
             reports[i] = FileReport(path_str, warnings=list(cfg.warnings))  # what analyze() gives
@@ -468,6 +487,8 @@ def _overrides(ns: argparse.Namespace) -> dict:
         out["target-version"] = ns.target_version
     if getattr(ns, "platform", None):
         out["platforms"] = [p for part in ns.platform for p in part.split(",") if p.strip()]
+    if getattr(ns, "force", False):
+        out["max-file-size-kb"] = 0  # no size limit (mpguard.size_limit)
     return out
 
 
@@ -541,6 +562,10 @@ def check_stdin(ns: argparse.Namespace, overrides: dict) -> list[FileReport]:
     if overrides:
         cfg = cfg.with_overrides(**overrides)
     report.warnings = list(cfg.warnings)
+    notice = size_limit_notice(name, text, cfg)
+    if notice is not None:
+        report.warnings.append(notice)
+        return [report]
     try:
         if name.endswith(".ipynb"):
             from mpguard.notebook import NotebookSource
@@ -637,7 +662,11 @@ def fix_stdin(ns: argparse.Namespace, overrides: dict) -> int:
 
     if overrides:
         cfg = cfg.with_overrides(**overrides)
-    _print_warnings([FileReport(name, warnings=list(cfg.warnings))])
+    notice = size_limit_notice(name, text, cfg)
+    _print_warnings([FileReport(name, warnings=list(cfg.warnings) + ([notice] if notice else []))])
+    if notice is not None:
+        sys.stdout.write(text)  # the input goes back unchanged, as for an excluded file
+        return EXIT_OK
     try:
         fixed = fix_text(text, name, cfg, unsafe=ns.unsafe_fixes)
         left = [f.to_json(name) for f in analyze(fixed.text, name, cfg).findings]
@@ -775,6 +804,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="apply `exclude` to paths named explicitly too (for pre-commit and editors)")
         p.add_argument("--stdin-filename", metavar="PATH",
                        help="the file name of the text read from `-` (configuration, messages, exclude)")
+        p.add_argument("--force", action="store_true",
+                       help="also analyse files over `max-file-size-kb` (default 1024; 0 turns the limit off)")
 
     check = sub.add_parser("check", help="report problems")
     common(check)

@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, Optional
 from mpguard import globs
 from mpguard.catalogue import CATALOGUE, expand_selector
 from mpguard.findings import Severity
+from mpguard.size_limit import DEFAULT_MAX_FILE_SIZE_KB
 from mpguard.terminal import escape_for_terminal
 
 try:  # Python 3.11+
@@ -55,6 +56,7 @@ KNOWN_KEYS = {
     "exclude",
     "extend-exclude",
     "per-file-ignores",
+    "max-file-size-kb",
 }
 DEFAULT_EXCLUDE = (
     ".git",
@@ -115,6 +117,7 @@ class Config:
     process_apis: tuple[ProcessApi, ...] = ()
     exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    max_file_size_kb: int = DEFAULT_MAX_FILE_SIZE_KB  # mpguard.size_limit; 0: no limit
     root: Optional[str] = None  # folder of the pyproject.toml the config came from
     warnings: tuple[str, ...] = field(default=(), compare=False)
     unparsable: Optional[str] = field(default=None, compare=False)  # pyproject.toml syntax error
@@ -299,6 +302,8 @@ _ALIASES = {
     "extend_select": "extend-select",
     "perFileIgnores": "per-file-ignores",
     "per_file_ignores": "per-file-ignores",
+    "maxFileSizeKb": "max-file-size-kb",
+    "max_file_size_kb": "max-file-size-kb",
 }
 
 
@@ -475,6 +480,12 @@ def _parse_table(table: dict, source: str, base: Config) -> Config:
                 if codes:
                     entries.append((str(pattern), frozenset(codes)))
             changes["per_file_ignores"] = tuple(entries)
+        elif key == "max-file-size-kb":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                warnings.append(f"mpguard: `max-file-size-kb` must be a whole number of kB (0: no limit), "
+                                f"got {_describe(value)}; ignored")
+                continue
+            changes["max_file_size_kb"] = value
     return replace(base, warnings=tuple(warnings), errors=tuple(errors), **changes)
 
 

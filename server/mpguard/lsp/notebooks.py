@@ -131,7 +131,7 @@ class _CellToModule:
 @dataclass
 class NotebookState:
     uri: str
-    stats: "DocState"  # analysis counters (mpguard/debugStats), shared with _analyze_sync
+    stats: "DocState"  # analysis counters (mpguard/debugStats), kept by the scheduler
     task: Optional[asyncio.Task] = None
     analysis: Optional["Analysis"] = None
     snapshot: Optional[Snapshot] = None  # what `analysis` analysed
@@ -210,13 +210,13 @@ class NotebookSupport:
                 st.task.cancel()
 
     async def _analyze(self, st: NotebookState, snap: Snapshot) -> "Analysis":
+        from mpguard.lsp.scheduler import Snapshot as AnalysisSnapshot
+
         ls = self.ls
         settings = ls.settings_for(st.uri)
         config = ls.config_for_doc(self.config_path(st.uri), settings)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            ls.executor, ls._analyze_sync, st.stats, self._version(st.uri), snap.text, snap.path, config
-        )
+        frozen = AnalysisSnapshot(st.uri, self._version(st.uri), snap.text, snap.path, config, st.stats.base)
+        return await ls.scheduler.run_analysis(st.stats, frozen, isolate=False)  # type: ignore[return-value]
 
     def _version(self, nb_uri: str) -> Optional[int]:
         nb = self.ls.workspace.get_notebook_document(notebook_uri=nb_uri)
@@ -401,7 +401,7 @@ class NotebookSupport:
 
     # -------------------------------------------------------------- code actions
     async def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        from mpguard.lsp.server import _is_noop, collect_actions
+        from mpguard.lsp.actions import collect_actions, is_noop
 
         ls = self.ls
         cell_uri = params.text_document.uri
@@ -432,7 +432,7 @@ class NotebookSupport:
             out = []
             for spec in specs:
                 edits = spec.edits()
-                if not edits or _is_noop(edits):
+                if not edits or is_noop(edits):
                     continue
                 mapped = self.map_edits(snap, list(edits))
                 if mapped is None:

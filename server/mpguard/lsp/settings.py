@@ -34,6 +34,8 @@ CONFIG_KEYS = {
     "severity": "severity",
     "startMethod": "startMethod",
     "start-method": "startMethod",
+    "maxFileSizeKb": "maxFileSizeKb",  # mpguard.size_limit
+    "max-file-size-kb": "maxFileSizeKb",
 }
 # Keys the server itself understands.
 SERVER_KEYS = {

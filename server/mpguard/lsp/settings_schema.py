@@ -131,6 +131,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("debounceMs", "integer", 100, "quiet time after a keystroke before analysing (ms)",
             "Milliseconds of quiet after a keystroke before the file is analysed (`onType`).",
             minimum=0, maximum=60_000),
+    Setting("maxFileSizeKb", "integer", 1024, "a bigger file gets one notice instead of analysis; `0`: "
+            "no limit (overrides `max-file-size-kb` in `pyproject.toml`)",
+            "Files larger than this many kB get one information notice instead of analysis; `0` turns "
+            "the limit off. Overrides `max-file-size-kb` of `[tool.mpguard]` in `pyproject.toml`.",
+            reader=Reader.PROJECT, minimum=0, maximum=1_000_000),
     Setting("showSyntaxErrors", "boolean", True, "report MP000 while the file does not parse (the last "
             "findings stay meanwhile)",
             "Report a file that does not parse (MP000). The last findings stay, moved with your edits, "

@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate, repeat
+from operator import add, sub
 from collections.abc import Sequence
 from typing import Any, Generator, Optional
 
@@ -43,7 +45,62 @@ EOL = re.compile(r"\r\n|\r|\n")
 
 def line_starts(text: str) -> list[int]:
     """Offsets at which the lines of `text` start (LSP line breaks); always starts with 0."""
+    if "\r" not in text:  # in C: 25 ms instead of 450 ms for a 5 MB file's 280,000 lines
+        starts = list(accumulate(map(add, map(len, text.split("\n")), repeat(1)), initial=0))
+        starts.pop()
+        return starts
     return [0] + [m.end() for m in EOL.finditer(text)]
+
+
+class GapStarts(Sequence):
+    """Line starts that an edit updates in time proportional to the lines it touches.
+
+    A plain list must add the length difference to every start after the edit: 45 ms per
+    keystroke at the top of a 5 MB file, on the event loop. Here the starts after the "gap" are
+    stored as distances from the end of the text, which an edit before them does not change; the
+    gap moves to each edit, so typing in one place costs only the lines it touches.
+    """
+
+    def __init__(self, starts: list[int], length: int) -> None:
+        self._head = starts  # absolute offsets of the lines before the gap
+        self._tail: list[int] = []  # distances from the end of the text, last line first
+        self._length = length  # length of the text the offsets are in
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._tail)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        head = self._head
+        if index < 0:
+            index += len(self)
+        if index < len(head):
+            return head[index]
+        tail_index = len(self._tail) - 1 - (index - len(head))
+        if not 0 <= tail_index < len(self._tail):
+            raise IndexError(index)
+        return self._length - self._tail[tail_index]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment] - mutable
+
+    def replace(self, keep: int, shift_from: int, window: list[int], new_length: int) -> None:
+        """Lines [keep, shift_from) start at `window` now; the later ones keep their distance
+        from the end of the text, which is `new_length` long now."""
+        head, tail, length = self._head, self._tail, self._length
+        if len(head) < shift_from:  # move the gap to `shift_from` (in C: map, no Python loop)
+            moved = tail[len(tail) - (shift_from - len(head)):]
+            del tail[len(tail) - len(moved):]
+            head.extend(map(sub, repeat(length), reversed(moved)))
+        elif len(head) > shift_from:
+            tail.extend(map(sub, repeat(length), reversed(head[shift_from:])))
+            del head[shift_from:]
+        del head[keep:]
+        head.extend(window)
+        self._length = new_length
 
 
 class LineTable:
@@ -51,7 +108,7 @@ class LineTable:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = line_starts(text)
+        self.starts = GapStarts(line_starts(text), len(text))
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -109,14 +166,13 @@ class LineTable:
         """
         old = self.text
         text = old[:start] + new + old[end:]
-        delta = len(new) - (end - start)
         starts = self.starts
         lo = max(0, start - 1)
         keep = bisect_right(starts, lo)
         shift_from = bisect_left(starts, end + 2)
         hi = start + len(new) + 2  # == old end + 2 in the new text
         window = [m.end() for m in EOL.finditer(text, lo, min(len(text), hi + 1)) if m.end() < hi]
-        self.starts = starts[:keep] + window + [p + delta for p in starts[shift_from:]]
+        starts.replace(keep, shift_from, window, len(text))
         self.text = text
 
 
@@ -140,13 +196,33 @@ class _TableLines(Sequence):
 
 
 class TableLineIndex(LineIndex):
-    """A LineIndex over a document's line table: no scan of the text to build it."""
+    """A LineIndex over a document's line table: no scan of the text to build it.
+
+    The table changes in place with the next edit; an index still in use after that (a request
+    that awaited) scans its own text once, so it always describes the text it was made for."""
 
     def __init__(self, table: LineTable, codec: Any) -> None:  # noqa: D107 - no super(): no scan
         self.text = table.text
         self.codec = codec
-        self.starts = table.starts
-        self.lines = _TableLines(table)  # type: ignore[assignment]
+        self._table = table
+        self._table_lines = _TableLines(table)
+        self._own: Optional[LineIndex] = None
+
+    def _current(self) -> bool:
+        return self._table.text is self.text
+
+    def _snapshot(self) -> LineIndex:
+        if self._own is None:
+            self._own = LineIndex(self.text, self.codec)
+        return self._own
+
+    @property
+    def starts(self) -> Sequence[int]:  # type: ignore[override]
+        return self._table.starts if self._current() else self._snapshot().starts
+
+    @property
+    def lines(self) -> Sequence[str]:  # type: ignore[override]
+        return self._table_lines if self._current() else self._snapshot().lines
 
 
 class LspTextDocument(TextDocument):
@@ -202,7 +278,7 @@ class LspTextDocument(TextDocument):
     @property
     def lines(self) -> Sequence[str]:  # type: ignore[override]
         table = self.table()
-        starts, text = table.starts, table.text
+        starts, text = list(table.starts), table.text
         return tuple(text[a:b] for a, b in zip(starts, starts[1:] + [len(text)]))
 
     def offset_at_position(self, client_position: lsp.Position) -> int:

@@ -1,0 +1,50 @@
+"""``mpguard/debugStats`` {uri?}: per-document analysis counters (benchmarks, tests, fuzzer)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+import mpguard
+from mpguard.lsp.text_sync import register_debug_text
+from mpguard.uris import document_key
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mpguard.lsp.server import MpguardServer
+
+DEBUG_REQUEST = "mpguard/debugStats"
+
+
+def debug_stats(ls: "MpguardServer", params: Any):
+    uri = params.get("uri") if isinstance(params, dict) else getattr(params, "uri", None)
+    return stats(ls, uri)
+
+
+def stats(ls: "MpguardServer", uri: Optional[str]) -> dict:
+    docs = []
+    for st in ls.docs.values():
+        if uri is not None and document_key(st.uri) != document_key(uri):
+            continue
+        docs.append({
+            "uri": st.uri,
+            "analyses": st.analyses,
+            "versionsAnalysed": list(st.versions_analysed),
+            "publishedVersions": list(st.published_versions),
+            "discarded": st.discarded,
+            "slowRuns": st.slow_runs,
+            "incrementalAnalyses": st.incremental,
+            "diagnostics": len(st.current),
+        })
+    docs += [d for d in ls.notebooks.debug_entries() if uri is None or document_key(d["uri"]) == document_key(uri)]
+    return {
+        "version": mpguard.__version__,
+        "pullMode": ls.pull_mode,
+        "positionEncoding": str(ls.workspace.position_encoding),
+        "totalAnalyses": ls.total_analyses,
+        "typeAware": ls.typeaware_module() is not None,
+        "documents": docs,
+    }
+
+
+def register(server: "MpguardServer") -> None:
+    register_debug_text(server)  # mpguard/debugText, only with MPGUARD_LSP_DEBUG_TEXT=1
+    server.feature(DEBUG_REQUEST)(debug_stats)

@@ -1,0 +1,379 @@
+"""When and where documents are analysed, and how results reach the client.
+
+* One pending lint per document: an edit cancels the pending one (debounce, ``debounceMs``) and
+  a queued analysis; a running one finishes, but its result is dropped if the document moved on.
+* The analysis thread gets a frozen ``Snapshot`` (text, version, path, settings, configuration,
+  incremental base), never the document state: what it learns (that it started, the new
+  incremental base) is installed on the event loop with ``call_soon_threadsafe``, and the result
+  by the awaiting task. ``DocState`` is thus changed on the event loop only.
+* A text without a process API is answered inline (no thread hop); a text over the size limit
+  (``maxFileSizeKb``, mpguard.size_limit) gets one information notice instead of an analysis; a
+  huge text is analysed in a child process (lsp/isolated.py).
+* Type-aware checks (mpguard.typeaware) run on a slow lane after a quiet period.
+* ``publish`` is the one way out: push (``publishDiagnostics``) or, for pull clients, the
+  report ``textDocument/diagnostic`` returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Optional
+
+from lsprotocol import types as lsp
+
+from mpguard.config import Config
+from mpguard.engine import Analysis, analyze, mentions_process_api, prepare_incremental
+from mpguard.findings import Finding, Range, Severity
+from mpguard.lsp.convert import finding_to_diagnostic
+from mpguard.lsp.isolated import ISOLATE_MIN_CHARS
+from mpguard.lsp.settings import Settings
+from mpguard.lsp.text_sync import inside_document
+from mpguard.size_limit import size_notice, size_over_limit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mpguard.lsp.server import DocState, MpguardServer
+
+log = logging.getLogger("mpguard.lsp")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything an analysis reads, taken on the event loop."""
+
+    uri: str
+    version: Optional[int]
+    text: str
+    path: Optional[str]
+    config: Config
+    base: Optional[Analysis]  # the last analysis that parsed: re-parse only what changed
+
+
+class Scheduler:
+    def __init__(self, ls: "MpguardServer") -> None:
+        self.ls = ls
+        self._typeaware: Any = None
+        self._typeaware_checked = False
+
+    # -------------------------------------------------------------- scheduling
+    def schedule(self, uri: str, delay: float) -> None:
+        ls = self.ls
+        st = ls.docs.get(uri)
+        if st is None:
+            return
+        if st.task is not None and not st.task.done():
+            st.task.cancel()
+        doc = ls.workspace.text_documents.get(uri)
+        ls.isolated.cancel_outdated(uri, doc.source if doc is not None else None)
+        st.task = asyncio.ensure_future(self._lint(uri, delay))
+
+    def relint_all(self) -> None:
+        for st in list(self.ls.docs.values()):
+            self.schedule(st.uri, 0)
+        self.ls.notebooks.relint_all()
+
+    # -------------------------------------------------------------- analysing (off the loop)
+    def _started(self, st: "DocState", version: Optional[int]) -> None:
+        """On the loop, when an analysis thread starts on a version (mpguard/debugStats)."""
+        st.analyses += 1
+        st.versions_analysed.append(version)
+        self.ls.total_analyses += 1
+
+    def _new_base(self, st: "DocState", base: Optional[Analysis], incremental: bool) -> None:
+        """On the loop: the incremental base for the next analysis, even if this result is
+        dropped (the next edit then still re-parses only what it changed)."""
+        st.base = base
+        if incremental:
+            st.incremental += 1
+
+    async def run_analysis(self, st: "DocState", snap: Snapshot, isolate: bool = True) -> Optional[Analysis]:
+        """The analysis of `snap` on the analysis thread (with `isolate`, a child process for a
+        huge text); None when the child was cancelled."""
+        ls = self.ls
+        loop = asyncio.get_running_loop()
+        isolated = isolate and len(snap.text) >= ISOLATE_MIN_CHARS
+
+        def work() -> Optional[Analysis]:
+            loop.call_soon_threadsafe(self._started, st, snap.version)
+            if isolated:
+                # No syntax tree comes back: the next analysis in this process is a full one.
+                loop.call_soon_threadsafe(self._new_base, st, None, False)
+                return ls.isolated.analyze(snap.uri, snap.text, snap.path, snap.config)
+            analysis = analyze_snapshot(snap)
+            if analysis.model is not None:
+                loop.call_soon_threadsafe(self._new_base, st, analysis, analysis.reparsed_statements is not None)
+            return analysis
+
+        return await loop.run_in_executor(ls.isolated_executor if isolated else ls.executor, work)
+
+    # -------------------------------------------------------------- linting (on the loop)
+    def snapshot(self, st: "DocState", doc: Any, settings: Settings) -> Snapshot:
+        path = self.ls.path_of(st.uri)
+        return Snapshot(st.uri, doc.version, doc.source, path, self.ls.config_for_doc(path, settings), st.base)
+
+    async def _lint(self, uri: str, delay: float) -> None:
+        ls = self.ls
+        try:
+            if delay > 0:
+                await asyncio.sleep(delay)
+            st = ls.docs.get(uri)
+            doc = ls.workspace.text_documents.get(uri)
+            if st is None or doc is None:
+                return
+            settings = ls.settings_for(uri)
+            if not settings.enable:
+                st.good, st.slow, st.syntax = [], [], []
+                self.publish(uri, doc.version)
+                return
+            text, version, path = doc.source, doc.version, ls.path_of(uri)
+            if self.publish_if_oversized(st, text, version, path, settings):
+                return
+            snap = self.snapshot(st, doc, settings)  # its configuration may declare process APIs
+            if not mentions_process_api(text, snap.config):
+                self._lint_trivial(st, text, version, path, settings)
+                return
+            analysis = await self.run_analysis(st, snap)
+            doc = ls.workspace.text_documents.get(uri)
+            if doc is None or ls.docs.get(uri) is not st:
+                return
+            if analysis is None or doc.version != version or doc.source != text:
+                st.discarded += 1
+                return
+            for err in analysis.rule_errors:
+                ls.warn([f"mpguard: rule failed and was skipped: {err}"], settings)
+            self.apply_analysis(st, analysis, text, version, settings)
+            self.publish(uri, version)
+            loop = asyncio.get_running_loop()
+            if st.base is not None and st.base.model.layout is None:
+                # off the edit -> diagnostics path: the next edit then re-parses incrementally at once
+                loop.run_in_executor(ls.executor, prepare_incremental, st.base)
+            self.schedule_slow(uri, settings, text, version, path)
+            ls.housekeeping.note(loop)
+        except asyncio.CancelledError:
+            return
+        except Exception:  # noqa: BLE001 - never let a lint take the server down
+            log.exception("linting %s failed", uri)
+
+    def _lint_trivial(self, st: "DocState", text: str, version: Optional[int], path: Optional[str],
+                      settings: Settings) -> None:
+        """A text without a process-API import: nothing to parse (the engine only runs its
+        microsecond prefilter), so it is answered inline, without a thread hop, a configuration
+        lookup, the type-aware lane or idle housekeeping."""
+        self._started(st, version)
+        analysis = analyze_snapshot(Snapshot(st.uri, version, text, path, Config(), None))
+        self.apply_analysis(st, analysis, text, version, settings)
+        self.publish(st.uri, version)
+
+    def lint_now_if_trivial(self, uri: str) -> bool:
+        """Answer an edit of a document without a process API right away (no task, no debounce);
+        False when the document needs a real analysis."""
+        ls = self.ls
+        st = ls.docs.get(uri)
+        doc = ls.workspace.text_documents.get(uri)
+        if st is None or doc is None:
+            return False
+        text = doc.source
+        settings = ls.settings_for(uri)
+        if self.oversized(text, ls.path_of(uri), settings) is not None or mentions_process_api(text):
+            return False
+        if any(root in text for root in ls._declared_api_roots):
+            return False  # (roots of `process-apis`: the configuration is not read here)
+        if not settings.enable or settings.run != "onType":
+            return False
+        if st.task is not None and not st.task.done():
+            st.task.cancel()
+        try:
+            self._lint_trivial(st, text, doc.version, ls.path_of(uri), settings)
+        except Exception:  # noqa: BLE001 - never let a lint take the server down
+            log.exception("linting %s failed", uri)
+        return True
+
+    # -------------------------------------------------------------- the size limit
+    def oversized(self, text: str, path: Optional[str], settings: Settings) -> Optional[Finding]:
+        """The notice for a text over the size limit (``maxFileSizeKb``, mpguard.size_limit)."""
+        limit = self.ls.config_for_doc(path, settings).max_file_size_kb
+        size = size_over_limit(text, limit)
+        if size is None:
+            return None
+        return Finding("MP000", "file-too-large", Severity.INFO, size_notice(size, limit, "maxFileSizeKb"),
+                       Range.of(1, 0, 1, 0))
+
+    def publish_if_oversized(self, st: "DocState", text: str, version: Optional[int], path: Optional[str],
+                             settings: Settings) -> bool:
+        """Publish the one notice of a text over the size limit instead of analysing it."""
+        notice = self.oversized(text, path, settings)
+        if notice is None:
+            return False
+        self.ls.isolated.cancel_outdated(st.uri, None)
+        # An analysis with no findings: code actions and fix commands find nothing to do.
+        st.analysis, st.analysis_text, st.analysis_version = Analysis(path=path, text=text), text, version
+        st.base = None
+        st.good = [finding_to_diagnostic(notice, self.ls.index_for(st.uri, text), st.uri, version, False)]
+        st.slow, st.syntax = [], []
+        self.publish(st.uri, version)
+        return True
+
+    # -------------------------------------------------------------- results -> diagnostics
+    def apply_analysis(self, st: "DocState", analysis: Analysis, text: str, version: Optional[int],
+                       settings: Settings) -> None:
+        ls = self.ls
+        st.analysis, st.analysis_text, st.analysis_version = analysis, text, version
+        related = ls.supports_related()
+        if analysis.parsed:
+            if analysis.findings:  # no line index for a clean file (most edits of most files)
+                index = ls.index_for(st.uri, text)
+                st.good = [finding_to_diagnostic(f, index, st.uri, version, related) for f in analysis.findings]
+            else:
+                st.good = []
+            st.syntax = []
+        else:
+            # Keep the last good findings (already moved through the edits) and add the syntax error.
+            err = analysis.syntax_error
+            st.syntax = (
+                [finding_to_diagnostic(err, ls.index_for(st.uri, text), st.uri, version, related)]
+                if err is not None and settings.show_syntax_errors
+                else []
+            )
+
+    @staticmethod
+    def compose(st: "DocState") -> list[lsp.Diagnostic]:
+        out = list(st.good) + list(st.syntax)
+        seen = {(d.code, d.range.start.line, d.range.start.character) for d in out}
+        for d in st.slow:
+            key = (d.code, d.range.start.line, d.range.start.character)
+            if key not in seen:
+                out.append(d)
+        return out
+
+    def publish(self, uri: str, version: Optional[int]) -> None:
+        ls = self.ls
+        st = ls.docs.get(uri)
+        if st is None:
+            return
+        st.current = self.compose(st)
+        doc = ls.workspace.text_documents.get(uri)
+        if doc is not None:  # every range inside the document, whatever moved it
+            st.current = inside_document(st.current, ls.index_for(uri, doc.source))
+        st.current_version = version
+        st.result_id += 1
+        st.published_versions.append(version)
+        if ls.pull_mode:
+            return
+        ls.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=st.uri, diagnostics=st.current, version=version)
+        )
+
+    # -------------------------------------------------------------- type-aware slow lane
+    def typeaware_module(self) -> Any:
+        if not self._typeaware_checked:
+            self._typeaware_checked = True
+            try:
+                if importlib.util.find_spec("mpguard.typeaware") is not None:
+                    self._typeaware = importlib.import_module("mpguard.typeaware")
+            except Exception:  # noqa: BLE001
+                log.exception("mpguard.typeaware could not be imported; type-aware checks are off")
+                self._typeaware = None
+        return self._typeaware
+
+    def warm_up(self) -> None:
+        ls = self.ls
+        mod = self.typeaware_module()
+        if mod is None or not hasattr(mod, "warm_up"):
+            return
+        s = ls.settings_for(None)
+        root = None
+        try:
+            root = ls.workspace.root_path
+        except Exception:  # noqa: BLE001
+            pass
+
+        def run() -> None:
+            try:
+                mod.warm_up(root, s.interpreter)
+            except Exception:  # noqa: BLE001
+                log.exception("type-aware warm-up failed")
+
+        ls.slow_executor.submit(run)
+
+    def schedule_slow(self, uri: str, settings: Settings, text: str, version: Optional[int],
+                      path: Optional[str]) -> None:
+        if not settings.type_aware or self.typeaware_module() is None or len(text) >= ISOLATE_MIN_CHARS:
+            return  # (jedi on a huge text would hold the GIL in this process for minutes)
+        st = self.ls.docs.get(uri)
+        if st is None:
+            return
+        if st.slow_task is not None and not st.slow_task.done():
+            st.slow_task.cancel()
+        st.slow_task = asyncio.ensure_future(self._slow(uri, settings, text, version, path))
+
+    async def _slow(self, uri: str, settings: Settings, text: str, version: Optional[int],
+                    path: Optional[str]) -> None:
+        ls = self.ls
+        try:
+            await asyncio.sleep(settings.type_aware_delay_ms / 1000)
+            st = ls.docs.get(uri)
+            doc = ls.workspace.text_documents.get(uri)
+            if st is None or doc is None or doc.version != version:
+                return
+            mod = self.typeaware_module()
+            root = ls.root_for(uri)
+            config = ls.config_for_doc(path, settings)
+            loop = asyncio.get_running_loop()
+            budget = settings.type_aware_budget_ms / 1000
+            st.slow_runs += 1
+
+            def on_complete(findings: list) -> None:  # from the jedi thread, after the budget
+                loop.call_soon_threadsafe(self._apply_slow, uri, st, text, version, findings)
+
+            def call() -> Any:
+                return mod.analyze(text, path, root, settings.interpreter, budget_s=budget,
+                                   config=config, on_complete=on_complete)
+
+            fut = loop.run_in_executor(ls.slow_executor, call)
+            try:
+                result = await asyncio.wait_for(asyncio.shield(fut), budget + 2)
+            except asyncio.TimeoutError:
+                log.info("type-aware checks of %s exceeded %d ms; skipped", uri, settings.type_aware_budget_ms)
+                return
+            self._apply_slow(uri, st, text, version, result)
+        except asyncio.CancelledError:
+            return
+        except Exception:  # noqa: BLE001
+            log.exception("type-aware checks of %s failed", uri)
+
+    def _apply_slow(self, uri: str, st: "DocState", text: str, version: Optional[int], result: Any) -> None:
+        ls = self.ls
+        try:
+            doc = ls.workspace.text_documents.get(uri)
+            if doc is None or doc.version != version or doc.source != text or ls.docs.get(uri) is not st:
+                return  # outdated: never published
+            findings = getattr(result, "findings", result) or []
+            index = ls.index_for(uri, text)
+            new = [
+                finding_to_diagnostic(f, index, uri, version, ls.supports_related())
+                for f in findings
+                if isinstance(f, Finding)
+            ]
+            if [(d.code, d.range, d.message) for d in new] == [(d.code, d.range, d.message) for d in st.slow]:
+                return
+            st.slow = new
+            self.publish(uri, version)
+            ls.refresh_pull()
+        except Exception:  # noqa: BLE001
+            log.exception("publishing type-aware findings for %s failed", uri)
+
+
+def analyze_snapshot(snap: Snapshot) -> Analysis:
+    """`analyze` of a snapshot, with an internal-error finding instead of an exception."""
+    try:
+        return analyze(snap.text, snap.path, snap.config, previous=snap.base)
+    except Exception as exc:  # noqa: BLE001 - the engine isolates rules; this is a last resort
+        log.exception("analysis of %s failed", snap.path or snap.uri)
+        from mpguard.analysis import internal_error_finding
+
+        failed = Analysis(path=snap.path, text=snap.text)
+        failed.findings = [internal_error_finding(f"mpguard internal error: {type(exc).__name__}: {exc}")]
+        return failed
