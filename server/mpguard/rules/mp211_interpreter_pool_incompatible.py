@@ -14,7 +14,7 @@ from mpguard.semantic.model import ModuleModel
 from mpguard.semantic.names import get_arg
 from mpguard.semantic.records import CallSite, FunctionInfo
 
-EXECUTOR = "concurrent.futures.InterpreterPoolExecutor"
+EXECUTOR = ObjectType.INTERPRETER_POOL_EXECUTOR
 FIRST_VERSION = (3, 14)
 # Extension modules that refuse to load in a subinterpreter (single-phase init, or PyO3, which
 # does not support subinterpreters), and libraries built on them.

@@ -1,3 +1,4 @@
+# mpguard-fixture: target-version=py314
 import concurrent.futures as cf
 
 def load(path):
@@ -6,5 +7,5 @@ def load(path):
 
 def count_rows(paths):
     pool = cf.InterpreterPoolExecutor(4)
-    futures = [pool.submit(load, p) for p in paths]  # warning: MP211 9:28
+    futures = [pool.submit(load, p) for p in paths]  # warning: MP211 10:28
     return sum(f.result() for f in futures)

@@ -1,3 +1,4 @@
+# mpguard-fixture: target-version=py314
 from concurrent.futures import InterpreterPoolExecutor
 
 def fib(n):

@@ -1,3 +1,4 @@
+# mpguard-fixture: target-version=py314
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np

@@ -4,6 +4,6 @@ def build_index(shard):
     raise ValueError(shard)
 
 if __name__ == "__main__":
-    p = Process(target=build_index, args=("shard-1",))  # info: MP403 7:9
+    p = Process(target=build_index, args=("shard-1",))  # hint: MP403 7:9
     p.start()
     p.join(); print("index built")

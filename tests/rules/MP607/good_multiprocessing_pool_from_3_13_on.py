@@ -1,0 +1,11 @@
+# mpguard-fixture: target-version=py313
+import multiprocessing as mp
+
+def work(x):
+    return x
+
+if __name__ == "__main__":
+    with mp.Pool(processes=mp.cpu_count()) as pool:
+        print(pool.map(work, range(8)))
+    with mp.Pool(min(61, mp.cpu_count())) as pool:
+        print(pool.map(work, range(8)))
