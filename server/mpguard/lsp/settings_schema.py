@@ -126,7 +126,9 @@ SETTINGS: tuple[Setting, ...] = (
             "replaces the project's",
             "Start method assumed when the code does not set one (`set_start_method`/`get_context`). When "
             "set, replaces `start-method` of `[tool.mpguard]` in `pyproject.toml`; otherwise the "
-            "project's value, else `spawn` (the default on Windows and macOS, and the portable choice).",
+            "project's value, else each targeted platform's default (`target-version` and `platforms` in "
+            "`pyproject.toml`: `spawn` on Windows and macOS, `fork` or, from 3.14, `forkserver` on Linux). "
+            "Shown as `spawn` until you set it.",
             reader=Reader.PROJECT, enum=("spawn", "fork", "forkserver")),
     Setting("debounceMs", "integer", 100, "quiet time after a keystroke before analysing (ms)",
             "Milliseconds of quiet after a keystroke before the file is analysed (`onType`).",
