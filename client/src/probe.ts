@@ -38,6 +38,22 @@ export interface ProbeOptions {
   timeoutMs?: number;
 }
 
+type ExecError = Error & { code?: string | number | null; killed?: boolean; signal?: string | null };
+
+/**
+ * Why the probe failed, in one line for a notification: not `err.message`, which repeats the
+ * whole probe script. A Python traceback's reason is its last line; other tools (a pyenv shim,
+ * a wrapper script) say it first.
+ */
+export function probeFailure(exe: string, err: ExecError, stderr: string): string {
+  if (err.code === 'ENOENT') return `${exe} not found`;
+  if (err.killed) return `${exe} did not answer within 15 s`;
+  const lines = stderr.split(/\r?\n/).map(l => l.trim()).filter(Boolean);
+  const reason = lines.length === 0 ? '' : lines.some(l => l.startsWith('Traceback')) ? lines[lines.length - 1] : lines[0];
+  const status = typeof err.code === 'number' ? `exited with code ${err.code}` : err.signal ? `was stopped by ${err.signal}` : 'failed';
+  return `${exe} ${status}${reason ? `: ${reason.slice(0, 200)}` : ''}`;
+}
+
 export function probePython(argv: string[], opts: ProbeOptions = {}): Promise<ProbeResult> {
   const [exe, ...pre] = argv;
   const args = [...pre, '-c', PROBE, ...(opts.checkImport ? ['--check-import'] : [])];
@@ -45,9 +61,7 @@ export function probePython(argv: string[], opts: ProbeOptions = {}): Promise<Pr
     execFile(exe, args, { env: opts.env as NodeJS.ProcessEnv, cwd: opts.cwd, timeout: opts.timeoutMs ?? 15000, windowsHide: true },
       (err, stdout, stderr) => {
         if (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          const why = code === 'ENOENT' ? `${exe} not found` : `${err.message}${stderr ? `\n${stderr.trim()}` : ''}`;
-          resolve({ ok: false, error: why });
+          resolve({ ok: false, error: probeFailure(exe, err as ExecError, String(stderr ?? '')) });
           return;
         }
         const line = stdout.trim().split(/\r?\n/).pop() ?? '';

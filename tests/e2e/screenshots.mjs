@@ -151,7 +151,11 @@ async function main() {
   result.seconds = Number(((Date.now() - started) / 1000).toFixed(1));
   fs.writeFileSync(path.join(opts.outDir, 'screenshots.json'), JSON.stringify(result, null, 2));
   const w = result.working;
-  const ok = !w.error && !!w.hover && w.quickFixMenu.length > 0 && w.problems.length > 0;
+  const e = result.errorState;
+  // The error state must be seen: a toast naming mpguard (a long multi-line reason once made
+  // VS Code show none, leaving only the status-bar item).
+  const errorShown = !e.error && (e.toasts || []).some(t => /mpguard/.test(t));
+  const ok = !w.error && !!w.hover && w.quickFixMenu.length > 0 && w.problems.length > 0 && errorShown;
   say(`${ok ? 'PASS' : 'FAIL'} -> ${opts.outDir}`);
   return ok ? 0 : 1;
 }
