@@ -15,8 +15,20 @@ ROOT = Path(__file__).resolve().parents[1]
 FIELDS = {
     "enable": "enable", "run": "run", "showNotifications": "show_notifications", "logLevel": "log_level",
     "debounceMs": "debounce_ms", "showSyntaxErrors": "show_syntax_errors", "typeAware": "type_aware",
-    "typeAwareDelayMs": "type_aware_delay_ms", "typeAwareBudgetMs": "type_aware_budget_ms",
+    "typeAwareDelayMs": "type_aware_delay_ms", "typeAwareBudgetMs": "type_aware_budget_ms", "fixAll": "fix_all",
 }
+
+
+def nested(flat: dict) -> dict:
+    """`{"codeAction.fixViolation": v}` -> `{"codeAction": {"fixViolation": v}}`, as editors send it."""
+    out: dict = {}
+    for key, value in flat.items():
+        *parents, last = key.split(".")
+        node = out
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return out
 
 
 def test_generated_files_are_current():
@@ -38,20 +50,36 @@ def test_server_defaults_are_the_declared_defaults():
     for key, attr in FIELDS.items():
         assert getattr(defaults, attr) == BY_KEY[key].default, key
     assert defaults.interpreter is None and BY_KEY["interpreter"].default == []
+    assert BY_KEY["codeAction.fixViolation"].default == {"enable": defaults.fix_violation}
+    assert BY_KEY["codeAction.disableRuleComment"].default == {"enable": defaults.disable_rule_comment}
 
 
 def test_every_setting_the_server_reads_is_declared_for_vs_code():
     read = {k for k in server_settings.SERVER_KEYS} | {k for k in server_settings.CONFIG_KEYS if "-" not in k}
-    declared = {s.key for s in SETTINGS if s.read_by_server}
+    declared = {s.key.split(".")[0] for s in SETTINGS if s.read_by_server}
     assert read == declared
 
 
 def test_the_server_accepts_every_declared_value_without_a_warning():
     warnings: list[str] = []
-    raw = {s.key: s.default for s in SETTINGS if s.read_by_server}
+    raw = nested({s.key: s.default for s in SETTINGS if s.read_by_server})
     settings = apply_layer(Settings(), raw, "test", warnings)
     assert warnings == []
     assert settings.log_level == "info"
+    # VS Code shows these defaults; they mean "the project's value", never an override
+    assert not {"select", "startMethod", "targetVersion", "platforms"} & set(settings.overrides)
+
+
+def test_every_declared_value_of_a_project_setting_is_a_valid_override():
+    from mpguard.config import Config
+
+    for s in SETTINGS:
+        if s.reader is not Reader.PROJECT:
+            continue
+        for value in s.enum or s.item_enum:
+            raw = {s.key: [value] if s.item_enum else value}
+            overrides = apply_layer(Settings(), raw, "test", []).overrides
+            assert list(Config().with_overrides(**overrides).warnings) == [], (s.key, value)
 
 
 def test_package_json_contributes_every_setting_with_its_default_and_scope():
@@ -67,12 +95,16 @@ def test_package_json_contributes_every_setting_with_its_default_and_scope():
     assert props["mpguard.showNotifications"]["scope"] == "machine"
     assert pkg["capabilities"]["untrustedWorkspaces"]["restrictedConfigurations"] == [
         "mpguard.interpreter", "mpguard.path", "mpguard.importStrategy"]
-    assert {s.key for s in SETTINGS if s.reader is Reader.CLIENT} == {
-        "fixAll", "codeAction.fixViolation", "codeAction.disableRuleComment", "trace.server"}
+    assert {s.key for s in SETTINGS if s.reader is Reader.CLIENT} == {"trace.server"}
+    assert props["mpguard.platforms"]["items"] == {"type": "string", "enum": ["linux", "macos", "windows"]}
+    assert props["mpguard.targetVersion"]["enum"][:2] == ["auto", "py310"]
+    assert props["mpguard.startMethod"]["default"] == "auto"
 
 
 def test_docs_table_lists_the_keys_any_editor_can_send():
     text = (ROOT / "docs" / "editors.md").read_text()
     assert '| `logLevel` | `"info"` | server log level: `error`, `warning`, `info`, `debug` |' in text
     assert "| `typeAwareBudgetMs` | `5000` |" in text
-    assert "`fixAll`" not in text.split("<!-- settings:begin -->")[1].split("<!-- settings:end -->")[0]
+    table = text.split("<!-- settings:begin -->")[1].split("<!-- settings:end -->")[0]
+    assert "| `fixAll` | `true` |" in table  # Ruff's toggles are the server's: Neovim and Emacs too
+    assert "`trace.server`" not in table

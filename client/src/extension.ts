@@ -9,7 +9,6 @@ import {
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { bundleBlocksLaunch } from './bundleNotice';
 import { readBundleInfo } from './bundleSupport';
-import { actionShown } from './codeActionFilter';
 import { CHECK_WORKSPACE, forwardToServer, ruleAtCursor, splitServerCommands } from './commands';
 import { hasMpguardTable, renderDebugInfo } from './debugInfo';
 import { CrashPolicy, FailureMemory, failureNotice } from './failure';
@@ -286,13 +285,6 @@ class Extension implements vscode.Disposable {
       },
       initializationOptions: buildInitializationOptions(folderSources, configSource(), { trusted }),
       middleware: {
-        // mpguard.fixAll / mpguard.codeAction.*.enable, read at each request (no restart needed).
-        provideCodeActions: async (document, range, context, token, next) => {
-          const actions = await next(document, range, context, token);
-          if (!actions) return actions;
-          const settings = readCodeActionSettings(configSource(document.uri), { trusted: vscode.workspace.isTrusted });
-          return actions.filter(a => a instanceof vscode.CodeAction ? actionShown(a.kind?.value, a.title, settings) : true);
-        },
         workspace: {
           // Defaults must not override pyproject.toml; Restricted Mode hides workspace launch settings.
           configuration: async (params, token, next) => {

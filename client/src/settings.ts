@@ -14,7 +14,8 @@ export const SECTION = 'mpguard';
 
 export type ImportStrategy = 'useBundled' | 'fromEnvironment';
 export type RunMode = 'onType' | 'onSave';
-export type StartMethod = 'spawn' | 'fork' | 'forkserver';
+export type StartMethod = 'auto' | 'spawn' | 'fork' | 'forkserver';
+export type Platform = 'linux' | 'macos' | 'windows';
 export type Notifications = 'off' | 'onError' | 'onWarning' | 'always';
 export type LogLevel = 'error' | 'warning' | 'info' | 'debug';
 export type SeverityLevel = 'error' | 'warning' | 'info' | 'hint';
@@ -46,6 +47,8 @@ export interface ServerSettings {
   ignore: string[] | null;
   severity: Record<string, SeverityLevel> | null;
   startMethod: StartMethod | null;
+  targetVersion: string | null;
+  platforms: Platform[] | null;
   showNotifications: Notifications;
   logLevel: LogLevel;
   debounceMs: number;
@@ -53,6 +56,8 @@ export interface ServerSettings {
   typeAware: boolean;
   typeAwareDelayMs: number;
   typeAwareBudgetMs: number;
+  fixAll: boolean;
+  codeAction: { fixViolation: { enable: boolean }; disableRuleComment: { enable: boolean } };
 }
 
 export interface WorkspaceServerSettings extends ServerSettings {
@@ -161,6 +166,9 @@ export function readServerSettings(src: ConfigSource, opts: ReadOptions): Server
   const ignore = set('ignore');
   const severity = set('severity');
   const startMethod = set('startMethod');
+  const targetVersion = set('targetVersion');
+  const platforms = set('platforms');
+  const actions = readCodeActionSettings(src, opts);
   const selected = select === undefined ? [] : stringArray(select, []);
   return {
     enable: bool(enable, DEFAULTS.enable),
@@ -169,7 +177,10 @@ export function readServerSettings(src: ConfigSource, opts: ReadOptions): Server
     extendSelect: extendSelect === undefined ? null : stringArray(extendSelect, []),
     ignore: ignore === undefined ? null : stringArray(ignore, []),
     severity: severity === undefined ? null : severityMap(severity),
-    startMethod: startMethod === undefined ? null : oneOf(startMethod, ['spawn', 'fork', 'forkserver'] as const, DEFAULTS.startMethod as StartMethod),
+    startMethod: startMethod === undefined ? null : oneOf(startMethod, ['auto', 'spawn', 'fork', 'forkserver'] as const, DEFAULTS.startMethod as StartMethod),
+    // Checked by the server (it knows the versions it supports and says what is wrong).
+    targetVersion: typeof targetVersion === 'string' ? targetVersion : null,
+    platforms: platforms === undefined ? null : stringArray(platforms, []) as Platform[],
     showNotifications: oneOf(get('showNotifications'), ['off', 'onError', 'onWarning', 'always'] as const, DEFAULTS.showNotifications as Notifications),
     logLevel: oneOf(get('logLevel'), ['error', 'warning', 'info', 'debug'] as const, DEFAULTS.logLevel as LogLevel),
     debounceMs: millis(get('debounceMs'), DEFAULTS.debounceMs),
@@ -177,6 +188,11 @@ export function readServerSettings(src: ConfigSource, opts: ReadOptions): Server
     typeAware: bool(get('typeAware'), DEFAULTS.typeAware),
     typeAwareDelayMs: millis(get('typeAwareDelayMs'), DEFAULTS.typeAwareDelayMs),
     typeAwareBudgetMs: millis(get('typeAwareBudgetMs'), DEFAULTS.typeAwareBudgetMs),
+    fixAll: actions.fixAll,
+    codeAction: {
+      fixViolation: { enable: actions.fixViolation },
+      disableRuleComment: { enable: actions.disableRuleComment },
+    },
   };
 }
 
@@ -208,7 +224,8 @@ export function readLaunchSettings(src: ConfigSource, opts: ReadOptions, vars: V
   };
 }
 
-/** What the client itself does with code actions (Ruff's `fixAll` and `codeAction.*` toggles). */
+/** Ruff's `fixAll` and `codeAction.*` toggles: the server leaves out what they turn off; the
+ * client reads `fixAll` to explain an empty **mpguard: Fix All**. */
 export interface CodeActionSettings {
   fixAll: boolean;
   fixViolation: boolean;
@@ -262,14 +279,12 @@ export function actionForChange(affects: (key: string) => boolean, serverListens
 /**
  * The answer to the server's `workspace/configuration` pull for section `mpguard` and one scope:
  * VS Code's raw answer (which includes package.json defaults) with the server keys normalised as
- * in `initializationOptions`, without the client-only keys (`fixAll`, `codeAction`), and, in Restricted Mode, the restricted keys replaced by their
+ * in `initializationOptions` and, in Restricted Mode, the restricted keys replaced by their
  * user-level values (the server may run `interpreter` for type inference).
  */
 export function configurationAnswer(raw: unknown, src: ConfigSource, opts: ReadOptions, vars: Variables): unknown {
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) return raw;
   const out: Record<string, unknown> = { ...((raw as Record<string, unknown> | null) ?? {}), ...readServerSettings(src, opts) };
-  // The client's own settings are not the server's business (it would log them as unknown).
-  for (const key of CLIENT_KEYS) if (key !== 'trace.server') delete out[key.split('.')[0]];
   if (!opts.trusted) {
     const user = readLaunchSettings(src, { trusted: false }, vars) as unknown as Record<string, unknown>;
     for (const key of RESTRICTED_KEYS) out[key] = user[key];

@@ -12,7 +12,9 @@ export const SETTING_DEFAULTS = {
   'extendSelect': [],
   'ignore': [],
   'severity': {},
-  'startMethod': 'spawn',
+  'startMethod': 'auto',
+  'targetVersion': 'auto',
+  'platforms': [],
   'debounceMs': 100,
   'maxFileSizeKb': 1024,
   'showSyntaxErrors': true,
@@ -28,12 +30,12 @@ export const SETTING_DEFAULTS = {
 } as const;
 
 /** Settings the server reads (sent in initializationOptions and workspace/configuration). */
-export const SERVER_READ_KEYS: readonly string[] = ['enable', 'run', 'select', 'extendSelect', 'ignore', 'severity', 'startMethod', 'debounceMs', 'maxFileSizeKb', 'showSyntaxErrors', 'typeAware', 'typeAwareDelayMs', 'typeAwareBudgetMs', 'showNotifications', 'logLevel'];
+export const SERVER_READ_KEYS: readonly string[] = ['enable', 'run', 'select', 'extendSelect', 'ignore', 'severity', 'startMethod', 'targetVersion', 'platforms', 'debounceMs', 'maxFileSizeKb', 'showSyntaxErrors', 'typeAware', 'typeAwareDelayMs', 'typeAwareBudgetMs', 'fixAll', 'codeAction.fixViolation', 'codeAction.disableRuleComment', 'showNotifications', 'logLevel'];
 /** Settings that override `[tool.mpguard]` in pyproject.toml: sent only when the user set them. */
-export const PROJECT_KEYS: readonly string[] = ['select', 'extendSelect', 'ignore', 'severity', 'startMethod', 'maxFileSizeKb'];
+export const PROJECT_KEYS: readonly string[] = ['select', 'extendSelect', 'ignore', 'severity', 'startMethod', 'targetVersion', 'platforms', 'maxFileSizeKb'];
 /** Settings that change the server's command line: a change restarts the server. */
 export const LAUNCH_SETTING_KEYS: readonly string[] = ['interpreter', 'path', 'importStrategy'];
 /** Settings only the client reads (a change needs neither the server nor a restart). */
-export const CLIENT_SETTING_KEYS: readonly string[] = ['fixAll', 'codeAction.fixViolation', 'codeAction.disableRuleComment', 'trace.server'];
+export const CLIENT_SETTING_KEYS: readonly string[] = ['trace.server'];
 /** Settings a workspace must not set in Restricted Mode (they run programs). */
 export const RESTRICTED_SETTING_KEYS: readonly string[] = ['interpreter', 'path', 'importStrategy'];

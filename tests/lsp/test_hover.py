@@ -93,3 +93,32 @@ async def test_server_hover_is_the_summary_without_the_message(client: LanguageC
     assert hover.contents.value == MP201_HOVER
     assert d.message not in hover.contents.value
     assert hover.range == d.range
+
+
+MP000_TOO_LARGE_HOVER = """\
+**MP000** file-too-large
+
+The editor holds a file over the size limit (`maxFileSizeKb`, `max-file-size-kb`; 1,024 kB by default), \
+so the language server did not analyse it (information, not an error).
+
+Fix: Raise the limit or set it to 0, or exclude the generated file; `mpguard check --force` checks it.
+
+[Full documentation of MP000](https://github.com/mpguard/mpguard/blob/main/docs/rules/MP000.md)"""
+
+
+def test_an_mp000_hover_explains_its_own_problem():
+    assert findings_hover([("MP000", "file-too-large")]) == MP000_TOO_LARGE_HOVER
+    assert findings_hover([("MP000", "syntax-error")]).startswith(
+        "**MP000** syntax-error\n\nThe file does not parse (libcst's message and position).")
+    assert findings_hover(["MP000"]).startswith("**MP000** syntax-error\n\nmpguard could not check this file")
+
+
+async def test_hover_of_the_size_notice_explains_the_size_limit(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path)
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings={"mpguard": {"maxFileSizeKb": 1}}))
+    open_doc(client, uri, LAMBDA + "# padding\n" * 200)
+    diags = await diagnostics_for(client, uri, lambda ds: [d.code for d in ds] == ["MP000"])
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=diags[0].range.start)
+    )
+    assert hover.contents.value == MP000_TOO_LARGE_HOVER

@@ -475,6 +475,71 @@ async def test_guard_quickfix_and_disable_actions(client: LanguageClient, tmp_pa
         await diagnostics_for(client, uri, lambda ds: len(ds) == 0)
 
 
+async def _titles(client, uri, rng, diags, only=None) -> list[str]:
+    """The titles of the actions for `rng`, but the refactoring no toggle covers (as in Ruff)."""
+    actions = await client.text_document_code_action_async(_action_params(uri, rng, diags, only))
+    return [a.title for a in actions if a.kind != lsp.CodeActionKind.RefactorRewrite]
+
+
+@pytest.mark.parametrize("client", [{"config": {}}], indirect=True)
+async def test_code_action_toggles_are_read_by_the_server(client: LanguageClient, tmp_path):
+    # Ruff's `codeAction.*.enable` and `fixAll`, honoured by the server so that every editor
+    # (not only VS Code) gets them.
+    uri = uri_for(tmp_path)
+    open_doc(client, uri, BROKEN)
+    diags = await diagnostics_for(client, uri, lambda ds: codes(ds) == ["MP101"])
+    whole = lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=5, character=0))
+    guard = 'Wrap in `if __name__ == "__main__":` guard'
+    fix_all = "mpguard: Fix all auto-fixable problems"
+    assert await _titles(client, uri, diags[0].range, diags) == [
+        guard, "Disable MP101 for this line", "Disable MP101 for this file", fix_all]
+
+    async def after(settings: dict) -> None:
+        client.set_configuration(settings, section="mpguard")
+        client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+        await asyncio.sleep(0.3)  # the server pulls the configuration again
+
+    await after({"codeAction": {"disableRuleComment": {"enable": False}}})
+    assert await _titles(client, uri, diags[0].range, diags) == [guard, fix_all]
+    await after({"codeAction": {"fixViolation": {"enable": False}, "disableRuleComment": {"enable": True}}})
+    assert await _titles(client, uri, diags[0].range, diags) == [
+        "Disable MP101 for this line", "Disable MP101 for this file"]
+    await after({"fixAll": False})
+    assert await _titles(client, uri, whole, [], only=["source.fixAll"]) == []
+    assert fix_all not in await _titles(client, uri, diags[0].range, diags)
+    await after({"fixAll": "sometimes", "codeAction": {"fixViolation": {"enable": 0}, "bogus": True}})
+    logs = only_mpguard_logs(client)
+    assert "setting `fixAll` must be true or false, got 'sometimes'; ignored" in logs
+    assert "setting `codeAction.fixViolation.enable` must be true or false, got 0; ignored" in logs
+    assert "unknown setting `codeAction.bogus`; ignored" in logs
+    assert await _titles(client, uri, diags[0].range, diags) == [
+        guard, "Disable MP101 for this line", "Disable MP101 for this file", fix_all]
+
+
+@pytest.mark.parametrize("client", [{"config": {"platforms": ["linux"], "targetVersion": "py312"}}], indirect=True)
+async def test_target_version_and_platforms_settings_override_the_project(client: LanguageClient, tmp_path):
+    # A Linux-only program on 3.12 forks: the spawn-only MP101 does not apply. The project says
+    # otherwise (all platforms); the editor settings win, and "auto" / [] give the project's back.
+    (tmp_path / "pyproject.toml").write_text('[tool.mpguard]\ntarget-version = "py312"\n')
+    uri = uri_for(tmp_path)
+    open_doc(client, uri, BROKEN)
+    await asyncio.sleep(0.5)
+    await diagnostics_for(client, uri, lambda ds: codes(ds) == [])
+    client.set_configuration({"platforms": ["linux"], "targetVersion": "py314"}, section="mpguard")
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    await diagnostics_for(client, uri, lambda ds: codes(ds) == ["MP101"])  # 3.14: forkserver
+    client.set_configuration({"platforms": ["linux"], "targetVersion": "auto"}, section="mpguard")
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    await diagnostics_for(client, uri, lambda ds: codes(ds) == [])  # the project's py312
+    client.set_configuration({"platforms": [], "targetVersion": "auto"}, section="mpguard")
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    await diagnostics_for(client, uri, lambda ds: codes(ds) == ["MP101"])  # all platforms again
+    client.set_configuration({"targetVersion": "py39", "platforms": ["beos"]}, section="mpguard")
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    await wait_for(lambda: "`target-version` must be one of" in only_mpguard_logs(client))
+    assert "unknown platform 'beos' in `platforms`" in only_mpguard_logs(client)
+
+
 async def test_only_filters_kinds(client: LanguageClient, tmp_path):
     uri = uri_for(tmp_path)
     open_doc(client, uri, BROKEN)

@@ -29,6 +29,16 @@ async function waitFor<T>(what: string, probe: () => T | undefined | null | fals
   }
 }
 
+async function waitForAsync<T>(what: string, probe: () => Promise<T | undefined>, ms = 60000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 200));
+  }
+}
+
 async function api(): Promise<MpguardApi> {
   const ext = vscode.extensions.getExtension<MpguardApi>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} not installed`);
@@ -154,17 +164,25 @@ describe('mpguard extension', function () {
     assert.match(ourHover, /\[Full documentation of MP201\]\(https:/);
   });
 
-  it('hides the code actions turned off by fixAll and codeAction.*.enable', async () => {
+  it('leaves out the code actions turned off by fixAll and codeAction.*.enable (the server reads them)', async () => {
     const d = await waitFor('MP101', () => ours(broken()).find(x => codeOf(x) === 'MP101'));
     const titles = async () => ((await vscode.commands.executeCommand<vscode.CodeAction[]>(
       'vscode.executeCodeActionProvider', broken(), d.range)) ?? []).map(a => a.title);
     assert.ok((await titles()).includes('Disable MP101 for this line'));
     await setSetting('codeAction.disableRuleComment', { enable: false });
     await setSetting('codeAction.fixViolation', { enable: false });
-    const left = await titles();
-    assert.ok(!left.some(t => t.startsWith('Disable MP101') || t.startsWith('Wrap in')), left.join(' | '));
+    // The server takes the change with didChangeConfiguration and a configuration pull.
+    await waitForAsync('the toggled actions to go', async () => {
+      const now = await titles();
+      return now.some(t => t.startsWith('Disable MP101') || t.startsWith('Wrap in')) ? undefined : true;
+    });
     await setSetting('fixAll', false);
     await vscode.window.showTextDocument(broken());
+    await waitForAsync('no fix-all action', async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider', broken(), d.range, 'source.fixAll.mpguard');
+      return (all ?? []).length === 0 ? true : undefined;
+    });
     assert.equal(await vscode.commands.executeCommand<number>('mpguard.fixAll'), 0);
   });
 

@@ -44,13 +44,14 @@ describe('readServerSettings', () => {
   it('leaves the pyproject-overriding keys unset (null) when the user set nothing', () => {
     const s = readServerSettings(source({
       select: { defaultValue: [] }, ignore: { defaultValue: [] }, severity: { defaultValue: {} },
-      startMethod: { defaultValue: 'spawn' }, enable: { defaultValue: true }, logLevel: { defaultValue: 'info' },
+      startMethod: { defaultValue: 'auto' }, enable: { defaultValue: true }, logLevel: { defaultValue: 'info' },
       extendSelect: { defaultValue: [] },
     }), { trusted: true });
     assert.deepEqual(s, {
       enable: true, run: 'onType', select: null, extendSelect: null, ignore: null, severity: null, startMethod: null,
       showNotifications: 'off', logLevel: 'info', debounceMs: 100, showSyntaxErrors: true, typeAware: true,
-      typeAwareDelayMs: 1000, typeAwareBudgetMs: 5000,
+      typeAwareDelayMs: 1000, typeAwareBudgetMs: 5000, targetVersion: null, platforms: null, fixAll: true,
+      codeAction: { fixViolation: { enable: true }, disableRuleComment: { enable: true } },
     });
   });
 
@@ -76,7 +77,7 @@ describe('readServerSettings', () => {
     assert.deepEqual(s.select, ['MP1', 'MP201']);
     assert.deepEqual(s.ignore, []);
     assert.deepEqual(s.severity, { MP302: 'hint', MP6: 'info' });
-    assert.equal(s.startMethod, 'spawn');
+    assert.equal(s.startMethod, 'auto'); // not one of its values: the project's
     assert.equal(s.showNotifications, 'onError');
     assert.equal(s.logLevel, 'debug');
     assert.deepEqual(s.extendSelect, ['MP9']);
@@ -142,7 +143,8 @@ describe('buildInitializationOptions', () => {
     assert.equal(opts.settings[1].enable, false);
     assert.equal(opts.globalSettings.logLevel, 'info');
     const keys = ['enable', 'run', 'select', 'extendSelect', 'ignore', 'severity', 'startMethod', 'showNotifications',
-      'logLevel', 'debounceMs', 'showSyntaxErrors', 'typeAware', 'typeAwareDelayMs', 'typeAwareBudgetMs'];
+      'logLevel', 'debounceMs', 'showSyntaxErrors', 'typeAware', 'typeAwareDelayMs', 'typeAwareBudgetMs',
+      'targetVersion', 'platforms', 'fixAll', 'codeAction'];
     assert.deepEqual(Object.keys(opts.globalSettings).sort(), [...keys].sort());
     assert.deepEqual(Object.keys(opts.settings[0]).sort(), [...keys, 'workspace'].sort());
     // Launch settings never go to the server.
@@ -159,13 +161,14 @@ describe('actionForChange', () => {
   });
   it('lets a listening server take the other keys live, restarts otherwise', () => {
     for (const k of ['enable', 'select', 'ignore', 'severity', 'run', 'startMethod', 'showNotifications', 'logLevel',
-      'extendSelect', 'debounceMs', 'showSyntaxErrors', 'typeAware', 'typeAwareDelayMs', 'typeAwareBudgetMs']) {
+      'extendSelect', 'debounceMs', 'showSyntaxErrors', 'typeAware', 'typeAwareDelayMs', 'typeAwareBudgetMs',
+      'targetVersion', 'platforms', 'fixAll', 'codeAction.fixViolation', 'codeAction.disableRuleComment']) {
       assert.equal(actionForChange(only(k), true), 'notify', k);
       assert.equal(actionForChange(only(k), false), 'restart', k);
     }
   });
   it('ignores keys the server does not read', () => {
-    for (const k of ['trace.server', 'fixAll', 'codeAction.fixViolation', 'codeAction.disableRuleComment']) {
+    for (const k of ['trace.server']) {
       assert.equal(actionForChange(only(k), false), 'none', k);
     }
     assert.equal(actionForChange(only(), false), 'none');
@@ -190,7 +193,11 @@ describe('configurationAnswer', () => {
     assert.equal(a.severity, null);
     assert.equal(a.startMethod, null);
     assert.deepEqual(a.trace, { server: 'off' });
-    assert.ok(!('fixAll' in a) && !('codeAction' in a), 'client-only settings stay in the client');
+    assert.equal(a.targetVersion, null);
+    assert.equal(a.platforms, null);
+    // Ruff's code-action toggles are the server's: it leaves out what they turn off (any editor).
+    assert.equal(a.fixAll, true);
+    assert.deepEqual(a.codeAction, { fixViolation: { enable: true }, disableRuleComment: { enable: true } });
     assert.deepEqual(a.interpreter, ['/ws/.venv/bin/python']); // trusted: as is
   });
   it('replaces restricted keys with user-level values in Restricted Mode', () => {
@@ -203,6 +210,26 @@ describe('configurationAnswer', () => {
   it('passes non-object answers through', () => {
     assert.equal(configurationAnswer(42, src, { trusted: false }, vars), 42);
     assert.equal((configurationAnswer(null, src, { trusted: true }, vars) as Record<string, unknown>).run, 'onType');
+  });
+});
+
+describe('project settings the server reads', () => {
+  it('sends targetVersion and platforms only when set, and "auto" as the user wrote it', () => {
+    const unset = readServerSettings(source({ targetVersion: { defaultValue: 'auto' }, platforms: { defaultValue: [] } }), { trusted: true });
+    assert.equal(unset.targetVersion, null);
+    assert.equal(unset.platforms, null);
+    const set = readServerSettings(source({
+      targetVersion: { defaultValue: 'auto', workspaceValue: 'py314' }, platforms: { defaultValue: [], globalValue: ['linux'] },
+      startMethod: { defaultValue: 'auto', workspaceFolderValue: 'auto' },
+    }), { trusted: true });
+    assert.equal(set.targetVersion, 'py314');
+    assert.deepEqual(set.platforms, ['linux']);
+    assert.equal(set.startMethod, 'auto'); // a folder's "auto" beats a user-level value on the server
+  });
+  it('sends the code-action toggles in Ruff\'s shape', () => {
+    const s = readServerSettings(source({ 'codeAction.fixViolation': { globalValue: { enable: false } }, fixAll: { workspaceValue: false } }), { trusted: true });
+    assert.equal(s.fixAll, false);
+    assert.deepEqual(s.codeAction, { fixViolation: { enable: false }, disableRuleComment: { enable: true } });
   });
 });
 

@@ -13,6 +13,7 @@ from mpguard.engine import Analysis
 from mpguard.findings import Finding, Range, Safety
 from mpguard.lsp.action_kinds import FIX_ALL_KIND, QUICKFIX, REFACTOR_REWRITE, ActionType, kind_wanted
 from mpguard.lsp.convert import SOURCE, LineIndex, engine_ranges_overlap
+from mpguard.lsp.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from mpguard.lsp.server import MpguardServer
@@ -49,10 +50,14 @@ def collect_actions(
     index: LineIndex,
     path: Optional[str],
     config: Config,
+    settings: Optional[Settings] = None,
 ) -> list[ActionSpec]:
+    """The actions for `req`, minus those the editor settings turn off (Ruff's `fixAll`,
+    `codeAction.fixViolation.enable`, `codeAction.disableRuleComment.enable`)."""
     from mpguard.suppression import file_suppression_edit, line_suppression_edit
     from mpguard.textdiff import minimal_edits
 
+    settings = settings or Settings()
     specs: list[ActionSpec] = []
     suppress: list[tuple[str, int]] = []  # (code, 1-based line), in order
     any_safe = False  # a safe fix under the cursor: offer fix-all in the plain lightbulb menu too
@@ -65,7 +70,7 @@ def collect_actions(
             if fx.kind == "quickfix" and fx.safety is Safety.SAFE:
                 any_safe = True
         for i, fx in enumerate(f.fixes):
-            if not kind_wanted(fx.kind, only):
+            if not kind_wanted(fx.kind, only) or (fx.kind == QUICKFIX and not settings.fix_violation):
                 continue
             title = fx.title if fx.safety is Safety.SAFE else f"{fx.title} (unsafe)"
             specs.append(
@@ -106,7 +111,7 @@ def collect_actions(
         line = index.from_client(d.range.start).line
         if (d.code, line) not in suppress:
             suppress.append((d.code, line))
-    if kind_wanted(QUICKFIX, only):
+    if kind_wanted(QUICKFIX, only) and settings.disable_rule_comment:
         for code, line in suppress:
             specs.append(
                 ActionSpec(
@@ -127,9 +132,9 @@ def collect_actions(
                     data={"type": ActionType.DISABLE_FILE.value, "code": code},
                 )
             )
-    if analysis.parsed and (
+    if settings.fix_all and analysis.parsed and (
         (only and kind_wanted(FIX_ALL_KIND, only) and any(FIX_ALL_KIND.startswith(o) for o in only))
-        or (not only and any_safe)
+        or (not only and any_safe and settings.fix_violation)  # (the lightbulb: with the fixes)
     ):
         def fix_all_edits() -> list:
             new = fix_all_text(text, path, config)

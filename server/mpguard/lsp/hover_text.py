@@ -13,7 +13,7 @@ it. Text that is not Markdown (names) is escaped fully, so `__main__` is not ren
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 from mpguard.catalogue import CATALOGUE, docs_url
 
@@ -80,8 +80,9 @@ def lead(markdown: str, limit: int) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def rule_summary(code: str) -> Optional[str]:
-    """The hover section of one rule code, or None for a code mpguard does not know."""
+def rule_summary(code: str, name: Optional[str] = None) -> Optional[str]:
+    """The hover section of one rule code (for MP000, of the problem `name` says), or None for a
+    code mpguard does not know."""
     from mpguard.rules import all_rules
 
     code = code.upper()
@@ -94,6 +95,10 @@ def rule_summary(code: str) -> Optional[str]:
     if code == "MP000":
         from mpguard import mp000
 
+        if name in mp000.PROBLEMS:
+            what, todo = mp000.PROBLEMS[name]
+            return "\n\n".join([f"**{code}** {escape_text(name)}", escape_html(_sentence(what)),
+                                 f"Fix: {escape_html(_sentence(todo))}", _link(code)])
         return "\n\n".join([f"**{code}** syntax-error", escape_html(lead(mp000.SUMMARY, WHY_CHARS)), _link(code)])
     if code in CATALOGUE:
         name, severity = CATALOGUE[code]
@@ -101,13 +106,20 @@ def rule_summary(code: str) -> Optional[str]:
     return None
 
 
+def _sentence(clause: str) -> str:
+    """A table cell's clause as a sentence: capitalised, with a full stop."""
+    return clause[:1].upper() + clause[1:] + ("" if clause.endswith(".") else ".")
+
+
 def _link(code: str) -> str:
     return f"[Full documentation of {code}]({docs_url(code)})"
 
 
-def findings_hover(codes: Iterable[str]) -> Optional[str]:
-    """The hover over one or more findings: one section per distinct rule code."""
-    sections = [s for s in (rule_summary(c) for c in dict.fromkeys(str(c).upper() for c in codes)) if s]
+def findings_hover(findings: Iterable[Union[str, tuple[str, Optional[str]]]]) -> Optional[str]:
+    """The hover over one or more findings, each a code or (code, name): one section per distinct
+    rule (for MP000, per problem)."""
+    keys = dict.fromkeys((f.upper(), None) if isinstance(f, str) else (str(f[0]).upper(), f[1]) for f in findings)
+    sections = [s for s in (rule_summary(code, name) for code, name in keys) if s]
     return "\n\n---\n\n".join(sections) if sections else None
 
 

@@ -8,8 +8,11 @@ Sources, lowest to highest priority:
 4. ``initializationOptions.settings[i]`` for the workspace folder holding the document,
 5. ``workspace/configuration`` section ``mpguard`` scoped to that folder.
 
-The rule-selection keys (``select``, ``ignore``, ``extendSelect``, ``severity``, ``startMethod``)
-override the nearest ``pyproject.toml`` ``[tool.mpguard]`` via ``Config.with_overrides``.
+The project keys (``select``, ``ignore``, ``extendSelect``, ``severity``, ``startMethod``,
+``targetVersion``, ``platforms``, ``maxFileSizeKb``) override the nearest ``pyproject.toml``
+``[tool.mpguard]`` via ``Config.with_overrides``; their "not set" values (``"auto"``, ``[]``) give
+the project's value back, also over a lower layer. The code-action toggles (``fixAll``,
+``codeAction.fixViolation.enable``, ``codeAction.disableRuleComment.enable``) are Ruff's.
 Unknown keys and bad values become warnings, never exceptions.
 """
 
@@ -36,7 +39,14 @@ CONFIG_KEYS = {
     "start-method": "startMethod",
     "maxFileSizeKb": "maxFileSizeKb",  # mpguard.size_limit
     "max-file-size-kb": "maxFileSizeKb",
+    "targetVersion": "targetVersion",
+    "target-version": "targetVersion",
+    "platforms": "platforms",
 }
+# The value of a project key that means "not set: the project's value" (VS Code shows a default).
+UNSET_PROJECT_VALUES = {"startMethod": "auto", "targetVersion": "auto"}
+# Ruff's code-action toggles: `codeAction: {fixViolation: {enable: false}}`.
+CODE_ACTION_TOGGLES = {"fixViolation": "fix_violation", "disableRuleComment": "disable_rule_comment"}
 # Keys the server itself understands.
 SERVER_KEYS = {
     "enable",
@@ -49,6 +59,8 @@ SERVER_KEYS = {
     "typeAwareDelayMs",
     "typeAwareBudgetMs",
     "interpreter",
+    "fixAll",
+    "codeAction",
 }
 # Keys the Microsoft-style extension settings carry that the server accepts and ignores.
 IGNORED_KEYS = {"workspace", "cwd", "path", "args", "importStrategy", "trace", "enabled"}
@@ -66,6 +78,9 @@ class Settings:
     type_aware_delay_ms: int = 1000
     type_aware_budget_ms: int = 5000
     interpreter: Optional[str] = None
+    fix_all: bool = True  # offer source.fixAll.mpguard
+    fix_violation: bool = True  # offer the quick fixes of findings
+    disable_rule_comment: bool = True  # offer "Disable MPxxx for this line/file"
     overrides: dict = field(default_factory=dict)  # Config.with_overrides(**overrides)
 
     def notify_warnings(self) -> bool:
@@ -104,9 +119,21 @@ def apply_layer(settings: Settings, raw: Any, source: str, warnings: list[str]) 
         if value is None:
             continue
         if key in CONFIG_KEYS:
-            if key == "select" and value == []:
-                continue  # an empty `select` is an editor default, not "no rules at all"
-            settings.overrides[CONFIG_KEYS[key]] = value
+            name = CONFIG_KEYS[key]
+            if value == [] and name in ("select", "platforms"):
+                settings.overrides.pop(name, None)  # the editor's default, not "none at all"
+            elif name in UNSET_PROJECT_VALUES and value == UNSET_PROJECT_VALUES[name]:
+                settings.overrides.pop(name, None)
+            else:
+                settings.overrides[name] = value
+        elif key == "fixAll":
+            b = _as_bool(value)
+            if b is None:
+                warnings.append(f"mpguard: setting `fixAll` must be true or false, got {value!r}; ignored")
+            else:
+                settings.fix_all = b
+        elif key == "codeAction":
+            _apply_code_action_toggles(settings, value, warnings)
         elif key == "enable" or key == "enabled":
             b = _as_bool(value)
             if b is None:
@@ -155,6 +182,25 @@ def apply_layer(settings: Settings, raw: Any, source: str, warnings: list[str]) 
         else:
             warnings.append(f"mpguard: unknown setting `{key}` in {source}; ignored")
     return settings
+
+
+def _apply_code_action_toggles(settings: Settings, value: Any, warnings: list[str]) -> None:
+    """`{"fixViolation": {"enable": false}, "disableRuleComment": {"enable": true}}`; a bare
+    boolean per toggle is accepted too (`{"fixViolation": false}`)."""
+    if not isinstance(value, dict):
+        warnings.append(f"mpguard: setting `codeAction` must be an object, got {value!r}; ignored")
+        return
+    for name, toggle in value.items():
+        attr = CODE_ACTION_TOGGLES.get(name)
+        if attr is None:
+            warnings.append(f"mpguard: unknown setting `codeAction.{name}`; ignored")
+            continue
+        enable = toggle.get("enable") if isinstance(toggle, dict) else toggle
+        b = _as_bool(enable)
+        if b is None:
+            warnings.append(f"mpguard: setting `codeAction.{name}.enable` must be true or false, got {enable!r}; ignored")
+        else:
+            setattr(settings, attr, b)
 
 
 def folder_path(uri: str) -> Optional[str]:

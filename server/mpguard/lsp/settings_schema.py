@@ -20,6 +20,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
 
+from mpguard.config import PLATFORMS, TARGET_VERSIONS, version_text
+
 ROOT = Path(__file__).resolve().parents[3]
 SECTION = "mpguard"
 
@@ -30,7 +32,7 @@ class Reader(str, Enum):
     SERVER = "server"
     PROJECT = "project"  # read by the server, and overrides `[tool.mpguard]` in pyproject.toml
     LAUNCH = "launch"  # how the client starts the server: a change restarts it
-    CLIENT = "client"  # the VS Code client alone (code-action toggles, trace)
+    CLIENT = "client"  # the VS Code client alone (trace)
 
 
 class Scope(str, Enum):
@@ -53,6 +55,7 @@ class Setting:
     enum: tuple[str, ...] = ()
     enum_descriptions: tuple[str, ...] = ()
     items: Optional[str] = None  # element type of an array
+    item_enum: tuple[str, ...] = ()  # the values an array's elements may take
     minimum: Optional[int] = None
     maximum: Optional[int] = None
     restricted: bool = False  # ignored from workspace settings in Restricted Mode (runs programs)
@@ -122,14 +125,30 @@ SETTINGS: tuple[Setting, ...] = (
             "Severity per rule code or prefix, e.g. `{\"MP302\": \"hint\", \"MP6\": \"info\"}`. Merged "
             "over `severity` of `[tool.mpguard]` in `pyproject.toml`.",
             reader=Reader.PROJECT, additional={"type": "string", "enum": list(_SEVERITY_VALUES)}),
-    Setting("startMethod", "string", "spawn", "start method assumed when the code sets none; when set, "
-            "replaces the project's",
-            "Start method assumed when the code does not set one (`set_start_method`/`get_context`). When "
-            "set, replaces `start-method` of `[tool.mpguard]` in `pyproject.toml`; otherwise the "
-            "project's value, else each targeted platform's default (`target-version` and `platforms` in "
-            "`pyproject.toml`: `spawn` on Windows and macOS, `fork` or, from 3.14, `forkserver` on Linux). "
-            "Shown as `spawn` until you set it.",
-            reader=Reader.PROJECT, enum=("spawn", "fork", "forkserver")),
+    Setting("startMethod", "string", "auto", "start method assumed when the code sets none; `auto`: the "
+            "project's, else each platform's default",
+            "Start method assumed when the code does not set one (`set_start_method`/`get_context`). "
+            "`auto`: `start-method` of `[tool.mpguard]` in `pyproject.toml`, else each targeted "
+            "platform's default (`spawn` on Windows and macOS, `fork` or, from Python 3.14, "
+            "`forkserver` on Linux). Any other value replaces the project's.",
+            reader=Reader.PROJECT, enum=("auto", "spawn", "fork", "forkserver"),
+            enum_descriptions=(
+                "The project's `start-method`, else the default of each targeted platform and Python.",
+                "Children start a fresh interpreter and re-import the main module (Windows, macOS).",
+                "Children are forks of the parent (Linux before Python 3.14).",
+                "Children are forked from a clean server process (Linux from Python 3.14).")),
+    Setting("targetVersion", "string", "auto", "oldest Python the code must run on; `auto`: the project's "
+            "`target-version`, else `requires-python`",
+            "Oldest Python version the code must run on; it decides each platform's default start "
+            "method and the version-specific rules. `auto`: `target-version` of `[tool.mpguard]`, else "
+            "the lower bound of `[project] requires-python`, else the Python running mpguard. Any other "
+            "value replaces the project's.",
+            reader=Reader.PROJECT, enum=("auto",) + tuple(version_text(v) for v in TARGET_VERSIONS)),
+    Setting("platforms", "array", [], "platforms the code must run on (`linux`, `macos`, `windows`); "
+            "empty: the project's, else all three",
+            "Platforms the code must run on, e.g. `[\"linux\"]`. When set (non-empty), replaces "
+            "`platforms` of `[tool.mpguard]` in `pyproject.toml`; empty: the project's, else all three.",
+            reader=Reader.PROJECT, items="string", item_enum=PLATFORMS),
     Setting("debounceMs", "integer", 100, "quiet time after a keystroke before analysing (ms)",
             "Milliseconds of quiet after a keystroke before the file is analysed (`onType`).",
             minimum=0, maximum=60_000),
@@ -153,16 +172,15 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0, maximum=60_000),
     Setting("fixAll", "boolean", True, "offer `source.fixAll.mpguard` (Fix All, fix on save)",
             "Offer the `source.fixAll.mpguard` action: **mpguard: Fix All** and "
-            "`editor.codeActionsOnSave`.",
-            reader=Reader.CLIENT),
+            "`editor.codeActionsOnSave`."),
     Setting("codeAction.fixViolation", "object", {"enable": True}, "`{\"enable\": false}` hides the "
             "quick fixes of findings",
             "Show Quick Fix actions that fix a finding.",
-            reader=Reader.CLIENT, properties=_TOGGLE),
+            properties=_TOGGLE),
     Setting("codeAction.disableRuleComment", "object", {"enable": True}, "`{\"enable\": false}` hides "
             "\"Disable MPxxx for this line/file\"",
             "Show Quick Fix actions that disable a rule with a `# mpguard: ignore[...]` comment.",
-            reader=Reader.CLIENT, properties=_TOGGLE),
+            properties=_TOGGLE),
     Setting("showNotifications", "string", "off", "pop-ups for problems with your settings: `onError`, "
             "`onWarning`, `always`",
             "When the server may show pop-up notifications (e.g. for a bad configuration). Everything is "
@@ -186,7 +204,7 @@ def contributed_property(s: Setting) -> dict:
     """The `contributes.configuration.properties` entry of one setting."""
     out: dict[str, Any] = {"type": s.type}
     if s.items:
-        out["items"] = {"type": s.items}
+        out["items"] = {"type": s.items, **({"enum": list(s.item_enum)} if s.item_enum else {})}
     if s.properties is not None:
         out["properties"] = s.properties
         out["additionalProperties"] = False

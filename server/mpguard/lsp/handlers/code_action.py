@@ -50,7 +50,7 @@ async def _code_actions(ls: "MpguardServer", params: lsp.CodeActionParams):
     lazy = ls.supports_resolve_edit()
 
     def build() -> list:
-        specs = collect_actions(analysis, text, req, only, context_diags, index, path, config)
+        specs = collect_actions(analysis, text, req, only, context_diags, index, path, config, settings)
         out = []
         for spec in specs:
             if lazy and resolve_lazily(spec.data):

@@ -65,8 +65,14 @@ def _hover(ls: "MpguardServer", params: lsp.HoverParams) -> Optional[lsp.Hover]:
     hits = [d for d in inside_document(current, index) if contains(d.range, pos)]
     if not hits:
         return None
-    md = findings_hover(str(d.code) for d in hits)
+    md = findings_hover((str(d.code), _name_of(d)) for d in hits)
     return lsp.Hover(contents=lsp.MarkupContent(kind=kind, value=md), range=hits[0].range) if md else None
+
+
+def _name_of(diagnostic: lsp.Diagnostic):
+    """The finding's name the server put into the diagnostic's data (MP000 has several)."""
+    data = diagnostic.data
+    return data.get("name") if isinstance(data, dict) else None
 
 
 def register(server: "MpguardServer") -> None:
