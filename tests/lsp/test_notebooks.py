@@ -324,7 +324,7 @@ def test_edits_that_cannot_be_placed_in_one_cell_are_refused():
     from pygls.workspace import PositionCodec
 
     from mpguard.findings import Position, Range, TextEdit
-    from mpguard.lsp.notebooks import CellDoc, NotebookSupport, Snapshot
+    from mpguard.lsp.notebooks import CellDoc, NotebookSupport, NotebookView
     from mpguard.notebook import NotebookSource
 
     class FakeServer:
@@ -332,7 +332,7 @@ def test_edits_that_cannot_be_placed_in_one_cell_are_refused():
 
     cells = [CellDoc("c1", IMPORTS, 1), CellDoc("c2", SQUARE, 1), CellDoc("c3", "%time x = 1\ny = 2\n", 1)]
     src = NotebookSource.from_cells([(c.uri, c.text) for c in cells], "n.ipynb")
-    snap = Snapshot("nb", cells, src, "n.ipynb")
+    snap = NotebookView("nb", cells, src, "n.ipynb")
     support = NotebookSupport(FakeServer())  # type: ignore[arg-type]
     # module: 1 import | 2 sep | 3 def | 4 sep | 5 "# %time x = 1" | 6 y = 2 | 7 sep
     ok = support.map_edits(snap, [TextEdit(Range.of(3, 4, 3, 10), "cube"), TextEdit(Range.of(6, 0, 6, 1), "z")])

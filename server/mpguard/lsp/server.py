@@ -28,9 +28,7 @@ import asyncio
 import logging
 import sys
 import threading
-from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from lsprotocol import types as lsp
@@ -45,6 +43,7 @@ from mpguard.lsp import workspace_check as _workspace_check
 from mpguard.lsp.action_kinds import FIX_ALL_KIND  # noqa: F401 - re-exported
 from mpguard.lsp.actions import ActionSpec, collect_actions, is_noop  # noqa: F401 - re-exported
 from mpguard.lsp.convert import LineIndex
+from mpguard.lsp.doc_state import STATS_KEEP, DocState  # noqa: F401 - re-exported
 from mpguard.lsp.documents import FolderDict
 from mpguard.lsp.handlers.debug_stats import DEBUG_REQUEST  # noqa: F401 - re-exported
 from mpguard.lsp.handlers.execute_command import (  # noqa: F401 - re-exported
@@ -64,40 +63,6 @@ from mpguard.lsp.text_sync import TextSyncProtocol, index_of
 from mpguard.uris import uri_to_path
 
 log = logging.getLogger("mpguard.lsp")
-
-STATS_KEEP = 1000
-
-
-# ------------------------------------------------------------------------------------------------
-# per-document state
-
-
-@dataclass
-class DocState:
-    """One open document's diagnostics and analysis state; changed on the event loop only."""
-
-    uri: str
-    task: Optional[asyncio.Task] = None  # pending/running fast-lane lint
-    slow_task: Optional[asyncio.Task] = None  # pending/running type-aware lint
-    analysis: Optional[Analysis] = None  # last analysis whose text parsed or not, for `analysis_text`
-    analysis_text: Optional[str] = None
-    analysis_version: Optional[int] = None
-    good: list[lsp.Diagnostic] = field(default_factory=list)  # last parsed findings, mapped by edits
-    slow: list[lsp.Diagnostic] = field(default_factory=list)  # type-aware findings, mapped by edits
-    syntax: list[lsp.Diagnostic] = field(default_factory=list)  # current syntax error, if any
-    current: list[lsp.Diagnostic] = field(default_factory=list)  # what the client should show
-    current_version: Optional[int] = None
-    result_id: int = 0
-    # The last analysis whose text parsed: the next one re-parses only what changed since.
-    base: Optional[Analysis] = None
-    # instrumentation (mpguard/debugStats); only the last STATS_KEEP versions, so a long session
-    # does not grow them by one entry per analysis/publish
-    analyses: int = 0
-    versions_analysed: deque = field(default_factory=lambda: deque(maxlen=STATS_KEEP))
-    published_versions: deque = field(default_factory=lambda: deque(maxlen=STATS_KEEP))
-    discarded: int = 0
-    slow_runs: int = 0
-    incremental: int = 0  # analyses that re-parsed only the edited top-level statements
 
 
 # ------------------------------------------------------------------------------------------------
@@ -302,9 +267,6 @@ class MpguardServer(LanguageServer):
 
     def compose(self, st: DocState) -> list[lsp.Diagnostic]:
         return self.scheduler.compose(st)
-
-    def publish(self, uri: str, version: Optional[int]) -> None:
-        self.scheduler.publish(uri, version)
 
     def schedule_collection(self, loop: asyncio.AbstractEventLoop, analysed: bool = True) -> None:
         self.housekeeping.note(loop, analysed)
