@@ -87,7 +87,8 @@ class TextTarget:
     type_aware = True
 
     def __init__(self, ls: "MpguardServer", uri: str) -> None:
-        self.ls, self.uri = ls, uri
+        st = ls.docs.get(uri)  # any spelling finds it; diagnostics go to the one it was opened with
+        self.ls, self.uri = ls, uri if st is None else st.uri
 
     def state(self) -> Optional["DocState"]:
         return self.ls.docs.get(self.uri)

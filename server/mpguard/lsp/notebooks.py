@@ -155,8 +155,8 @@ class NotebookTarget:
     isolate = False  # code actions reuse the analysis: a child process returns no syntax tree
     type_aware = False  # (jedi would need the module and a path mapping back to the cells)
 
-    def __init__(self, support: "NotebookSupport", uri: str) -> None:
-        self.support, self.uri = support, uri
+    def __init__(self, support: "NotebookSupport", st: NotebookState) -> None:
+        self.support, self.uri = support, st.uri  # as it was opened
 
     def state(self) -> Optional[NotebookState]:
         return self.support.states.get(self.uri)
@@ -218,7 +218,8 @@ class NotebookSupport:
     # -------------------------------------------------------------- lookups
     def target(self, uri: str) -> Optional[NotebookTarget]:
         """The open notebook `uri` as a lint target (None: not an open notebook)."""
-        return NotebookTarget(self, uri) if uri in self.states else None
+        st = self.states.get(uri)
+        return None if st is None else NotebookTarget(self, st)
 
     def notebook_uri_of_cell(self, cell_uri: str) -> Optional[str]:
         try:

@@ -75,7 +75,7 @@ class Scheduler:
             st.task.cancel()
         if target.isolate:
             doc = self.ls.workspace.text_documents.get(uri)
-            self.ls.isolated.cancel_outdated(uri, doc.source if doc is not None else None)
+            self.ls.isolated.cancel_outdated(target.uri, doc.source if doc is not None else None)
         st.task = asyncio.ensure_future(self._lint(target, delay))
 
     def relint_all(self) -> None:
