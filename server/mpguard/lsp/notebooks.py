@@ -5,20 +5,23 @@ pygls keeps the notebook (``workspace.notebook_documents``) and one text documen
 date through its built-in ``notebookDocument/didOpen|didChange|didClose`` handlers; this module
 adds the mpguard behaviour on top:
 
+* a notebook is linted by the scheduler's one lifecycle (lsp/scheduler.py: debounce, ``enable``,
+  size limit, prefilter, analysis thread, stale results dropped, last good findings kept while
+  it does not parse, publish); :class:`NotebookTarget` is what is particular to a notebook, and
+  its :class:`NotebookState` is a ``DocState``;
 * the Python code cells are joined in notebook order with :class:`mpguard.notebook.NotebookSource`
   (markdown/raw cells are skipped, IPython magics become comments) and analysed under a path that
   ends with ``.ipynb`` (so notebook-only rules such as MP204 apply);
 * each finding is pushed (``textDocument/publishDiagnostics``, to pull clients too: VS Code's
-  vscode-languageclient 9 never pulls cells) on its *cell* URI with a range relative to the cell (utf-16 or the
-  negotiated encoding, via :class:`mpguard.lsp.convert.LineIndex` on the cell's own text); every
-  code cell gets a list, empty ones too, so stale findings clear; closing the notebook clears all;
+  vscode-languageclient 9 never pulls cells) on its *cell* URI with a range relative to the cell
+  (utf-16 or the negotiated encoding, via :class:`mpguard.lsp.convert.LineIndex` on the cell's own
+  text); every code cell gets a list, empty ones too, so stale findings clear; a deleted cell is
+  cleared; closing the notebook clears all; while the module does not parse, a cell unchanged
+  since the last good analysis keeps its findings;
 * code actions on a cell map the requested range into the module, build the same actions as for a
-  file (:func:`mpguard.lsp.server.collect_actions`) and map every edit back to its cell. An action
+  file (:func:`mpguard.lsp.actions.collect_actions`) and map every edit back to its cell. An action
   with an edit that cannot be placed in one cell (it spans cells, or falls between them) is not
-  offered;
-* analysis reuses the server's single analysis thread, debounce and "latest snapshot only" rule:
-  one pending lint per notebook URI, and results are published only when the cells' texts and
-  versions still equal the analysed snapshot.
+  offered.
 """
 
 from __future__ import annotations

@@ -1,17 +1,24 @@
-"""When and where documents are analysed, and how results reach the client.
+"""When and where documents are analysed, and how results reach the client: one lifecycle for a
+text document and a notebook alike, written once here; what differs between the two (how the
+document is read and compared, how findings become diagnostics on one URI or on each cell, how
+they reach the client) is a ``LintTarget`` (lsp/lint_target.py, lsp/notebooks.py).
 
 * One pending lint per document: an edit cancels the pending one (debounce, ``debounceMs``) and
-  a queued analysis; a running one finishes, but its result is dropped if the document moved on.
+  a queued analysis; a running one finishes, but its result is dropped (``discarded``) if the
+  document moved on.
 * The analysis thread gets a frozen ``Snapshot`` (text, version, path, settings, configuration,
   incremental base), never the document state: what it learns (that it started, the new
   incremental base) is installed on the event loop with ``call_soon_threadsafe``, and the result
   by the awaiting task. ``DocState`` is thus changed on the event loop only.
-* A text without a process API is answered inline (no thread hop); a text over the size limit
-  (``maxFileSizeKb``, mpguard.size_limit) gets one information notice instead of an analysis; a
-  huge text is analysed in a child process (lsp/isolated.py).
-* Type-aware checks (mpguard.typeaware) run on a slow lane after a quiet period.
-* ``publish`` is the one way out: push (``publishDiagnostics``) or, for pull clients, the
-  report ``textDocument/diagnostic`` returns.
+* With ``enable`` off a document gets empty lists; a text over the size limit (``maxFileSizeKb``,
+  mpguard.size_limit; a notebook's code cells count together) gets one information notice
+  instead of an analysis; a text without a process API is answered inline (no thread hop); a
+  huge text file is analysed in a child process (lsp/isolated.py).
+* While the text does not parse, the last good findings that still fit stay (a file's, moved
+  through the edits; a notebook's, in the cells unchanged since) and the syntax error is added.
+* Type-aware checks (mpguard.typeaware) of files run on a slow lane after a quiet period.
+* ``publish`` is the one way out: the target pushes (``publishDiagnostics``) or, for a file and
+  a pull client, leaves it to the report ``textDocument/diagnostic`` returns.
 """
 
 from __future__ import annotations

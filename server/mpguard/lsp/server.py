@@ -6,19 +6,22 @@ split and the pygls examples):
 * ``lsp/handlers/``: one module per LSP method, module-level handlers registered here;
 * ``lsp/session.py``: open documents, client capabilities (resolved once), settings (resolved
   per folder on configuration events only);
-* ``lsp/scheduler.py``: debounce, a frozen snapshot for the analysis thread, results installed
-  and published on the event loop; the size limit; the type-aware slow lane;
+* ``lsp/scheduler.py``: the one lint/publish lifecycle of text documents and notebooks (debounce,
+  a frozen snapshot for the analysis thread, results installed and published on the event loop;
+  the size limit; the type-aware slow lane), with ``lsp/lint_target.py`` saying what differs
+  between the two; ``lsp/doc_state.py``: ``DocState``;
 * ``lsp/requests.py``: code actions, resolve and commands on a lane of their own, with a budget;
 * ``lsp/actions.py`` and ``lsp/action_kinds.py``: code actions as data, one registry of kinds;
-* ``lsp/notebooks.py``: notebook documents; ``lsp/isolated.py``: huge texts in a child process;
+* ``lsp/notebooks.py``: notebook documents (one module, diagnostics per cell);
+  ``lsp/isolated.py``: huge texts in a child process;
 * ``lsp/text_sync.py``: LSP line breaks; ``lsp/runtime.py``: GC, heap trimming, thread stacks;
   ``lsp/pygls_leak.py``: the pygls future leak workaround.
 
 Diagnostics are pushed, unless the client supports pull diagnostics (``textDocument/diagnostic``)
 in which case the server registers ``diagnosticProvider`` and never pushes (no duplicates),
 except for notebook cells: always pushed, and pulled as empty (see ``lsp/notebooks.py``). While
-the buffer does not parse, the last good findings stay, moved through the edits, and the syntax
-error is reported too (``showSyntaxErrors``).
+the buffer does not parse, the last good findings stay (moved through the edits; in a notebook,
+those of the cells unchanged since) and the syntax error is reported too (``showSyntaxErrors``).
 """
 
 from __future__ import annotations
