@@ -137,35 +137,24 @@ class Notebook:
     def insert_cell(self, at: int, kind: str, text: str) -> None:
         c = self._new_cell(kind, text, self.path)
         self.cells.insert(at, c)
-        self.version += 1
-        self.client.notebook_document_did_change(
-            lsp.DidChangeNotebookDocumentParams(
-                notebook_document=lsp.VersionedNotebookDocumentIdentifier(version=self.version, uri=self.uri),
-                change=lsp.NotebookDocumentChangeEvent(
-                    cells=lsp.NotebookDocumentCellChanges(
-                        structure=lsp.NotebookDocumentCellChangeStructure(
-                            array=lsp.NotebookCellArrayChange(start=at, delete_count=0, cells=[self._cell(c)]),
-                            did_open=[self._item(c)],
-                        )
-                    )
-                ),
-            )
-        )
+        self._change_structure(lsp.NotebookDocumentCellChangeStructure(
+            array=lsp.NotebookCellArrayChange(start=at, delete_count=0, cells=[self._cell(c)]),
+            did_open=[self._item(c)],
+        ))
 
     def delete_cell(self, at: int) -> None:
         c = self.cells.pop(at)
+        self._change_structure(lsp.NotebookDocumentCellChangeStructure(
+            array=lsp.NotebookCellArrayChange(start=at, delete_count=1),
+            did_close=[lsp.TextDocumentIdentifier(uri=c["uri"])],
+        ))
+
+    def _change_structure(self, structure: lsp.NotebookDocumentCellChangeStructure) -> None:
         self.version += 1
         self.client.notebook_document_did_change(
             lsp.DidChangeNotebookDocumentParams(
                 notebook_document=lsp.VersionedNotebookDocumentIdentifier(version=self.version, uri=self.uri),
-                change=lsp.NotebookDocumentChangeEvent(
-                    cells=lsp.NotebookDocumentCellChanges(
-                        structure=lsp.NotebookDocumentCellChangeStructure(
-                            array=lsp.NotebookCellArrayChange(start=at, delete_count=1),
-                            did_close=[lsp.TextDocumentIdentifier(uri=c["uri"])],
-                        )
-                    )
-                ),
+                change=lsp.NotebookDocumentChangeEvent(cells=lsp.NotebookDocumentCellChanges(structure=structure)),
             )
         )
 
