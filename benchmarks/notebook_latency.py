@@ -70,7 +70,8 @@ async def _run(edits: int) -> dict:
     latencies.sort()
     return {"edits": edits, "median_ms": statistics.median(latencies),
             "p95_ms": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))],
-            "analyses": [d.get("analyses") for d in stats["documents"]]}
+            "analyses": [d.get("analyses") for d in stats["documents"]],
+            "incremental": [d.get("incrementalAnalyses") for d in stats["documents"]]}
 
 
 def main() -> int:
@@ -79,7 +80,8 @@ def main() -> int:
     args = parser.parse_args()
     result = asyncio.run(_run(args.edits))
     print(f"notebook cell edit -> diagnostics: median {result['median_ms']:.1f} ms, "
-          f"p95 {result['p95_ms']:.1f} ms over {result['edits']} edits; analyses {result['analyses']}")
+          f"p95 {result['p95_ms']:.1f} ms over {result['edits']} edits; analyses {result['analyses']}, "
+          f"incremental {result['incremental']}")
     return 0
 
 
