@@ -64,7 +64,7 @@ def sync_options() -> lsp.NotebookDocumentSyncOptions:
 
 
 # ------------------------------------------------------------------------------------------------
-# snapshots
+# views: a notebook at one moment
 
 
 @dataclass
@@ -165,10 +165,10 @@ class NotebookTarget:
         return self.support.states.get(self.uri)
 
     def view(self) -> Optional[NotebookView]:
-        return self.support.snapshot(self.uri)
+        return self.support.view_of(self.uri)
 
     def holds(self, view: NotebookView) -> bool:
-        now = self.support.snapshot(self.uri)
+        now = self.support.view_of(self.uri)
         return now is not None and now.key == view.key
 
     def config_path(self) -> Optional[str]:
@@ -240,7 +240,7 @@ class NotebookSupport:
         st = self.states.get(nb_uri) if nb_uri else None
         return [d for d in st.current if _cell_of(d) == cell_uri] if st else []
 
-    def snapshot(self, nb_uri: str) -> Optional[NotebookView]:
+    def view_of(self, nb_uri: str) -> Optional[NotebookView]:
         ws = self.ls.workspace
         nb = ws.get_notebook_document(notebook_uri=nb_uri)
         if nb is None:
@@ -310,7 +310,7 @@ class NotebookSupport:
         else one on the analysis thread."""
         target = self.target(nb_uri)
         st = target.state() if target is not None else None
-        view = self.snapshot(nb_uri)
+        view = self.view_of(nb_uri)
         if target is None or st is None or view is None:
             return None, None
         if st.analysis is not None and st.view is not None and st.view.key == view.key:
@@ -424,7 +424,7 @@ class NotebookSupport:
 
         loop = asyncio.get_running_loop()
         built = await loop.run_in_executor(ls.executor, build)
-        now = self.snapshot(nb_uri)
+        now = self.view_of(nb_uri)
         if now is None or now.key != view.key:
             return []  # the notebook changed while we computed
         current = [d for d in context_diags if d.source == SOURCE] + self.diagnostics_of(cell_uri)
