@@ -389,6 +389,19 @@ async def test_a_disabled_server_publishes_an_empty_list_for_every_code_cell(cli
     assert (await debug_stats(client, nb.uri))["documents"][nb.uri]["analyses"] == 0
 
 
+async def test_a_notebook_without_a_process_api_gets_empty_lists_until_it_imports_one(client, tmp_path):
+    nb = Notebook(client, tmp_path, [("code", "import os\n"), ("code", "print(os.getpid())\n")])
+    nb.open()
+    await wait_for(lambda: all(nb.uri_of(i) in client.diagnostics for i in (0, 1)))
+    assert [len(client.diagnostics[nb.uri_of(i)]) for i in (0, 1)] == [0, 0]
+    entry = (await debug_stats(client, nb.uri))["documents"][nb.uri]
+    assert (entry["analyses"], entry["incrementalAnalyses"]) == (1, 0)
+    nb.set_text(0, IMPORTS)  # now it imports one: the lambda given to the pool is found
+    nb.set_text(1, LAMBDA_MAIN)
+    diags = await diagnostics_for(client, nb.uri_of(1), has("MP201"))
+    assert codes_of(diags) == ["MP201"]
+
+
 def codes_of(diags) -> list[str]:
     return [str(d.code) for d in diags]
 
