@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from lsp_helpers import SERVER_CMD, apply_text_edits, diagnostics_for, wait_for
+from lsp_helpers import SERVER_CMD, apply_text_edits, debug_stats, diagnostics_for, wait_for
 
 CAPS = lsp.ClientCapabilities(
     workspace=lsp.WorkspaceClientCapabilities(
@@ -43,13 +44,14 @@ class _Recording(dict):
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_CMD))
-async def client(lsp_client: LanguageClient, tmp_path):
+async def client(lsp_client: LanguageClient, request, tmp_path):
+    init = (getattr(request, "param", None) or {}).get("init")  # initializationOptions
     # pytest-lsp stores each publishDiagnostics in `client.diagnostics[uri]`: record them all.
     lsp_client.diagnostics = _Recording(lsp_client.diagnostics)
     lsp_client.published = lsp_client.diagnostics.log  # type: ignore[attr-defined]
 
     result = await lsp_client.initialize_session(
-        lsp.InitializeParams(capabilities=CAPS, root_uri=tmp_path.as_uri(),
+        lsp.InitializeParams(capabilities=CAPS, root_uri=tmp_path.as_uri(), initialization_options=init,
                              workspace_folders=[lsp.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")])
     )
     lsp_client.init_result = result  # type: ignore[attr-defined]
@@ -135,18 +137,24 @@ class Notebook:
     def insert_cell(self, at: int, kind: str, text: str) -> None:
         c = self._new_cell(kind, text, self.path)
         self.cells.insert(at, c)
+        self._change_structure(lsp.NotebookDocumentCellChangeStructure(
+            array=lsp.NotebookCellArrayChange(start=at, delete_count=0, cells=[self._cell(c)]),
+            did_open=[self._item(c)],
+        ))
+
+    def delete_cell(self, at: int) -> None:
+        c = self.cells.pop(at)
+        self._change_structure(lsp.NotebookDocumentCellChangeStructure(
+            array=lsp.NotebookCellArrayChange(start=at, delete_count=1),
+            did_close=[lsp.TextDocumentIdentifier(uri=c["uri"])],
+        ))
+
+    def _change_structure(self, structure: lsp.NotebookDocumentCellChangeStructure) -> None:
         self.version += 1
         self.client.notebook_document_did_change(
             lsp.DidChangeNotebookDocumentParams(
                 notebook_document=lsp.VersionedNotebookDocumentIdentifier(version=self.version, uri=self.uri),
-                change=lsp.NotebookDocumentChangeEvent(
-                    cells=lsp.NotebookDocumentCellChanges(
-                        structure=lsp.NotebookDocumentCellChangeStructure(
-                            array=lsp.NotebookCellArrayChange(start=at, delete_count=0, cells=[self._cell(c)]),
-                            did_open=[self._item(c)],
-                        )
-                    )
-                ),
+                change=lsp.NotebookDocumentChangeEvent(cells=lsp.NotebookDocumentCellChanges(structure=structure)),
             )
         )
 
@@ -316,6 +324,88 @@ async def test_close_clears_every_cell(client: LanguageClient, tmp_path):
         assert len(client.diagnostics[nb.uri_of(i)]) == 0
 
 
+async def test_a_deleted_cell_is_cleared_and_debug_stats_count_the_notebook(client: LanguageClient, tmp_path):
+    nb = squares(client, tmp_path)
+    nb.open()
+    await diagnostics_for(client, nb.uri_of(3), has("MP204"))
+    pool_cell = nb.uri_of(3)
+    nb.delete_cell(3)
+    await diagnostics_for(client, pool_cell, lambda ds: len(ds) == 0)
+    assert [len(p.diagnostics) for p in client.published if p.uri == pool_cell][-1] == 0
+    await wait_for(lambda: client.published[-1].uri != pool_cell)  # the remaining cells follow
+    stats = await debug_stats(client, nb.uri)
+    entry = stats["documents"][nb.uri]
+    assert entry["notebook"] is True and entry["diagnostics"] == 0
+    assert entry["analyses"] >= 1 and entry["publishedVersions"][-1] == nb.version == 1
+
+
+async def test_while_the_notebook_does_not_parse_unchanged_cells_keep_their_findings(client, tmp_path):
+    nb = squares(client, tmp_path)
+    nb.open()
+    before = await diagnostics_for(client, nb.uri_of(3), has("MP204"))
+    nb.set_text(2, "def square(x) return x * x")  # the worker's cell no longer parses
+    broken = await diagnostics_for(client, nb.uri_of(2), has("MP000"))
+    assert [(d.code, d.severity) for d in broken] == [("MP000", lsp.DiagnosticSeverity.Error)]
+    assert [span(d) for d in client.diagnostics[nb.uri_of(3)]] == [span(d) for d in before]  # unchanged: kept
+    # the pool's cell itself changes and does not parse: its old finding goes, its error shows
+    nb.set_text(2, SQUARE)
+    nb.set_text(3, "with Pool(2) as p\n    print(p.map(square, range(4)))\n")
+    await diagnostics_for(client, nb.uri_of(3), lambda ds: codes_of(ds) == ["MP000"])
+    assert not client.diagnostics[nb.uri_of(2)]
+
+
+@pytest.mark.parametrize("client", [{"init": {"maxFileSizeKb": 1}}], indirect=True)
+async def test_a_notebook_over_the_size_limit_gets_one_notice_on_its_first_code_cell(client, tmp_path):
+    from mpguard.notebook import NotebookSource
+    from mpguard.size_limit import size_notice
+
+    padding = "# padding\n" * 120
+    nb = Notebook(client, tmp_path, [("markdown", TITLE), ("code", IMPORTS), ("code", SQUARE), ("code", MAIN),
+                                     ("code", padding)])
+    nb.open()
+    module = NotebookSource.from_cells([(c["uri"], c["text"]) for c in nb.cells if c["kind"] == "code"]).text
+    notice = size_notice(len(module.encode()), 1, "maxFileSizeKb")
+    diags = await diagnostics_for(client, nb.uri_of(1), lambda ds: len(ds) > 0)
+    assert [(d.code, d.severity, d.message, span(d)) for d in diags] == [
+        ("MP000", lsp.DiagnosticSeverity.Information, notice, (0, 0, 0, 0))]
+    await wait_for(lambda: all(nb.uri_of(i) in client.diagnostics for i in (2, 3, 4)))
+    assert [len(client.diagnostics[nb.uri_of(i)]) for i in (2, 3, 4)] == [0, 0, 0]
+    assert nb.uri_of(0) not in client.diagnostics  # the markdown cell
+    stats = await debug_stats(client, nb.uri)
+    assert stats["documents"][nb.uri]["analyses"] == 0
+    assert list(await code_actions(client, nb.uri_of(1), diags[0].range, diags) or []) == []
+    # under the limit again: analysed, and the notice clears
+    nb.set_text(4, "")
+    await diagnostics_for(client, nb.uri_of(3), has("MP204"))
+    assert not client.diagnostics[nb.uri_of(1)]
+
+
+@pytest.mark.parametrize("client", [{"init": {"enable": False}}], indirect=True)
+async def test_a_disabled_server_publishes_an_empty_list_for_every_code_cell(client, tmp_path):
+    nb = squares(client, tmp_path)
+    nb.open()
+    await wait_for(lambda: all(nb.uri_of(i) in client.diagnostics for i in (0, 2, 3)))
+    assert [len(client.diagnostics[nb.uri_of(i)]) for i in (0, 2, 3)] == [0, 0, 0]
+    assert (await debug_stats(client, nb.uri))["documents"][nb.uri]["analyses"] == 0
+
+
+async def test_a_notebook_without_a_process_api_gets_empty_lists_until_it_imports_one(client, tmp_path):
+    nb = Notebook(client, tmp_path, [("code", "import os\n"), ("code", "print(os.getpid())\n")])
+    nb.open()
+    await wait_for(lambda: all(nb.uri_of(i) in client.diagnostics for i in (0, 1)))
+    assert [len(client.diagnostics[nb.uri_of(i)]) for i in (0, 1)] == [0, 0]
+    entry = (await debug_stats(client, nb.uri))["documents"][nb.uri]
+    assert (entry["analyses"], entry["incrementalAnalyses"]) == (1, 0)
+    nb.set_text(0, IMPORTS)  # now it imports one: the lambda given to the pool is found
+    nb.set_text(1, LAMBDA_MAIN)
+    diags = await diagnostics_for(client, nb.uri_of(1), has("MP201"))
+    assert codes_of(diags) == ["MP201"]
+
+
+def codes_of(diags) -> list[str]:
+    return [str(d.code) for d in diags]
+
+
 # ------------------------------------------------------------------------------------------------
 # edit mapping (no server)
 
@@ -324,7 +414,7 @@ def test_edits_that_cannot_be_placed_in_one_cell_are_refused():
     from pygls.workspace import PositionCodec
 
     from mpguard.findings import Position, Range, TextEdit
-    from mpguard.lsp.notebooks import CellDoc, NotebookSupport, Snapshot
+    from mpguard.lsp.notebooks import CellDoc, NotebookSupport, NotebookView
     from mpguard.notebook import NotebookSource
 
     class FakeServer:
@@ -332,7 +422,7 @@ def test_edits_that_cannot_be_placed_in_one_cell_are_refused():
 
     cells = [CellDoc("c1", IMPORTS, 1), CellDoc("c2", SQUARE, 1), CellDoc("c3", "%time x = 1\ny = 2\n", 1)]
     src = NotebookSource.from_cells([(c.uri, c.text) for c in cells], "n.ipynb")
-    snap = Snapshot("nb", cells, src, "n.ipynb")
+    snap = NotebookView("nb", cells, src, "n.ipynb")
     support = NotebookSupport(FakeServer())  # type: ignore[arg-type]
     # module: 1 import | 2 sep | 3 def | 4 sep | 5 "# %time x = 1" | 6 y = 2 | 7 sep
     ok = support.map_edits(snap, [TextEdit(Range.of(3, 4, 3, 10), "cube"), TextEdit(Range.of(6, 0, 6, 1), "z")])

@@ -1,17 +1,24 @@
-"""When and where documents are analysed, and how results reach the client.
+"""When and where documents are analysed, and how results reach the client: one lifecycle for a
+text document and a notebook alike, written once here; what differs between the two (how the
+document is read and compared, how findings become diagnostics on one URI or on each cell, how
+they reach the client) is a ``LintTarget`` (lsp/lint_target.py, lsp/notebooks.py).
 
 * One pending lint per document: an edit cancels the pending one (debounce, ``debounceMs``) and
-  a queued analysis; a running one finishes, but its result is dropped if the document moved on.
+  a queued analysis; a running one finishes, but its result is dropped (``discarded``) if the
+  document moved on.
 * The analysis thread gets a frozen ``Snapshot`` (text, version, path, settings, configuration,
   incremental base), never the document state: what it learns (that it started, the new
   incremental base) is installed on the event loop with ``call_soon_threadsafe``, and the result
   by the awaiting task. ``DocState`` is thus changed on the event loop only.
-* A text without a process API is answered inline (no thread hop); a text over the size limit
-  (``maxFileSizeKb``, mpguard.size_limit) gets one information notice instead of an analysis; a
-  huge text is analysed in a child process (lsp/isolated.py).
-* Type-aware checks (mpguard.typeaware) run on a slow lane after a quiet period.
-* ``publish`` is the one way out: push (``publishDiagnostics``) or, for pull clients, the
-  report ``textDocument/diagnostic`` returns.
+* With ``enable`` off a document gets empty lists; a text over the size limit (``maxFileSizeKb``,
+  mpguard.size_limit; a notebook's code cells count together) gets one information notice
+  instead of an analysis; a text without a process API is answered inline (no thread hop); a
+  huge text file is analysed in a child process (lsp/isolated.py).
+* While the text does not parse, the last good findings that still fit stay (a file's, moved
+  through the edits; a notebook's, in the cells unchanged since) and the syntax error is added.
+* Type-aware checks (mpguard.typeaware) of files run on a slow lane after a quiet period.
+* ``publish`` is the one way out: the target pushes (``publishDiagnostics``) or, for a file and
+  a pull client, leaves it to the report ``textDocument/diagnostic`` returns.
 """
 
 from __future__ import annotations
@@ -28,14 +35,14 @@ from lsprotocol import types as lsp
 from mpguard.config import Config
 from mpguard.engine import Analysis, analyze, mentions_process_api, prepare_incremental
 from mpguard.findings import Finding, Range, Severity
-from mpguard.lsp.convert import finding_to_diagnostic
 from mpguard.lsp.isolated import ISOLATE_MIN_CHARS
+from mpguard.lsp.lint_target import LintTarget, TextTarget, TextView, View
 from mpguard.lsp.settings import Settings
-from mpguard.lsp.text_sync import inside_document
 from mpguard.size_limit import size_notice, size_over_limit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from mpguard.lsp.server import DocState, MpguardServer
+    from mpguard.lsp.doc_state import DocState
+    from mpguard.lsp.server import MpguardServer
 
 log = logging.getLogger("mpguard.lsp")
 
@@ -58,22 +65,29 @@ class Scheduler:
         self._typeaware: Any = None
         self._typeaware_checked = False
 
+    def target(self, uri: str) -> LintTarget:
+        """The open notebook `uri`, else the text document `uri`."""
+        notebook = self.ls.notebooks.target(uri)
+        return notebook if notebook is not None else TextTarget(self.ls, uri)
+
     # -------------------------------------------------------------- scheduling
     def schedule(self, uri: str, delay: float) -> None:
-        ls = self.ls
-        st = ls.docs.get(uri)
+        """Lint the text document or notebook `uri` after `delay` seconds, instead of any
+        pending lint of it."""
+        target = self.target(uri)
+        st = target.state()
         if st is None:
             return
         if st.task is not None and not st.task.done():
             st.task.cancel()
-        doc = ls.workspace.text_documents.get(uri)
-        ls.isolated.cancel_outdated(uri, doc.source if doc is not None else None)
-        st.task = asyncio.ensure_future(self._lint(uri, delay))
+        if target.isolate:
+            doc = self.ls.workspace.text_documents.get(uri)
+            self.ls.isolated.cancel_outdated(target.uri, doc.source if doc is not None else None)
+        st.task = asyncio.ensure_future(self._lint(target, delay))
 
     def relint_all(self) -> None:
-        for st in list(self.ls.docs.values()):
-            self.schedule(st.uri, 0)
-        self.ls.notebooks.relint_all()
+        for uri in [st.uri for st in self.ls.docs.values()] + [st.uri for st in self.ls.notebooks.states.values()]:
+            self.schedule(uri, 0)
 
     # -------------------------------------------------------------- analysing (off the loop)
     def _started(self, st: "DocState", version: Optional[int]) -> None:
@@ -110,133 +124,122 @@ class Scheduler:
         return await loop.run_in_executor(ls.isolated_executor if isolated else ls.executor, work)
 
     # -------------------------------------------------------------- linting (on the loop)
-    def snapshot(self, st: "DocState", doc: Any, settings: Settings) -> Snapshot:
-        path = self.ls.path_of(st.uri)
-        return Snapshot(st.uri, doc.version, doc.source, path, self.ls.config_for_doc(path, settings), st.base)
+    def snapshot(self, target: LintTarget, st: "DocState", view: View, settings: Settings) -> Snapshot:
+        config = self.ls.config_for_doc(target.config_path(), settings)
+        return Snapshot(target.uri, view.version, view.text, view.path, config, st.base)
 
-    async def _lint(self, uri: str, delay: float) -> None:
+    async def _lint(self, target: LintTarget, delay: float) -> None:
         ls = self.ls
         try:
             if delay > 0:
                 await asyncio.sleep(delay)
-            st = ls.docs.get(uri)
-            doc = ls.workspace.text_documents.get(uri)
-            if st is None or doc is None:
+            st, view = target.state(), target.view()
+            if st is None or view is None:
                 return
-            settings = ls.settings_for(uri)
+            settings = ls.settings_for(target.uri)
             if not settings.enable:
                 st.good, st.slow, st.syntax = [], [], []
-                self.publish(uri, doc.version)
+                self.publish(target, view)
                 return
-            text, version, path = doc.source, doc.version, ls.path_of(uri)
-            if self.publish_if_oversized(st, text, version, path, settings):
+            if self.publish_if_oversized(target, st, view, settings):
                 return
-            snap = self.snapshot(st, doc, settings)  # its configuration may declare process APIs
-            if not mentions_process_api(text, snap.config):
-                self._lint_trivial(st, text, version, path, settings)
+            snap = self.snapshot(target, st, view, settings)  # its configuration may declare process APIs
+            if not mentions_process_api(view.text, snap.config):
+                self._lint_trivial(target, st, view, settings)
                 return
-            analysis = await self.run_analysis(st, snap)
-            doc = ls.workspace.text_documents.get(uri)
-            if doc is None or ls.docs.get(uri) is not st:
-                return
-            if analysis is None or doc.version != version or doc.source != text:
+            analysis = await self.run_analysis(st, snap, target.isolate)
+            if target.state() is not st:
+                return  # closed meanwhile
+            if analysis is None or not target.holds(view):
                 st.discarded += 1
                 return
             for err in analysis.rule_errors:
                 ls.warn([f"mpguard: rule failed and was skipped: {err}"], settings)
-            self.apply_analysis(st, analysis, text, version, settings)
-            self.publish(uri, version)
+            self.apply_analysis(target, st, analysis, view, settings)
+            self.publish(target, view)
             loop = asyncio.get_running_loop()
             if st.base is not None and st.base.model.layout is None:
                 # off the edit -> diagnostics path: the next edit then re-parses incrementally at once
                 loop.run_in_executor(ls.executor, prepare_incremental, st.base)
-            self.schedule_slow(uri, settings, text, version, path)
+            if target.type_aware:
+                self.schedule_slow(target.uri, settings, view.text, view.version, view.path)
             ls.housekeeping.note(loop)
         except asyncio.CancelledError:
             return
         except Exception:  # noqa: BLE001 - never let a lint take the server down
-            log.exception("linting %s failed", uri)
+            log.exception("linting %s failed", target.uri)
 
-    def _lint_trivial(self, st: "DocState", text: str, version: Optional[int], path: Optional[str],
-                      settings: Settings) -> None:
+    def _lint_trivial(self, target: LintTarget, st: "DocState", view: View, settings: Settings) -> None:
         """A text without a process-API import: nothing to parse (the engine only runs its
         microsecond prefilter), so it is answered inline, without a thread hop, a configuration
         lookup, the type-aware lane or idle housekeeping."""
-        self._started(st, version)
-        analysis = analyze_snapshot(Snapshot(st.uri, version, text, path, Config(), None))
-        self.apply_analysis(st, analysis, text, version, settings)
-        self.publish(st.uri, version)
+        self._started(st, view.version)
+        analysis = analyze_snapshot(Snapshot(target.uri, view.version, view.text, view.path, Config(), None))
+        self.apply_analysis(target, st, analysis, view, settings)
+        self.publish(target, view)
 
     def lint_now_if_trivial(self, uri: str) -> bool:
-        """Answer an edit of a document without a process API right away (no task, no debounce);
-        False when the document needs a real analysis."""
+        """Answer an edit of a text document without a process API right away (no task, no
+        debounce); False when the document needs a real analysis."""
         ls = self.ls
-        st = ls.docs.get(uri)
-        doc = ls.workspace.text_documents.get(uri)
-        if st is None or doc is None:
+        target = TextTarget(ls, uri)
+        st, view = target.state(), target.view()
+        if st is None or view is None:
             return False
-        text = doc.source
         settings = ls.settings_for(uri)
-        if self.oversized(text, ls.path_of(uri), settings) is not None or mentions_process_api(text):
+        if self.oversized(view.text, target.config_path(), settings) is not None or mentions_process_api(view.text):
             return False
-        if any(root in text for root in ls._declared_api_roots):
+        if any(root in view.text for root in ls._declared_api_roots):
             return False  # (roots of `process-apis`: the configuration is not read here)
         if not settings.enable or settings.run != "onType":
             return False
         if st.task is not None and not st.task.done():
             st.task.cancel()
         try:
-            self._lint_trivial(st, text, doc.version, ls.path_of(uri), settings)
+            self._lint_trivial(target, st, view, settings)
         except Exception:  # noqa: BLE001 - never let a lint take the server down
             log.exception("linting %s failed", uri)
         return True
 
     # -------------------------------------------------------------- the size limit
-    def oversized(self, text: str, path: Optional[str], settings: Settings) -> Optional[Finding]:
+    def oversized(self, text: str, config_path: Optional[str], settings: Settings) -> Optional[Finding]:
         """The notice for a text over the size limit (``maxFileSizeKb``, mpguard.size_limit)."""
-        limit = self.ls.config_for_doc(path, settings).max_file_size_kb
+        limit = self.ls.config_for_doc(config_path, settings).max_file_size_kb
         size = size_over_limit(text, limit)
         if size is None:
             return None
         return Finding("MP000", "file-too-large", Severity.INFO, size_notice(size, limit, "maxFileSizeKb"),
                        Range.of(1, 0, 1, 0))
 
-    def publish_if_oversized(self, st: "DocState", text: str, version: Optional[int], path: Optional[str],
-                             settings: Settings) -> bool:
-        """Publish the one notice of a text over the size limit instead of analysing it."""
-        notice = self.oversized(text, path, settings)
+    def publish_if_oversized(self, target: LintTarget, st: "DocState", view: View, settings: Settings) -> bool:
+        """Publish the one notice of a text over the size limit instead of analysing it (for a
+        notebook: its code cells joined; the notice goes on the first one)."""
+        notice = self.oversized(view.text, target.config_path(), settings)
         if notice is None:
             return False
-        self.ls.isolated.cancel_outdated(st.uri, None)
+        if target.isolate:
+            self.ls.isolated.cancel_outdated(target.uri, None)
         # An analysis with no findings: code actions and fix commands find nothing to do.
-        st.analysis, st.analysis_text, st.analysis_version = Analysis(path=path, text=text), text, version
+        target.installed(st, Analysis(path=view.path, text=view.text), view)
         st.base = None
-        st.good = [finding_to_diagnostic(notice, self.ls.index_for(st.uri, text), st.uri, version, False)]
+        st.good = target.diagnostics([notice], view)
         st.slow, st.syntax = [], []
-        self.publish(st.uri, version)
+        self.publish(target, view)
         return True
 
     # -------------------------------------------------------------- results -> diagnostics
-    def apply_analysis(self, st: "DocState", analysis: Analysis, text: str, version: Optional[int],
+    def apply_analysis(self, target: LintTarget, st: "DocState", analysis: Analysis, view: View,
                        settings: Settings) -> None:
-        ls = self.ls
-        st.analysis, st.analysis_text, st.analysis_version = analysis, text, version
-        related = ls.supports_related()
+        target.installed(st, analysis, view)
         if analysis.parsed:
-            if analysis.findings:  # no line index for a clean file (most edits of most files)
-                index = ls.index_for(st.uri, text)
-                st.good = [finding_to_diagnostic(f, index, st.uri, version, related) for f in analysis.findings]
-            else:
-                st.good = []
+            st.good = target.diagnostics(analysis.findings, view)
             st.syntax = []
         else:
-            # Keep the last good findings (already moved through the edits) and add the syntax error.
+            # Keep the last good findings that still fit (a file's were moved through the edits;
+            # a notebook's, in the cells unchanged since) and add the syntax error.
+            st.good = target.still_valid(st, view)
             err = analysis.syntax_error
-            st.syntax = (
-                [finding_to_diagnostic(err, ls.index_for(st.uri, text), st.uri, version, related)]
-                if err is not None and settings.show_syntax_errors
-                else []
-            )
+            st.syntax = target.diagnostics([err], view) if err is not None and settings.show_syntax_errors else []
 
     @staticmethod
     def compose(st: "DocState") -> list[lsp.Diagnostic]:
@@ -248,23 +251,16 @@ class Scheduler:
                 out.append(d)
         return out
 
-    def publish(self, uri: str, version: Optional[int]) -> None:
-        ls = self.ls
-        st = ls.docs.get(uri)
+    def publish(self, target: LintTarget, view: View) -> None:
+        """The one way out: `st.current` for `view`, handed to the client by the target."""
+        st = target.state()
         if st is None:
             return
-        st.current = self.compose(st)
-        doc = ls.workspace.text_documents.get(uri)
-        if doc is not None:  # every range inside the document, whatever moved it
-            st.current = inside_document(st.current, ls.index_for(uri, doc.source))
-        st.current_version = version
+        st.current = target.inside(self.compose(st))
+        st.current_version = view.version
         st.result_id += 1
-        st.published_versions.append(version)
-        if ls.pull_mode:
-            return
-        ls.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=st.uri, diagnostics=st.current, version=version)
-        )
+        st.published_versions.append(view.version)
+        target.send(st, view)
 
     # -------------------------------------------------------------- type-aware slow lane
     def typeaware_module(self) -> Any:
@@ -350,17 +346,13 @@ class Scheduler:
             doc = ls.workspace.text_documents.get(uri)
             if doc is None or doc.version != version or doc.source != text or ls.docs.get(uri) is not st:
                 return  # outdated: never published
-            findings = getattr(result, "findings", result) or []
-            index = ls.index_for(uri, text)
-            new = [
-                finding_to_diagnostic(f, index, uri, version, ls.supports_related())
-                for f in findings
-                if isinstance(f, Finding)
-            ]
+            findings = [f for f in getattr(result, "findings", result) or [] if isinstance(f, Finding)]
+            target, view = TextTarget(ls, uri), TextView(text, version, ls.path_of(uri))
+            new = target.diagnostics(findings, view)
             if [(d.code, d.range, d.message) for d in new] == [(d.code, d.range, d.message) for d in st.slow]:
                 return
             st.slow = new
-            self.publish(uri, version)
+            self.publish(target, view)
             ls.refresh_pull()
         except Exception:  # noqa: BLE001
             log.exception("publishing type-aware findings for %s failed", uri)

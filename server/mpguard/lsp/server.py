@@ -6,19 +6,22 @@ split and the pygls examples):
 * ``lsp/handlers/``: one module per LSP method, module-level handlers registered here;
 * ``lsp/session.py``: open documents, client capabilities (resolved once), settings (resolved
   per folder on configuration events only);
-* ``lsp/scheduler.py``: debounce, a frozen snapshot for the analysis thread, results installed
-  and published on the event loop; the size limit; the type-aware slow lane;
+* ``lsp/scheduler.py``: the one lint/publish lifecycle of text documents and notebooks (debounce,
+  a frozen snapshot for the analysis thread, results installed and published on the event loop;
+  the size limit; the type-aware slow lane), with ``lsp/lint_target.py`` saying what differs
+  between the two; ``lsp/doc_state.py``: ``DocState``;
 * ``lsp/requests.py``: code actions, resolve and commands on a lane of their own, with a budget;
 * ``lsp/actions.py`` and ``lsp/action_kinds.py``: code actions as data, one registry of kinds;
-* ``lsp/notebooks.py``: notebook documents; ``lsp/isolated.py``: huge texts in a child process;
+* ``lsp/notebooks.py``: notebook documents (one module, diagnostics per cell);
+  ``lsp/isolated.py``: huge texts in a child process;
 * ``lsp/text_sync.py``: LSP line breaks; ``lsp/runtime.py``: GC, heap trimming, thread stacks;
   ``lsp/pygls_leak.py``: the pygls future leak workaround.
 
 Diagnostics are pushed, unless the client supports pull diagnostics (``textDocument/diagnostic``)
 in which case the server registers ``diagnosticProvider`` and never pushes (no duplicates),
 except for notebook cells: always pushed, and pulled as empty (see ``lsp/notebooks.py``). While
-the buffer does not parse, the last good findings stay, moved through the edits, and the syntax
-error is reported too (``showSyntaxErrors``).
+the buffer does not parse, the last good findings stay (moved through the edits; in a notebook,
+those of the cells unchanged since) and the syntax error is reported too (``showSyntaxErrors``).
 """
 
 from __future__ import annotations
@@ -28,9 +31,7 @@ import asyncio
 import logging
 import sys
 import threading
-from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from lsprotocol import types as lsp
@@ -45,6 +46,7 @@ from mpguard.lsp import workspace_check as _workspace_check
 from mpguard.lsp.action_kinds import FIX_ALL_KIND  # noqa: F401 - re-exported
 from mpguard.lsp.actions import ActionSpec, collect_actions, is_noop  # noqa: F401 - re-exported
 from mpguard.lsp.convert import LineIndex
+from mpguard.lsp.doc_state import STATS_KEEP, DocState  # noqa: F401 - re-exported
 from mpguard.lsp.documents import FolderDict
 from mpguard.lsp.handlers.debug_stats import DEBUG_REQUEST  # noqa: F401 - re-exported
 from mpguard.lsp.handlers.execute_command import (  # noqa: F401 - re-exported
@@ -64,40 +66,6 @@ from mpguard.lsp.text_sync import TextSyncProtocol, index_of
 from mpguard.uris import uri_to_path
 
 log = logging.getLogger("mpguard.lsp")
-
-STATS_KEEP = 1000
-
-
-# ------------------------------------------------------------------------------------------------
-# per-document state
-
-
-@dataclass
-class DocState:
-    """One open document's diagnostics and analysis state; changed on the event loop only."""
-
-    uri: str
-    task: Optional[asyncio.Task] = None  # pending/running fast-lane lint
-    slow_task: Optional[asyncio.Task] = None  # pending/running type-aware lint
-    analysis: Optional[Analysis] = None  # last analysis whose text parsed or not, for `analysis_text`
-    analysis_text: Optional[str] = None
-    analysis_version: Optional[int] = None
-    good: list[lsp.Diagnostic] = field(default_factory=list)  # last parsed findings, mapped by edits
-    slow: list[lsp.Diagnostic] = field(default_factory=list)  # type-aware findings, mapped by edits
-    syntax: list[lsp.Diagnostic] = field(default_factory=list)  # current syntax error, if any
-    current: list[lsp.Diagnostic] = field(default_factory=list)  # what the client should show
-    current_version: Optional[int] = None
-    result_id: int = 0
-    # The last analysis whose text parsed: the next one re-parses only what changed since.
-    base: Optional[Analysis] = None
-    # instrumentation (mpguard/debugStats); only the last STATS_KEEP versions, so a long session
-    # does not grow them by one entry per analysis/publish
-    analyses: int = 0
-    versions_analysed: deque = field(default_factory=lambda: deque(maxlen=STATS_KEEP))
-    published_versions: deque = field(default_factory=lambda: deque(maxlen=STATS_KEEP))
-    discarded: int = 0
-    slow_runs: int = 0
-    incremental: int = 0  # analyses that re-parsed only the edited top-level statements
 
 
 # ------------------------------------------------------------------------------------------------
@@ -302,9 +270,6 @@ class MpguardServer(LanguageServer):
 
     def compose(self, st: DocState) -> list[lsp.Diagnostic]:
         return self.scheduler.compose(st)
-
-    def publish(self, uri: str, version: Optional[int]) -> None:
-        self.scheduler.publish(uri, version)
 
     def schedule_collection(self, loop: asyncio.AbstractEventLoop, analysed: bool = True) -> None:
         self.housekeeping.note(loop, analysed)

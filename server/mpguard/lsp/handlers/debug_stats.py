@@ -21,20 +21,9 @@ def debug_stats(ls: "MpguardServer", params: Any):
 
 def stats(ls: "MpguardServer", uri: Optional[str]) -> dict:
     docs = []
-    for st in ls.docs.values():
-        if uri is not None and document_key(st.uri) != document_key(uri):
-            continue
-        docs.append({
-            "uri": st.uri,
-            "analyses": st.analyses,
-            "versionsAnalysed": list(st.versions_analysed),
-            "publishedVersions": list(st.published_versions),
-            "discarded": st.discarded,
-            "slowRuns": st.slow_runs,
-            "incrementalAnalyses": st.incremental,
-            "diagnostics": len(st.current),
-        })
-    docs += [d for d in ls.notebooks.debug_entries() if uri is None or document_key(d["uri"]) == document_key(uri)]
+    for st in list(ls.docs.values()) + list(ls.notebooks.states.values()):  # (notebooks: lsp/notebooks.py)
+        if uri is None or document_key(st.uri) == document_key(uri):
+            docs.append(st.debug_entry())
     return {
         "version": mpguard.__version__,
         "pullMode": ls.pull_mode,
