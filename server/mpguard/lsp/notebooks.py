@@ -409,7 +409,7 @@ class NotebookSupport:
         text, path = view.text, view.path
 
         def build() -> list:
-            specs = collect_actions(analysis, text, req, only, context_diags, adapter, path, config)  # type: ignore[arg-type]
+            specs = collect_actions(analysis, text, req, only, context_diags, adapter, path, config, settings)  # type: ignore[arg-type]
             out = []
             for spec in specs:
                 edits = spec.edits()
