@@ -380,6 +380,18 @@ async def test_a_notebook_over_the_size_limit_gets_one_notice_on_its_first_code_
     assert not client.diagnostics[nb.uri_of(1)]
 
 
+@pytest.mark.parametrize("client", [{"init": {"codeAction": {"disableRuleComment": {"enable": False}}}}],
+                         indirect=True)
+async def test_a_cell_offers_only_the_code_actions_the_settings_leave_on(client, tmp_path):
+    nb = squares(client, tmp_path, LAMBDA_MAIN)
+    nb.open()
+    diags = await diagnostics_for(client, nb.uri_of(3), has("MP201"))
+    d = next(d for d in diags if d.code == "MP201")
+    titles = [a.title for a in await code_actions(client, nb.uri_of(3), d.range, [d])]
+    assert any(t.startswith("Replace lambda with module-level function") for t in titles), titles
+    assert not [t for t in titles if t.startswith("Disable ")], titles
+
+
 @pytest.mark.parametrize("client", [{"init": {"enable": False}}], indirect=True)
 async def test_a_disabled_server_publishes_an_empty_list_for_every_code_cell(client, tmp_path):
     nb = squares(client, tmp_path)
