@@ -116,11 +116,40 @@ def parse(text: str, previous: Optional[ModuleModel] = None
     try:
         return cst.parse_module(text), None, None
     except cst.ParserSyntaxError as exc:
-        return None, syntax_error_finding(exc.message, exc.raw_line, exc.raw_column), None
+        return None, _syntax_error(text, exc), None
     except (RecursionError, MemoryError):
         return None, syntax_error_finding("the file is too deeply nested to analyse", 1, 0), None
     except Exception as exc:  # noqa: BLE001 - libcst raises a few other types on odd input
         return None, syntax_error_finding(f"{type(exc).__name__}: {exc}", 1, 0), None
+
+
+# libcst's parser message starts with the position it stopped at ("parser error: error at 3:7:
+# expected INDENT"); its `raw_line`/`raw_column` are often the start of that line, or the line before.
+_LIBCST_POSITION = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
+
+
+def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> Finding:
+    """The finding for a text libcst does not parse. CPython's parser names the cause and its
+    place ("'(' was never closed" at that bracket, "expected an indented block after function
+    definition on line 2"), so its error is reported when it rejects the text too; when it
+    accepts it, the construct is one libcst does not support, and libcst's position is used."""
+    try:
+        compile(text, "<mpguard>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as err:
+        line, offset = err.lineno or 1, (err.offset or 1) - 1
+        end = (err.end_offset - 1) if err.end_lineno == err.lineno and err.end_offset else None
+        last = text.count("\n") + 1
+        if line > last:  # "unexpected EOF": the end of the text
+            line, offset, end = last, len(text) - (text.rfind("\n") + 1), None
+        return syntax_error_finding(err.msg, line, offset, end)
+    except (RecursionError, MemoryError, ValueError):
+        pass  # (CPython's own limits: libcst's answer stands)
+    message = exc.message.split("\n", 1)[0]
+    m = _LIBCST_POSITION.match(message)
+    if m is None:
+        return syntax_error_finding(message, exc.raw_line, exc.raw_column)
+    line, column = int(m.group(1)), int(m.group(2))
+    return syntax_error_finding(f"libcst cannot parse this: {message[m.end():]}", line, column)
 
 
 def prepare_incremental(model: ModuleModel) -> None:

@@ -94,13 +94,23 @@ def prepare_incremental(analysis: Analysis) -> None:
         prepare(analysis.model)  # type: ignore[arg-type]
 
 
-def syntax_error_finding(message: str, line: int, column: int) -> Finding:
+MAX_SYNTAX_MESSAGE = 100  # one line in the Problems panel, as every message (RULES.md)
+
+
+def syntax_error_finding(message: str, line: int, column: int, end_column: Optional[int] = None) -> Finding:
+    """MP000 `syntax-error` at (line, column), 1-based line, 0-based columns; one character wide
+    unless the parser gave the end. The message is the parser's own, in at most 100 characters;
+    why nothing else is reported lives in MP000's documentation (and its hover)."""
     line = max(line, 1)
     column = max(column, 0)
+    end = end_column if end_column is not None and end_column > column else column + 1
+    text = f"SyntaxError: {' '.join(message.split())}"
+    if len(text) > MAX_SYNTAX_MESSAGE:
+        text = text[:MAX_SYNTAX_MESSAGE - 1].rstrip() + "…"
     return Finding(
         code="MP000",
         name="syntax-error",
         severity=Severity.ERROR,
-        message=f"SyntaxError: {message} (mpguard cannot check this file until it parses)",
-        range=Range.of(line, column, line, column + 1),
+        message=text,
+        range=Range.of(line, column, line, end),
     )

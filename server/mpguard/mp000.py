@@ -8,7 +8,7 @@ from mpguard.findings import Finding, Range, Severity
 # name -> (what happened, what to do): the table of the page, and the hover of one finding
 PROBLEMS: dict[str, tuple[str, str]] = {
     "syntax-error": (
-        "the file does not parse (libcst's message and position)",
+        "the file does not parse (CPython's message and position; libcst's for syntax only libcst rejects)",
         "fix the syntax; in the editor the last findings stay until it parses again"),
     "too-deeply-nested": (
         "a statement nests more than 1,000 levels deep (`- - - … x`, a chain of thousands of `+`), or an "

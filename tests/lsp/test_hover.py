@@ -109,7 +109,7 @@ Fix: Raise the limit or set it to 0, or exclude the generated file; `mpguard che
 def test_an_mp000_hover_explains_its_own_problem():
     assert findings_hover([("MP000", "file-too-large")]) == MP000_TOO_LARGE_HOVER
     assert findings_hover([("MP000", "syntax-error")]).startswith(
-        "**MP000** syntax-error\n\nThe file does not parse (libcst's message and position).")
+        "**MP000** syntax-error\n\nThe file does not parse (CPython's message and position; libcst's for")
     assert findings_hover(["MP000"]).startswith("**MP000** syntax-error\n\nmpguard could not check this file")
 
 
