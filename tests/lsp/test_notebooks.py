@@ -172,6 +172,14 @@ def squares(client, tmp_path, main: str = MAIN) -> Notebook:
     return Notebook(client, tmp_path, [("code", IMPORTS), ("markdown", TITLE), ("code", SQUARE), ("code", main)])
 
 
+async def next_publish(client, uri: str, edit) -> list[lsp.Diagnostic]:
+    """The first diagnostics published on `uri` after `edit()`."""
+    seen = len(client.published)
+    edit()
+    await wait_for(lambda: any(p.uri == uri for p in client.published[seen:]))
+    return next(p.diagnostics for p in client.published[seen:] if p.uri == uri)
+
+
 def has(code: str):
     return lambda ds: any(d.code == code for d in ds)
 
@@ -390,6 +398,36 @@ async def test_a_cell_offers_only_the_code_actions_the_settings_leave_on(client,
     titles = [a.title for a in await code_actions(client, nb.uri_of(3), d.range, [d])]
     assert any(t.startswith("Replace lambda with module-level function") for t in titles), titles
     assert not [t for t in titles if t.startswith("Disable ")], titles
+
+
+TYPE_AWARE = {"typeAwareDelayMs": 0, "typeAwareBudgetMs": 60000}
+WORKER_CELL = 'if __name__ == "__main__":\n    with Pool(2) as p:\n        print(p.map(work, [1, 2]))'
+
+
+@pytest.mark.parametrize("client", [{"init": TYPE_AWARE}], indirect=True)
+async def test_type_aware_findings_land_on_their_cell_and_leave_it_when_it_changes(client, tmp_path):
+    # `work` is a lambda in another module of the project: only jedi can tell (MP201, type-aware).
+    (tmp_path / "helpers.py").write_text("work = lambda x: x  # noqa: E731\n")
+    nb = Notebook(client, tmp_path, [
+        ("code", "from multiprocessing import Pool\nfrom helpers import work"),
+        ("markdown", "# squares"),
+        ("code", WORKER_CELL),
+    ])
+    nb.open()
+    diags = await diagnostics_for(client, nb.uri_of(2), has("MP201"), timeout=120)
+    d = next(d for d in diags if d.code == "MP201")
+    assert span(d) == (2, 20, 2, 24)  # `work` in the cell, cell-relative
+    assert "helpers.py:1" in d.message
+    assert not client.diagnostics[nb.uri_of(0)]
+    # An edit of another cell keeps it (its cell did not change) ...
+    first = await next_publish(client, nb.uri_of(2), lambda: nb.set_text(0, "from multiprocessing import Pool\n"
+                                                                         "from helpers import work  # the worker"))
+    assert [span(d) for d in first if d.code == "MP201"] == [(2, 20, 2, 24)]
+    # ... an edit of its own cell drops it until the type-aware lane has looked again.
+    first = await next_publish(client, nb.uri_of(2), lambda: nb.set_text(2, "# run\n" + WORKER_CELL))
+    assert not [d for d in first if d.code == "MP201"], first
+    diags = await diagnostics_for(client, nb.uri_of(2), has("MP201"), timeout=120)
+    assert [span(d) for d in diags if d.code == "MP201"] == [(3, 20, 3, 24)]
 
 
 @pytest.mark.parametrize("client", [{"init": {"enable": False}}], indirect=True)

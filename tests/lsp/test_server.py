@@ -803,15 +803,15 @@ async def _published(client: LanguageClient, uri: str, version: int) -> None:
 
 async def test_hover_range_fits_the_text_after_an_edit(client: LanguageClient, tmp_path):
     """Diagnostics kept through an edit stay inside the text: hover on a syntax error that points
-    past the end of its (empty) line answers with a range inside that line."""
+    past the end of its line answers with a range inside that line."""
     uri = uri_for(tmp_path)
-    text = "import multiprocessing\nx = (1,\n\n"  # the parser fails on the empty third line
+    text = "import multiprocessing\nif True:"  # CPython: the block is missing after the colon, column 9
     open_doc(client, uri, text)
     diags = await diagnostics_for(client, uri, lambda ds: any(d.code == "MP000" for d in ds))
-    empty_line = lsp.Range(start=lsp.Position(line=2, character=0), end=lsp.Position(line=2, character=0))
-    assert [d.range for d in diags] == [empty_line]
+    line_end = lsp.Range(start=lsp.Position(line=1, character=8), end=lsp.Position(line=1, character=8))
+    assert [d.range for d in diags] == [line_end]
     change(client, uri, 2, " ", (0, 22), (0, 22))  # an edit above it: the error is kept, not moved
     hover = await client.text_document_hover_async(lsp.HoverParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=2, character=0)))
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=1, character=8)))
     assert hover is not None and "MP000" in hover.contents.value
-    assert hover.range == empty_line
+    assert hover.range == line_end

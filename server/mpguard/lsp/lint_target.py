@@ -9,7 +9,8 @@ differs between kinds:
   engine sees) and whether the document still holds a view;
 * how findings become diagnostics: one URI, or one URI per notebook cell with cell-relative
   ranges;
-* which of the last good diagnostics still fit a text that does not parse;
+* which of the last good diagnostics still fit a text that does not parse, and which type-aware
+  ones still fit until the slow lane looks again;
 * how the published diagnostics reach the client, and what that clears.
 
 :class:`TextTarget` is a text document; ``NotebookTarget`` (lsp/notebooks.py) a notebook.
@@ -43,7 +44,6 @@ class View(Protocol):
 class LintTarget(Protocol):
     uri: str
     isolate: bool  # a huge text is analysed in a child process (lsp/isolated.py)
-    type_aware: bool  # the type-aware slow lane runs after the fast one
 
     def state(self) -> Optional["DocState"]:
         """The open document's state; None once it is closed."""
@@ -66,6 +66,12 @@ class LintTarget(Protocol):
     def still_valid(self, st: "DocState", view: Any) -> list[lsp.Diagnostic]:
         """The last good diagnostics that still fit `view`, a text that does not parse."""
 
+    def slow_found(self, st: "DocState", view: Any) -> None:
+        """Remember that `st.slow` (the type-aware findings) was found in `view`."""
+
+    def slow_still_valid(self, st: "DocState", view: Any) -> list[lsp.Diagnostic]:
+        """The type-aware diagnostics that still fit `view` until the slow lane runs again."""
+
     def inside(self, diagnostics: list[lsp.Diagnostic]) -> list[lsp.Diagnostic]:
         """`diagnostics` with every range inside the document as it is now."""
 
@@ -84,7 +90,6 @@ class TextTarget:
     """A text document: one URI; its diagnostics move through edits (handlers/did_change.py)."""
 
     isolate = True
-    type_aware = True
 
     def __init__(self, ls: "MpguardServer", uri: str) -> None:
         st = ls.docs.get(uri)  # any spelling finds it; diagnostics go to the one it was opened with
@@ -116,6 +121,12 @@ class TextTarget:
 
     def still_valid(self, st: "DocState", view: TextView) -> list[lsp.Diagnostic]:
         return st.good  # already moved through the edits since
+
+    def slow_found(self, st: "DocState", view: TextView) -> None:
+        pass  # (the edits since move them: handlers/did_change.py)
+
+    def slow_still_valid(self, st: "DocState", view: TextView) -> list[lsp.Diagnostic]:
+        return st.slow  # already moved through the edits since
 
     def inside(self, diagnostics: list[lsp.Diagnostic]) -> list[lsp.Diagnostic]:
         doc = self.ls.workspace.text_documents.get(self.uri)

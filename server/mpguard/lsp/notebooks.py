@@ -140,6 +140,7 @@ class NotebookState(DocState):
 
     view: Optional[NotebookView] = None  # what `analysis` analysed
     good_view: Optional[NotebookView] = None  # what `good` was found in
+    slow_view: Optional[NotebookView] = None  # what `slow` (type-aware) was found in
     published: list[str] = field(default_factory=list)  # cell URIs that got a list last time
 
     def debug_entry(self) -> dict:
@@ -151,12 +152,22 @@ def _cell_of(d: lsp.Diagnostic) -> Optional[str]:
     return data.get("uri") if isinstance(data, dict) else None  # set by finding_to_diagnostic
 
 
+def _in_unchanged_cells(diagnostics: list[lsp.Diagnostic], then: Optional[NotebookView],
+                        now: NotebookView) -> list[lsp.Diagnostic]:
+    """The `diagnostics` found in `then` that are on a cell whose text `now` still has (a cell's
+    diagnostics cannot be moved through edits the way a file's are)."""
+    if then is None:
+        return []
+    before = {c.uri: c.text for c in then.cells}
+    unchanged = {c.uri for c in now.cells if before.get(c.uri) == c.text}
+    return [d for d in diagnostics if _cell_of(d) in unchanged]
+
+
 class NotebookTarget:
     """A notebook for the scheduler: all its code cells are one module; findings land on their
     cells; every code cell gets a list (empty ones too, so stale findings clear)."""
 
     isolate = False  # code actions reuse the analysis: a child process returns no syntax tree
-    type_aware = False  # (jedi would need the module and a path mapping back to the cells)
 
     def __init__(self, support: "NotebookSupport", st: NotebookState) -> None:
         self.support, self.uri = support, st.uri  # as it was opened
@@ -185,12 +196,13 @@ class NotebookTarget:
             st.good_view = view
 
     def still_valid(self, st: NotebookState, view: NotebookView) -> list[lsp.Diagnostic]:
-        if st.good_view is None:
-            return []
-        then = {c.uri: c.text for c in st.good_view.cells}
-        now = {c.uri: c.text for c in view.cells}
-        unchanged = {uri for uri, text in now.items() if then.get(uri) == text}
-        return [d for d in st.good if _cell_of(d) in unchanged]
+        return _in_unchanged_cells(st.good, st.good_view, view)
+
+    def slow_found(self, st: NotebookState, view: NotebookView) -> None:
+        st.slow_view = view
+
+    def slow_still_valid(self, st: NotebookState, view: NotebookView) -> list[lsp.Diagnostic]:
+        return _in_unchanged_cells(st.slow, st.slow_view, view)
 
     def inside(self, diagnostics: list[lsp.Diagnostic]) -> list[lsp.Diagnostic]:
         return diagnostics  # all of the view just analysed, or of cells unchanged since

@@ -16,7 +16,8 @@ they reach the client) is a ``LintTarget`` (lsp/lint_target.py, lsp/notebooks.py
   huge text file is analysed in a child process (lsp/isolated.py).
 * While the text does not parse, the last good findings that still fit stay (a file's, moved
   through the edits; a notebook's, in the cells unchanged since) and the syntax error is added.
-* Type-aware checks (mpguard.typeaware) of files run on a slow lane after a quiet period.
+* Type-aware checks (mpguard.typeaware) run on a slow lane after a quiet period; their findings
+  stay while they still fit (a file's, moved through the edits; a notebook's, in unchanged cells).
 * ``publish`` is the one way out: the target pushes (``publishDiagnostics``) or, for a file and
   a pull client, leaves it to the report ``textDocument/diagnostic`` returns.
 """
@@ -161,8 +162,7 @@ class Scheduler:
             if st.base is not None and st.base.model.layout is None:
                 # off the edit -> diagnostics path: the next edit then re-parses incrementally at once
                 loop.run_in_executor(ls.executor, prepare_incremental, st.base)
-            if target.type_aware:
-                self.schedule_slow(target.uri, settings, view.text, view.version, view.path)
+            self.schedule_slow(target, settings, view)
             ls.housekeeping.note(loop)
         except asyncio.CancelledError:
             return
@@ -234,19 +234,21 @@ class Scheduler:
         if analysis.parsed:
             st.good = target.diagnostics(analysis.findings, view)
             st.syntax = []
+            st.slow = target.slow_still_valid(st, view)
         else:
             # Keep the last good findings that still fit (a file's were moved through the edits;
             # a notebook's, in the cells unchanged since) and add the syntax error.
             st.good = target.still_valid(st, view)
+            st.slow = target.slow_still_valid(st, view)
             err = analysis.syntax_error
             st.syntax = target.diagnostics([err], view) if err is not None and settings.show_syntax_errors else []
 
     @staticmethod
     def compose(st: "DocState") -> list[lsp.Diagnostic]:
         out = list(st.good) + list(st.syntax)
-        seen = {(d.code, d.range.start.line, d.range.start.character) for d in out}
+        seen = {(d.code, d.range.start.line, d.range.start.character, _uri_of(d)) for d in out}
         for d in st.slow:
-            key = (d.code, d.range.start.line, d.range.start.character)
+            key = (d.code, d.range.start.line, d.range.start.character, _uri_of(d))
             if key not in seen:
                 out.append(d)
         return out
@@ -294,68 +296,70 @@ class Scheduler:
 
         ls.slow_executor.submit(run)
 
-    def schedule_slow(self, uri: str, settings: Settings, text: str, version: Optional[int],
-                      path: Optional[str]) -> None:
-        if not settings.type_aware or self.typeaware_module() is None or len(text) >= ISOLATE_MIN_CHARS:
+    def schedule_slow(self, target: LintTarget, settings: Settings, view: View) -> None:
+        if not settings.type_aware or self.typeaware_module() is None or len(view.text) >= ISOLATE_MIN_CHARS:
             return  # (jedi on a huge text would hold the GIL in this process for minutes)
-        st = self.ls.docs.get(uri)
+        st = target.state()
         if st is None:
             return
         if st.slow_task is not None and not st.slow_task.done():
             st.slow_task.cancel()
-        st.slow_task = asyncio.ensure_future(self._slow(uri, settings, text, version, path))
+        st.slow_task = asyncio.ensure_future(self._slow(target, settings, view))
 
-    async def _slow(self, uri: str, settings: Settings, text: str, version: Optional[int],
-                    path: Optional[str]) -> None:
+    async def _slow(self, target: LintTarget, settings: Settings, view: View) -> None:
         ls = self.ls
         try:
             await asyncio.sleep(settings.type_aware_delay_ms / 1000)
-            st = ls.docs.get(uri)
-            doc = ls.workspace.text_documents.get(uri)
-            if st is None or doc is None or doc.version != version:
+            st = target.state()
+            if st is None or not target.holds(view):
                 return
             mod = self.typeaware_module()
-            root = ls.root_for(uri)
-            config = ls.config_for_doc(path, settings)
+            root = ls.root_for(target.uri)
+            config = ls.config_for_doc(target.config_path(), settings)
             loop = asyncio.get_running_loop()
             budget = settings.type_aware_budget_ms / 1000
             st.slow_runs += 1
 
             def on_complete(findings: list) -> None:  # from the jedi thread, after the budget
-                loop.call_soon_threadsafe(self._apply_slow, uri, st, text, version, findings)
+                loop.call_soon_threadsafe(self._apply_slow, target, st, view, findings)
 
             def call() -> Any:
-                return mod.analyze(text, path, root, settings.interpreter, budget_s=budget,
+                return mod.analyze(view.text, view.path, root, settings.interpreter, budget_s=budget,
                                    config=config, on_complete=on_complete)
 
             fut = loop.run_in_executor(ls.slow_executor, call)
             try:
                 result = await asyncio.wait_for(asyncio.shield(fut), budget + 2)
             except asyncio.TimeoutError:
-                log.info("type-aware checks of %s exceeded %d ms; skipped", uri, settings.type_aware_budget_ms)
+                log.info("type-aware checks of %s exceeded %d ms; skipped", target.uri, settings.type_aware_budget_ms)
                 return
-            self._apply_slow(uri, st, text, version, result)
+            self._apply_slow(target, st, view, result)
         except asyncio.CancelledError:
             return
         except Exception:  # noqa: BLE001
-            log.exception("type-aware checks of %s failed", uri)
+            log.exception("type-aware checks of %s failed", target.uri)
 
-    def _apply_slow(self, uri: str, st: "DocState", text: str, version: Optional[int], result: Any) -> None:
+    def _apply_slow(self, target: LintTarget, st: "DocState", view: View, result: Any) -> None:
         ls = self.ls
         try:
-            doc = ls.workspace.text_documents.get(uri)
-            if doc is None or doc.version != version or doc.source != text or ls.docs.get(uri) is not st:
+            if target.state() is not st or not target.holds(view):
                 return  # outdated: never published
             findings = [f for f in getattr(result, "findings", result) or [] if isinstance(f, Finding)]
-            target, view = TextTarget(ls, uri), TextView(text, version, ls.path_of(uri))
             new = target.diagnostics(findings, view)
-            if [(d.code, d.range, d.message) for d in new] == [(d.code, d.range, d.message) for d in st.slow]:
+            if [(d.code, d.range, d.message, _uri_of(d)) for d in new] == \
+                    [(d.code, d.range, d.message, _uri_of(d)) for d in st.slow]:
                 return
             st.slow = new
+            target.slow_found(st, view)
             self.publish(target, view)
             ls.refresh_pull()
         except Exception:  # noqa: BLE001
-            log.exception("publishing type-aware findings for %s failed", uri)
+            log.exception("publishing type-aware findings for %s failed", target.uri)
+
+
+def _uri_of(d: lsp.Diagnostic) -> Optional[str]:
+    """The URI a diagnostic is on (a notebook's are on their cells; finding_to_diagnostic)."""
+    return d.data.get("uri") if isinstance(d.data, dict) else None
 
 
 def analyze_snapshot(snap: Snapshot) -> Analysis:
