@@ -7,4 +7,4 @@ def square(x):
 
 if __name__ == "__main__":
     with Pool(4) as pool:
-        print(pool.map(square, range(10))  # error: MP000 10:1
+        print(pool.map(square, range(10))  # error: MP000 10:14
