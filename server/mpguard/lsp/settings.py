@@ -62,8 +62,11 @@ SERVER_KEYS = {
     "fixAll",
     "codeAction",
 }
+# The true/false settings: key -> Settings field ("enabled" as some clients spell it).
+BOOLEAN_KEYS = {"enable": "enable", "enabled": "enable", "fixAll": "fix_all",
+                "showSyntaxErrors": "show_syntax_errors", "typeAware": "type_aware"}
 # Keys the Microsoft-style extension settings carry that the server accepts and ignores.
-IGNORED_KEYS = {"workspace", "cwd", "path", "args", "importStrategy", "trace", "enabled"}
+IGNORED_KEYS = {"workspace", "cwd", "path", "args", "importStrategy", "trace"}
 
 
 @dataclass
@@ -126,20 +129,14 @@ def apply_layer(settings: Settings, raw: Any, source: str, warnings: list[str]) 
                 settings.overrides.pop(name, None)
             else:
                 settings.overrides[name] = value
-        elif key == "fixAll":
-            b = _as_bool(value)
-            if b is None:
-                warnings.append(f"mpguard: setting `fixAll` must be true or false, got {value!r}; ignored")
-            else:
-                settings.fix_all = b
-        elif key == "codeAction":
-            _apply_code_action_toggles(settings, value, warnings)
-        elif key == "enable" or key == "enabled":
+        elif key in BOOLEAN_KEYS:
             b = _as_bool(value)
             if b is None:
                 warnings.append(f"mpguard: setting `{key}` must be true or false, got {value!r}; ignored")
             else:
-                settings.enable = b
+                setattr(settings, BOOLEAN_KEYS[key], b)
+        elif key == "codeAction":
+            _apply_code_action_toggles(settings, value, warnings)
         elif key == "run":
             if value not in RUN_MODES:
                 warnings.append(f"mpguard: setting `run` must be one of {', '.join(RUN_MODES)}, got {value!r}; ignored")
@@ -167,12 +164,6 @@ def apply_layer(settings: Settings, raw: Any, source: str, warnings: list[str]) 
                 attr = {"debounceMs": "debounce_ms", "typeAwareDelayMs": "type_aware_delay_ms",
                         "typeAwareBudgetMs": "type_aware_budget_ms"}[key]
                 setattr(settings, attr, min(n, 60_000))
-        elif key in ("showSyntaxErrors", "typeAware"):
-            b = _as_bool(value)
-            if b is None:
-                warnings.append(f"mpguard: setting `{key}` must be true or false, got {value!r}; ignored")
-            else:
-                setattr(settings, "show_syntax_errors" if key == "showSyntaxErrors" else "type_aware", b)
         elif key == "interpreter":
             if isinstance(value, list):
                 value = value[0] if value else None
