@@ -14,7 +14,8 @@ from mpguard.fixes import hoist
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.semantic.model import ModuleModel
-from mpguard.semantic.records import ClassInfo, FunctionInfo, Scope
+from mpguard.semantic.names import get_arg
+from mpguard.semantic.records import UNKNOWN, ClassInfo, FunctionInfo, Scope, Value
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"
@@ -115,11 +116,25 @@ def _report_local_process_decorators(ctx: RuleContext) -> None:
         if decorated is None or not ctx.facts.calls.callers_of(f):
             continue  # never called: no process starts
         api, decorator = decorated
-        if api.pickler != "pickle" or starts.module_method not in api.pickled_under:
+        context = _decorator_context(ctx, f, decorator)
+        if api.pickler != "pickle" or context is UNKNOWN:
+            continue
+        if (starts.method_of(context) if context is not None else starts.module_method) not in api.pickled_under:
             continue  # fork: the child inherits the function
         ctx.report(decorator, f"`{f.name}` is local to `{_owner(f.defining_scope)}`; the {api.label} child cannot "
-                              f"find it{starts.where_text()}",
+                              f"find it{starts.where_text(context)}",
                    fixes=[fix for fix in [_fix_def(ctx, f)] if fix], related=[(f.node.name, "defined here")])
+
+
+def _decorator_context(ctx: RuleContext, f: FunctionInfo, decorator: cst.Decorator) -> Optional[Value]:
+    """The context the decorator's processes use: `context=mp.get_context("fork")` (pebble 5),
+    None without one; UNKNOWN when the argument is not a known context."""
+    call = decorator.decorator
+    arg = get_arg(call, "context", None) if isinstance(call, cst.Call) else None
+    if arg is None:
+        return None
+    value = ctx.model.resolve(arg.value, f.defining_scope)
+    return value if value.is_type(ObjectType.CONTEXT) else UNKNOWN
 
 
 def _owner(scope: Scope) -> str:
