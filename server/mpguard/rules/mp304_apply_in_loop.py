@@ -8,7 +8,8 @@ from typing import Optional
 import libcst as cst
 
 from mpguard.facts.calls import Dispatch
-from mpguard.facts.loops import in_loop
+from mpguard.facts.futures import trace
+from mpguard.facts.loops import holds, in_loop, innermost_loop
 from mpguard.findings import Fix, Safety
 from mpguard.fixes.multi_edit import MultiEdit
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
@@ -63,9 +64,29 @@ def _waiting_call(ctx: RuleContext, d: Dispatch) -> Optional[cst.Call]:
         return None
     attribute = d.site.parent
     if not (isinstance(attribute, cst.Attribute) and attribute.attr.value == "result"):
-        return None
+        return _stored_future_waited(ctx, d)
     waiting = ctx.model.parents.get(id(attribute))
     return waiting if isinstance(waiting, cst.Call) and waiting.func is attribute else None
+
+
+def _stored_future_waited(ctx: RuleContext, d: Dispatch) -> Optional[cst.Call]:
+    """`future = ex.submit(f, x)` whose only uses are `future.result()` later in the same loop
+    iteration: the same wait, in two statements. Any other use (stored, `cancel()`, `done()`,
+    `as_completed`) is not this pattern."""
+    site = d.site
+    statement = site.statement
+    if not (isinstance(statement, cst.Assign) and statement.value is site.node and site.loop_depth > 0):
+        return None
+    events = trace(ctx.model, site.node, site.scope)
+    waits = [e.call for e in events if e.kind == "attr" and e.attr == "result" and e.call is not None]
+    loop = innermost_loop(site.function.node if site.function is not None else ctx.model.module, statement)
+    if not waits or len(waits) != len(events) or loop is None:
+        return None
+    for call in waits:
+        wait_site = ctx.facts.calls.site_of(call)
+        if wait_site is None or wait_site.seq < site.seq or not holds(loop.body, call):
+            return None
+    return waits[0]
 
 
 def check(ctx: RuleContext) -> None:
@@ -79,6 +100,9 @@ def check(ctx: RuleContext) -> None:
         fix = _submit_all_fix(ctx, d, waiting)
         if waiting is d.site.node:
             message = f"`{receiver}.apply()` blocks until each task is done, so the loop runs them one at a time"
+        elif waiting.func is not d.site.parent:  # `future.result()` on a future stored by `submit`
+            message = f"`{receiver_text(waiting) or 'future'}.result()` waits for each task in turn, so the loop " \
+                      "runs them one at a time"
         else:
             message = f"`{receiver}.submit().result()` waits for each task in turn, so the loop runs them one at a time"
         ctx.report(waiting, message, fixes=[fix] if fix is not None else [])
@@ -99,8 +123,9 @@ is just as slow as the sequential version (or slower), under every start method.
 does the same: `result()` waits for the task just submitted, so the next one is submitted only
 after it finished. A `ThreadPoolExecutor` is not reported: it starts no process and pickles
 nothing (mpguard treats thread pools as not a process API), and a thread executor waited on in a
-loop is often a deliberate dedicated thread. A future stored first and waited on later
-(`fut = ex.submit(...)` then `fut.result()`) is not followed.
+loop is often a deliberate dedicated thread. The same wait in two statements is reported too:
+`future = ex.submit(f, x)` whose only uses are `future.result()` later in the same iteration.
+A future that is stored, cancelled on a timeout, passed on, or waited on after the loop is not.
 
 Not reported: a pool with exactly one worker (`Pool(1)`, `ProcessPoolExecutor(max_workers=1)`),
 which runs tasks one at a time anyway and is used to isolate each task in another process, and

@@ -15,6 +15,9 @@ def digest_serial(paths):
         for path in paths:
             sums[path] = pool.submit(digest, path).result()  # expect: MP304
         sizes = [pool.submit(len, p).result() for p in paths]  # expect: MP304
+        for path in paths:
+            pending = pool.submit(digest, path)
+            sums[path] = pending.result()  # expect: MP304
     return sums, sizes
 
 
