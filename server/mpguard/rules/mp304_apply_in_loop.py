@@ -51,7 +51,8 @@ def _one_worker(pool: Value) -> bool:
     anyway (a pool used to isolate each task in another process, not to run them in parallel)."""
     if not isinstance(pool.node, cst.Call):
         return False
-    size = get_arg(pool.node, "processes" if pool.is_type(ObjectType.POOL, ObjectType.THREAD_POOL) else "max_workers", 0)
+    param = "processes" if pool.is_type(ObjectType.POOL, ObjectType.THREAD_POOL) else "max_workers"
+    size = get_arg(pool.node, param, 0)
     return size is not None and isinstance(size.value, cst.Integer) and size.value.value == "1"
 
 
@@ -89,10 +90,15 @@ def _stored_future_waited(ctx: RuleContext, d: Dispatch) -> Optional[cst.Call]:
     return waits[0]
 
 
+def _returned(ctx: RuleContext, waiting: cst.Call) -> bool:
+    site = ctx.facts.calls.site_of(waiting)
+    return site is not None and isinstance(site.statement, cst.Return)
+
+
 def check(ctx: RuleContext) -> None:
     for d in ctx.facts.calls.dispatches:
         waiting = _waiting_call(ctx, d)
-        if waiting is None or not in_loop(d.site) or isinstance(d.site.statement, cst.Return):
+        if waiting is None or not in_loop(d.site) or _returned(ctx, waiting):
             continue  # `return pool.apply(...)` in a retry loop runs one task, not one per item
         if _one_worker(d.receiver):
             continue

@@ -33,3 +33,11 @@ def warm_up(paths):
 
 if __name__ == "__main__":
     print(make_thumbnails(["a"]), with_deadline(["b"]), warm_up(["c"]))
+
+
+def first_success(paths):
+    with ProcessPoolExecutor() as executor:
+        for path in paths:
+            future = executor.submit(thumbnail, path)
+            return future.result()
+    return None
