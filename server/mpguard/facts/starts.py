@@ -198,9 +198,9 @@ class Starts:
                                     self.method_of(func.receiver))
             return None
         if func.kind == "function" and func.function is not None:
-            api = self._process_decorator(func.function)
-            if api is not None:
-                return ProcessStart(site, f"`{func.function.name}()` starts a process ({api.label})", func,
+            decorated = self.process_decorator(func.function)
+            if decorated is not None:
+                return ProcessStart(site, f"`{func.function.name}()` starts a process ({decorated[0].label})", func,
                                     self.module_method)
         callee = dotted_name(site.node.func)
         first = get_arg(site.node, None, 0)
@@ -230,15 +230,15 @@ class Starts:
                 loader, self.method_of(loader)), None))
         return out
 
-    def _process_decorator(self, function: FunctionInfo) -> Optional["Api"]:
-        """The table row of a decorator that makes each call start a process (pebble's)."""
+    def process_decorator(self, function: FunctionInfo) -> Optional[tuple["Api", cst.Decorator]]:
+        """The table row and the decorator that make each call start a process (pebble's)."""
         node = function.node
         for dec in getattr(node, "decorators", ()):
             expr = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
             v = self.model.resolve(expr, function.defining_scope)
             api = self.model.apis.get(v.qualname or "") if v.kind in ("ref", "module") else None
             if api is not None and api.kind == ApiKind.DECORATOR:
-                return api
+                return api, dec
         return None
 
     def never_started(self, site: CallSite) -> bool:

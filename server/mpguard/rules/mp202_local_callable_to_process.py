@@ -14,7 +14,8 @@ from mpguard.fixes import hoist
 from mpguard.rules import Fixable, Rule, RuleContext, Severity
 from mpguard.semantic.kinds import ObjectType, ValueKind
 from mpguard.semantic.model import ModuleModel
-from mpguard.semantic.records import ClassInfo, FunctionInfo, Scope
+from mpguard.semantic.names import get_arg
+from mpguard.semantic.records import UNKNOWN, ClassInfo, FunctionInfo, Scope, Value
 
 TITLE = "Move function to module level"
 CLASS_TITLE = "Move class to module level"
@@ -86,6 +87,7 @@ def check(ctx: RuleContext) -> None:
             continue
         reported.add(id(node))
         ctx.report(node, message, fixes=[fix] if fix else [], related=related)
+    _report_local_process_decorators(ctx)
     # Process subclasses defined in a function: the Process object itself is pickled.
     for d in model.iter_process_dispatches():
         cls = d.receiver.class_info
@@ -102,6 +104,37 @@ def check(ctx: RuleContext) -> None:
             fixes=[f for f in [_fix_class(ctx, cls)] if f],
             related=[(cls.node.name, "defined here")],
         )
+
+
+def _report_local_process_decorators(ctx: RuleContext) -> None:
+    """A nested function decorated with `@pebble.concurrent.process` and called: under spawn and
+    forkserver pebble sends the child only its module and qualified name, and the child looks it
+    up with `getattr(module, "outer.<locals>.job")` after importing the module, which fails."""
+    starts = ctx.facts.starts
+    for f in ctx.model.functions:
+        decorated = starts.process_decorator(f) if is_local(f.defining_scope) else None
+        if decorated is None or not ctx.facts.calls.callers_of(f):
+            continue  # never called: no process starts
+        api, decorator = decorated
+        context = _decorator_context(ctx, f, decorator)
+        if api.pickler != "pickle" or context is UNKNOWN:
+            continue
+        if (starts.method_of(context) if context is not None else starts.module_method) not in api.pickled_under:
+            continue  # fork: the child inherits the function
+        ctx.report(decorator, f"`{f.name}` is local to `{_owner(f.defining_scope)}`; the {api.label} child cannot "
+                              f"find it{starts.where_text(context)}",
+                   fixes=[fix for fix in [_fix_def(ctx, f)] if fix], related=[(f.node.name, "defined here")])
+
+
+def _decorator_context(ctx: RuleContext, f: FunctionInfo, decorator: cst.Decorator) -> Optional[Value]:
+    """The context the decorator's processes use: `context=mp.get_context("fork")` (pebble 5),
+    None without one; UNKNOWN when the argument is not a known context."""
+    call = decorator.decorator
+    arg = get_arg(call, "context", None) if isinstance(call, cst.Call) else None
+    if arg is None:
+        return None
+    value = ctx.model.resolve(arg.value, f.defining_scope)
+    return value if value.is_type(ObjectType.CONTEXT) else UNKNOWN
 
 
 def _owner(scope: Scope) -> str:
@@ -167,11 +200,13 @@ def _fix_def(ctx: RuleContext, f: FunctionInfo):
         new_name = f.name if keep_name else hoist.unique_name(model, "_" + f.name.lstrip("_"))
         callee, need_import = hoist.partial_callee(model) if captured else ("", False)
         edit = MultiEdit()
+        partial_used = False  # direct calls get keywords; only other uses need `functools`
         for use in uses:
             parent = model.parents.get(id(use.node))
             if captured and isinstance(parent, cst.Call) and parent.func is use.node:
                 edit.replace_node(parent, _add_kwargs(captured, new_name))
             elif captured:
+                partial_used = True
                 edit.replace_node(use.node, hoist.partial_call(callee, new_name, captured))
             elif new_name != f.name:
                 edit.replace_node(use.node, cst.Name(new_name))
@@ -180,7 +215,7 @@ def _fix_def(ctx: RuleContext, f: FunctionInfo):
         moved = moved.with_changes(name=cst.Name(new_name), params=hoist.add_kwonly(moved.params, captured))
         edit.move_out(f.node)
         edit.at_top_level(hoist.InsertTopLevel(f.top_index, (moved,)))
-        if need_import:
+        if need_import and partial_used:
             edit.at_top_level(hoist.AddImport("import functools", f.top_index))
         return edit
 
@@ -236,6 +271,14 @@ The error, by Python version (checked by running the failing case on CPython 3.1
 - 3.14: `_pickle.PicklingError: Can't pickle local object <function main.<locals>.work at 0x...>`
   (from CPython 3.14's `Lib/pickle.py`, `whichmodule()`: gh-122311 / PR #122771 made both pickle
   implementations raise `PicklingError`; CPython issue #139806 reports the change)
+
+A nested function decorated with pebble's `@concurrent.process` fails the same way once it is
+called: under `spawn`/`forkserver` pebble sends the child only the function's module and qualified
+name, and the child imports the module and looks the name up, which a nested function does not
+have. The future's `result()` raises
+`AttributeError: module '__mp_main__' has no attribute 'main.<locals>.work'`
+(checked with pebble 5.2.3 on CPython 3.11 under `spawn`; under `fork` it runs). It is reported on
+the decorator; a decorated function that is never called starts nothing and is not reported.
 """,
     fix_doc="""
 **Move function to module level**: the nested `def` moves above the top-level statement that holds

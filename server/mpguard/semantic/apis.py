@@ -86,6 +86,9 @@ class Api:
     dispatch_prefix: str = "library"  # `Dispatch.api` of its tasks: "library.map", or "executor.submit"
     family: str = ""  # the library, for docs
     aliases: tuple[str, ...] = ()  # other qualified names of the same callable (`pebble.pool.ProcessPool`)
+    # Context managers that give `when_param` to the calls made inside their `with` when the call
+    # does not: (qualified name, where their value is) (`with parallel_backend("multiprocessing"):`)
+    when_param_contexts: tuple[tuple[str, Param], ...] = ()
 
 
 _FN = (Param("fn", 0), "task")
@@ -127,9 +130,12 @@ APIS: tuple[Api, ...] = (
           family="p_tqdm", aliases=(f"p_tqdm.p_tqdm.{fn}",))
       for fn in ("p_map", "p_imap", "p_umap", "p_uimap")),
     # joblib: the multiprocessing backend pickles; loky (the default) uses cloudpickle and needs
-    # no guard; threading starts no process.
+    # no guard; threading starts no process. `Parallel()` reads the backend of the enclosing
+    # `with parallel_backend(...)` / `with parallel_config(backend=...)` when it is made.
     Api("joblib.Parallel", ApiKind.PARALLEL, "`Parallel(...)`", starts=Start.DISPATCH,
-        when_param=Param("backend", 1), only_values=("multiprocessing",), family="joblib"),
+        when_param=Param("backend", 1), only_values=("multiprocessing",), family="joblib",
+        when_param_contexts=tuple((f"joblib{module}.{name}", Param("backend", 0))
+                                  for module in ("", ".parallel") for name in ("parallel_backend", "parallel_config"))),
     # pebble -------------------------------------------------------------------------------------
     Api("pebble.ProcessPool", ApiKind.POOL, "`pebble.ProcessPool`", starts=Start.DISPATCH,
         methods=("schedule", "map", "submit"), workers=((Param("initializer", 2), "initializer"),),

@@ -174,7 +174,7 @@ class Resolver:
         if api.min_version is not None and (config is None or config.target_version < api.min_version):
             return UNKNOWN
         if api.when_param is not None:
-            arg = get_arg(call, api.when_param.name, api.when_param.position)
+            arg = get_arg(call, api.when_param.name, api.when_param.position) or self._context_arg(api, call, scope)
             if arg is None:
                 return UNKNOWN
             literal = _literal(arg.value)
@@ -198,6 +198,21 @@ class Resolver:
             platforms = config.platforms if config is not None else ("windows",)  # default: all
             method = "spawn" if "windows" in platforms else "fork"
         return Value("instance", api.name, node=call, start_method=method, context_node=ctx_node)
+
+    def _context_arg(self, api: Api, call: cst.Call, scope: Scope) -> Optional[cst.Arg]:
+        """The `when_param` value the innermost enclosing `with` of the row's contexts gives
+        (`with parallel_backend("multiprocessing"): Parallel(n_jobs=2)`)."""
+        if not api.when_param_contexts:
+            return None
+        site = self.index.facts.calls.site_of(call)
+        params = dict(api.when_param_contexts)
+        for item in reversed(site.with_items if site is not None else ()):
+            manager = item.item
+            if isinstance(manager, cst.Call):
+                param = params.get(self.library_name(manager.func, scope) or "")
+                if param is not None:
+                    return get_arg(manager, param.name, param.position)
+        return None
 
     def _resolve_call(self, call: cst.Call, scope: Scope, seq: int, depth: int) -> Value:
         func = self.resolve(call.func, scope, seq, depth + 1)

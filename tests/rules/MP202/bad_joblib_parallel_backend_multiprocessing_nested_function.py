@@ -1,0 +1,22 @@
+from joblib import Parallel, delayed, parallel_backend, parallel_config
+
+
+def squares(xs):
+    def square(x):
+        return x * x
+
+    with parallel_backend("multiprocessing", n_jobs=2):
+        return Parallel()(delayed(square)(x) for x in xs)  # error: MP202 9:35
+
+
+def cubes(xs):
+    def cube(x):
+        return x ** 3
+
+    with parallel_config(backend="multiprocessing"):
+        runner = Parallel(n_jobs=2)
+    return runner(delayed(cube)(x) for x in xs)  # error: MP202 18:27
+
+
+if __name__ == "__main__":
+    print(squares([1, 2]), cubes([3]))

@@ -1,0 +1,13 @@
+from pebble import concurrent
+
+
+def resize_all(paths):
+    @concurrent.process(timeout=60)  # error: MP202 5:5
+    def resize(path):
+        return path.upper()
+
+    return [resize(p).result() for p in paths]
+
+
+if __name__ == "__main__":
+    print(resize_all(["a.png", "b.png"]))

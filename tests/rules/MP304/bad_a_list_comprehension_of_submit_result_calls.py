@@ -1,0 +1,11 @@
+from concurrent.futures import ProcessPoolExecutor
+
+
+def render(page):
+    return page * 2
+
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(4) as pool:
+        pages = [pool.submit(render, p).result(timeout=60) for p in range(100) if p % 2]  # info: MP304 10:18
+    print(len(pages))
