@@ -400,6 +400,25 @@ async def test_a_cell_offers_only_the_code_actions_the_settings_leave_on(client,
     assert not [t for t in titles if t.startswith("Disable ")], titles
 
 
+async def test_a_huge_notebook_is_analysed_in_a_child_process(client, tmp_path):
+    # 260,000 characters of code: in the server's process libcst would hold the GIL for seconds
+    # (lsp/isolated.py), so the notebook goes to a child process, as a file of that size does.
+    nb = Notebook(client, tmp_path, [
+        ("code", "from multiprocessing import Pool\n" + "x = 1\n" * 43_000),
+        ("code", 'if __name__ == "__main__":\n' + "".join("    " + line + "\n" for line in LAMBDA_MAIN.splitlines())),
+    ])
+    nb.open()
+    diags = await diagnostics_for(client, nb.uri_of(1), has("MP201"), timeout=120)
+    d = next(d for d in diags if d.code == "MP201")
+    assert span(d)[:2] == (2, LAMBDA_MAIN.split("\n")[1].index("lambda") + 4)
+    stats = await debug_stats(client, nb.uri)
+    assert stats["isolatedAnalyses"] == 1
+    assert stats["documents"][nb.uri]["incrementalAnalyses"] == 0
+    # The child's findings carry no fixes: the cell still offers the suppressions.
+    titles = [a.title for a in await code_actions(client, nb.uri_of(1), d.range, [d])]
+    assert titles == ["Disable MP201 for this line", "Disable MP201 for this file"], titles
+
+
 TYPE_AWARE = {"typeAwareDelayMs": 0, "typeAwareBudgetMs": 60000}
 WORKER_CELL = 'if __name__ == "__main__":\n    with Pool(2) as p:\n        print(p.map(work, [1, 2]))'
 

@@ -6,9 +6,10 @@ date through its built-in ``notebookDocument/didOpen|didChange|didClose`` handle
 adds the mpguard behaviour on top:
 
 * a notebook is linted by the scheduler's one lifecycle (lsp/scheduler.py: debounce, ``enable``,
-  size limit, prefilter, analysis thread, stale results dropped, last good findings kept while
-  it does not parse, publish); :class:`NotebookTarget` is what is particular to a notebook, and
-  its :class:`NotebookState` is a ``DocState``;
+  size limit, prefilter, analysis thread (a child process for a huge module), stale results
+  dropped, last good findings kept while it does not parse, the type-aware lane, publish);
+  :class:`NotebookTarget` is what is particular to a notebook, and its :class:`NotebookState` is
+  a ``DocState``;
 * the Python code cells are joined in notebook order with :class:`mpguard.notebook.NotebookSource`
   (markdown/raw cells are skipped, IPython magics become comments) and analysed under a path that
   ends with ``.ipynb`` (so notebook-only rules such as MP204 apply);
@@ -39,6 +40,7 @@ from mpguard.findings import Finding, Position, Range, TextEdit
 from mpguard.lsp.convert import SOURCE, LineIndex, finding_to_diagnostic
 from mpguard.lsp.doc_state import DocState
 from mpguard.lsp.documents import KeyedDict
+from mpguard.lsp.requests import MAX_CHARS_FOR_REQUEST_ANALYSIS
 from mpguard.notebook import NotebookSource
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -167,7 +169,9 @@ class NotebookTarget:
     """A notebook for the scheduler: all its code cells are one module; findings land on their
     cells; every code cell gets a list (empty ones too, so stale findings clear)."""
 
-    isolate = False  # code actions reuse the analysis: a child process returns no syntax tree
+    # A huge module is analysed in a child process, as a huge file is (lsp/isolated.py): its
+    # findings come back without fixes, so its quick fixes wait until it is smaller again.
+    isolate = True
 
     def __init__(self, support: "NotebookSupport", st: NotebookState) -> None:
         self.support, self.uri = support, st.uri  # as it was opened
@@ -327,6 +331,8 @@ class NotebookSupport:
             return None, None
         if st.analysis is not None and st.view is not None and st.view.key == view.key:
             return st.analysis, st.view
+        if len(view.text) > MAX_CHARS_FOR_REQUEST_ANALYSIS:
+            return None, view  # (in this process it would hold the GIL for seconds: see lsp/requests.py)
         scheduler = self.ls.scheduler
         frozen = scheduler.snapshot(target, st, view, self.ls.settings_for(nb_uri))
         return await scheduler.run_analysis(st, frozen, isolate=False), view

@@ -82,8 +82,8 @@ class Scheduler:
         if st.task is not None and not st.task.done():
             st.task.cancel()
         if target.isolate:
-            doc = self.ls.workspace.text_documents.get(uri)
-            self.ls.isolated.cancel_outdated(target.uri, doc.source if doc is not None else None)
+            view = target.view()
+            self.ls.isolated.cancel_outdated(target.uri, view.text if view is not None else None)
         st.task = asyncio.ensure_future(self._lint(target, delay))
 
     def relint_all(self) -> None:

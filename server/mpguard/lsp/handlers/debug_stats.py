@@ -29,6 +29,7 @@ def stats(ls: "MpguardServer", uri: Optional[str]) -> dict:
         "pullMode": ls.pull_mode,
         "positionEncoding": str(ls.workspace.position_encoding),
         "totalAnalyses": ls.total_analyses,
+        "isolatedAnalyses": ls.isolated.runs,  # in a child process (lsp/isolated.py)
         "typeAware": ls.typeaware_module() is not None,
         "documents": docs,
     }
