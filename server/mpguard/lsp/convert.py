@@ -145,6 +145,13 @@ def finding_to_diagnostic(
     )
 
 
+def diagnostic_field(diagnostic: lsp.Diagnostic, key: str) -> Any:
+    """A field `finding_to_diagnostic` put into a diagnostic's data (`uri`: the document or
+    notebook cell it is on; `name`: the finding's name), None when it has no such data."""
+    data = diagnostic.data
+    return data.get(key) if isinstance(data, dict) else None
+
+
 # --- moving diagnostics through incremental edits -----------------------------------------------
 
 

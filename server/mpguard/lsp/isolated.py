@@ -78,6 +78,10 @@ class IsolatedAnalyzer:
         return Analysis(path=path, text=text, findings=findings, syntax_error=syntax_error,
                         rule_errors=rule_errors)
 
+    def analysing(self, uri: str) -> bool:
+        """Whether a child process is analysing `uri` now (a cheap look, no lock)."""
+        return self._child is not None and self._uri == uri
+
     def cancel_outdated(self, uri: str, current: Optional[str]) -> bool:
         """Stop the running analysis of `uri` unless it is of `current` (None: closed)."""
         with self._lock:

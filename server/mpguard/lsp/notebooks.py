@@ -37,7 +37,7 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types as lsp
 
 from mpguard.findings import Finding, Position, Range, TextEdit
-from mpguard.lsp.convert import SOURCE, LineIndex, finding_to_diagnostic
+from mpguard.lsp.convert import SOURCE, LineIndex, diagnostic_field, finding_to_diagnostic
 from mpguard.lsp.doc_state import DocState
 from mpguard.lsp.documents import KeyedDict
 from mpguard.lsp.requests import MAX_CHARS_FOR_REQUEST_ANALYSIS
@@ -149,11 +149,6 @@ class NotebookState(DocState):
         return {**super().debug_entry(), "notebook": True}
 
 
-def _cell_of(d: lsp.Diagnostic) -> Optional[str]:
-    data = d.data
-    return data.get("uri") if isinstance(data, dict) else None  # set by finding_to_diagnostic
-
-
 def _in_unchanged_cells(diagnostics: list[lsp.Diagnostic], then: Optional[NotebookView],
                         now: NotebookView) -> list[lsp.Diagnostic]:
     """The `diagnostics` found in `then` that are on a cell whose text `now` still has (a cell's
@@ -162,7 +157,7 @@ def _in_unchanged_cells(diagnostics: list[lsp.Diagnostic], then: Optional[Notebo
         return []
     before = {c.uri: c.text for c in then.cells}
     unchanged = {c.uri for c in now.cells if before.get(c.uri) == c.text}
-    return [d for d in diagnostics if _cell_of(d) in unchanged]
+    return [d for d in diagnostics if diagnostic_field(d, "uri") in unchanged]
 
 
 class NotebookTarget:
@@ -216,7 +211,7 @@ class NotebookTarget:
         # (microsoft/vscode-languageserver-node#1464), so a pull-only cell would never show.
         per_cell: dict[str, list[lsp.Diagnostic]] = {c.uri: [] for c in view.cells}
         for d in st.current:
-            cell = _cell_of(d)
+            cell = diagnostic_field(d, "uri")
             if cell in per_cell:
                 per_cell[cell].append(d)
         stale = [uri for uri in st.published if uri not in per_cell]  # cells deleted since
@@ -254,7 +249,7 @@ class NotebookSupport:
         """The diagnostics last published on a cell."""
         nb_uri = self.notebook_uri_of_cell(cell_uri)
         st = self.states.get(nb_uri) if nb_uri else None
-        return [d for d in st.current if _cell_of(d) == cell_uri] if st else []
+        return [d for d in st.current if diagnostic_field(d, "uri") == cell_uri] if st else []
 
     def view_of(self, nb_uri: str) -> Optional[NotebookView]:
         ws = self.ls.workspace

@@ -36,8 +36,9 @@ from lsprotocol import types as lsp
 from mpguard.config import Config
 from mpguard.engine import Analysis, analyze, mentions_process_api, prepare_incremental
 from mpguard.findings import Finding, Range, Severity
+from mpguard.lsp.convert import diagnostic_field
 from mpguard.lsp.isolated import ISOLATE_MIN_CHARS
-from mpguard.lsp.lint_target import LintTarget, TextTarget, TextView, View
+from mpguard.lsp.lint_target import LintTarget, TextTarget, View
 from mpguard.lsp.settings import Settings
 from mpguard.size_limit import size_notice, size_over_limit
 
@@ -81,8 +82,8 @@ class Scheduler:
             return
         if st.task is not None and not st.task.done():
             st.task.cancel()
-        if target.isolate:
-            view = target.view()
+        if target.isolate and self.ls.isolated.analysing(target.uri):
+            view = target.view()  # (a notebook's joins its cells: not on every keystroke)
             self.ls.isolated.cancel_outdated(target.uri, view.text if view is not None else None)
         st.task = asyncio.ensure_future(self._lint(target, delay))
 
@@ -246,9 +247,9 @@ class Scheduler:
     @staticmethod
     def compose(st: "DocState") -> list[lsp.Diagnostic]:
         out = list(st.good) + list(st.syntax)
-        seen = {(d.code, d.range.start.line, d.range.start.character, _uri_of(d)) for d in out}
+        seen = {(d.code, d.range.start.line, d.range.start.character, diagnostic_field(d, "uri")) for d in out}
         for d in st.slow:
-            key = (d.code, d.range.start.line, d.range.start.character, _uri_of(d))
+            key = (d.code, d.range.start.line, d.range.start.character, diagnostic_field(d, "uri"))
             if key not in seen:
                 out.append(d)
         return out
@@ -346,8 +347,8 @@ class Scheduler:
                 return  # outdated: never published
             findings = [f for f in getattr(result, "findings", result) or [] if isinstance(f, Finding)]
             new = target.diagnostics(findings, view)
-            if [(d.code, d.range, d.message, _uri_of(d)) for d in new] == \
-                    [(d.code, d.range, d.message, _uri_of(d)) for d in st.slow]:
+            if [(d.code, d.range, d.message, diagnostic_field(d, "uri")) for d in new] == \
+                    [(d.code, d.range, d.message, diagnostic_field(d, "uri")) for d in st.slow]:
                 return
             st.slow = new
             target.slow_found(st, view)
@@ -355,11 +356,6 @@ class Scheduler:
             ls.refresh_pull()
         except Exception:  # noqa: BLE001
             log.exception("publishing type-aware findings for %s failed", target.uri)
-
-
-def _uri_of(d: lsp.Diagnostic) -> Optional[str]:
-    """The URI a diagnostic is on (a notebook's are on their cells; finding_to_diagnostic)."""
-    return d.data.get("uri") if isinstance(d.data, dict) else None
 
 
 def analyze_snapshot(snap: Snapshot) -> Analysis:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional
 
 from lsprotocol import types as lsp
 
-from mpguard.lsp.convert import contains
+from mpguard.lsp.convert import contains, diagnostic_field
 from mpguard.lsp.hover_text import findings_hover, suppression_hover
 from mpguard.lsp.text_sync import inside_document
 
@@ -65,14 +65,8 @@ def _hover(ls: "MpguardServer", params: lsp.HoverParams) -> Optional[lsp.Hover]:
     hits = [d for d in inside_document(current, index) if contains(d.range, pos)]
     if not hits:
         return None
-    md = findings_hover((str(d.code), _name_of(d)) for d in hits)
+    md = findings_hover((str(d.code), diagnostic_field(d, "name")) for d in hits)  # MP000 has several
     return lsp.Hover(contents=lsp.MarkupContent(kind=kind, value=md), range=hits[0].range) if md else None
-
-
-def _name_of(diagnostic: lsp.Diagnostic):
-    """The finding's name the server put into the diagnostic's data (MP000 has several)."""
-    data = diagnostic.data
-    return data.get("name") if isinstance(data, dict) else None
 
 
 def register(server: "MpguardServer") -> None:
